@@ -1,2 +1,54 @@
-// Package rhombus is the Rhombus API client that Go programs import.
+// Package rhombus is the Rhombus API client that Go programs import. It wraps
+// the client generated from openapi.yaml (package api) with what the spec
+// cannot say: credentials, RUUID checks, and one error and warning model.
+//
+// The package lives in the module's wrapper folder; import it as
+//
+//	import rhombus "github.com/rhombuskit/rhombus-go/wrapper"
+//
+// # Calls
+//
+// Build a [Client] once with [New] and share it; every call takes a context
+// first and is one statement:
+//
+//	c, err := rhombus.New(rhombus.WithCredential(rhombus.APIToken(key)))
+//	user, err := c.CreateUser(ctx, api.CreateUserRequest{Email: rhombus.String("jane@example.com")})
+//
+// Any operation of the spec, including ones added after this package was
+// written, can be called through [Client.API] with the same credentials and
+// error handling; [Client.Do] does the same for generated clients of other
+// specs.
+//
+// # Credentials
+//
+// Organisation and partner API tokens, certificate keys (mutual TLS), OAuth
+// access tokens (fixed or from a [TokenSource]) and partner scoping to a
+// client organisation ([WithClientOrg], [Client.ForClientOrg]) each send
+// exactly the headers Rhombus reads. [FromEnvironment] reads the variables and
+// ~/.rhombus files of the vendor's command line tool. Credentials never appear
+// in errors, logs or the %v of any value this package returns, and are sent
+// over plain http only to a loopback host.
+//
+// # RUUIDs
+//
+// The generated models carry the [RUUID] type (through x-go-type in the
+// spec) rather than plain strings, so an identifier is typed where it is
+// written and its methods (parse, conversion to and from UUIDs) are at hand.
+// The type is a string so that an identifier from the server is kept exactly
+// as sent. Validation therefore happens at the edge: every RUUID in a request,
+// at any depth, is checked before anything is sent, and the error
+// (*ValidationError) names the field's JSON path and the rule broken; an
+// invalid RUUID also refuses to marshal, so the generated client cannot send
+// one either.
+//
+// # Errors and warnings
+//
+// Every failure is one of four types: *APIError (Rhombus answered with a
+// failure: any non-200 status, a 200 with "error": true, or a responseStatus
+// other than SUCCESS), *DecodeError (the answer could not be read),
+// *ValidationError (refused before sending) and *RequestError (no answer).
+// Programs branch with errors.Is on the sentinels ([ErrUnauthorized],
+// [ErrRateLimited], [ErrUserExists], [ErrNotFound], ...) and errors.As for the
+// details. A warningMsg on a success stays on the result and also goes to an
+// optional handler ([WithWarningHandler]) or logger ([WithLogger]).
 package rhombus

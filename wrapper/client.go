@@ -1,0 +1,275 @@
+package rhombus
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/rhombuskit/rhombus-go/api"
+)
+
+// Version is this module's version, sent in the User-Agent header.
+const Version = "0.1.0"
+
+// DefaultUserAgent names the module and its version.
+const DefaultUserAgent = "rhombus-go/" + Version + " (+https://github.com/rhombuskit/rhombus-go)"
+
+// DefaultMaxResponseBytes caps how much of a response body is read. Rhombus
+// answers are small; a larger body is a fault, not data.
+const DefaultMaxResponseBytes = 10 << 20
+
+// Client calls the Rhombus API. Build one with [New] and share it: it is safe
+// for concurrent use, and the methods that change a setting ([Client.ForClientOrg])
+// return a copy instead of mutating it.
+type Client struct {
+	base      *url.URL
+	http      *http.Client
+	cred      Credential
+	clientOrg RUUID
+	userAgent string
+	maxBody   int64
+	ops       *operations
+	warn      func(context.Context, Warning)
+	logger    *slog.Logger
+	secrets   []string // values to scrub from any text the client returns
+	gen       *api.ClientWithResponses
+}
+
+// New returns a client configured by opts, applied in order (a later option
+// overrides an earlier one). A credential is required. Without options that
+// say otherwise it calls the US region with a default *http.Client.
+func New(opts ...Option) (*Client, error) {
+	s := settings{
+		endpoint:  RegionUS.URL(),
+		userAgent: DefaultUserAgent,
+		maxBody:   DefaultMaxResponseBytes,
+	}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&s); err != nil {
+			return nil, err
+		}
+	}
+	return s.build()
+}
+
+func (s *settings) build() (*Client, error) {
+	if s.cred == nil {
+		return nil, errors.New("rhombus: no credential: pass WithCredential (APIToken, PartnerAPIToken, CertificateKey, OAuthToken, ...) or FromEnvironment")
+	}
+	if err := s.cred.validate(); err != nil {
+		return nil, err
+	}
+	base, err := parseEndpoint(s.endpoint)
+	if err != nil {
+		return nil, err
+	}
+	if s.clientOrg != "" {
+		if err := checkClientOrg(s.cred, s.clientOrg); err != nil {
+			return nil, err
+		}
+	}
+	hc, err := httpClientFor(s.httpClient, s.cred)
+	if err != nil {
+		return nil, err
+	}
+	if s.maxBody <= 0 {
+		return nil, fmt.Errorf("rhombus: WithMaxResponseBytes: the limit must be positive, got %d", s.maxBody)
+	}
+	ops, err := loadOperations(s.extraSpecs...)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{
+		base:      base,
+		http:      hc,
+		cred:      s.cred,
+		clientOrg: s.clientOrg,
+		userAgent: s.userAgent,
+		maxBody:   s.maxBody,
+		ops:       ops,
+		warn:      s.warn,
+		logger:    s.logger,
+		secrets:   s.cred.secrets(),
+	}
+	c.bindGenerated()
+	return c, nil
+}
+
+// bindGenerated points a generated client at this Client, so every generated
+// call goes through Do (credentials, error and warning handling).
+func (c *Client) bindGenerated() {
+	// NewClientWithResponses fails only when an option does; WithHTTPClient never does.
+	c.gen, _ = api.NewClientWithResponses(c.base.String(), api.WithHTTPClient(c))
+}
+
+// API returns the generated client for this module's spec, sending through
+// this Client: every operation in openapi.yaml, including ones added after
+// this package was written, gets the same credentials and error handling.
+func (c *Client) API() *api.ClientWithResponses { return c.gen }
+
+// BaseURL is the endpoint the client calls, for building generated clients of
+// other specs with [Client.Do] as their HTTP doer.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// ForClientOrg returns a copy of the client that acts inside the client
+// organisation org (the x-auth-org header). It needs a partner credential.
+func (c *Client) ForClientOrg(org RUUID) (*Client, error) {
+	if err := checkClientOrg(c.cred, org); err != nil {
+		return nil, err
+	}
+	cp := *c
+	cp.clientOrg = org
+	cp.bindGenerated()
+	return &cp, nil
+}
+
+// String describes the client without its credential.
+func (c *Client) String() string {
+	s := fmt.Sprintf("rhombus.Client{endpoint: %s, credential: %s", c.base, c.cred)
+	if c.clientOrg != "" {
+		s += ", clientOrg: " + string(c.clientOrg)
+	}
+	return s + "}"
+}
+
+// GoString keeps %#v from printing the credential.
+func (c *Client) GoString() string { return c.String() }
+
+// Do sends req with the client's credentials and turns the answer into a
+// result or an error: it implements the generated clients' HttpRequestDoer.
+//
+// A non-200 answer, a 200 whose envelope says "error": true, and a
+// responseStatus other than SUCCESS come back as *APIError; a body that cannot
+// be read as the operation's JSON as *DecodeError. On success the returned
+// response's body holds the bytes read, so generated parsers can decode it.
+func (c *Client) Do(req *http.Request) (*http.Response, error) {
+	op := c.ops.lookup(req.URL.Path)
+	if err := c.authorize(req); err != nil {
+		return nil, &RequestError{Operation: op.name, Err: err}
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, &RequestError{Operation: op.name, Err: c.scrubErr(err)}
+	}
+	body, readErr := readCapped(resp.Body, c.maxBody)
+	resp.Body.Close()
+	if readErr != nil {
+		return nil, c.decodeError(op.name, resp, body, readErr)
+	}
+	if err := c.normalize(req.Context(), op.name, resp, body); err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	return resp, nil
+}
+
+// authorize sets the headers of the credential, the client organisation and
+// the User-Agent. Credential headers already on the request are replaced, so
+// exactly the credential's are sent; an x-auth-org set for this one call (see
+// [ClientOrg]) wins over the client's.
+func (c *Client) authorize(req *http.Request) error {
+	for _, h := range []string{headerAPIKey, headerScheme, headerAccessToken} {
+		req.Header.Del(h)
+	}
+	if err := c.cred.apply(req); err != nil {
+		return err
+	}
+	if org := req.Header.Get(headerOrg); org != "" {
+		if err := checkClientOrg(c.cred, RUUID(org)); err != nil {
+			return err
+		}
+	} else if c.clientOrg != "" {
+		req.Header.Set(headerOrg, string(c.clientOrg))
+	}
+	req.Header.Set("User-Agent", c.userAgent)
+	return nil
+}
+
+// readCapped reads at most limit bytes of r, and reports a body that is longer.
+func readCapped(r io.Reader, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return b, err
+	}
+	if int64(len(b)) > limit {
+		return b[:limit], &tooLargeError{limit: limit}
+	}
+	return b, nil
+}
+
+type tooLargeError struct{ limit int64 }
+
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("body exceeds the limit of %d bytes (WithMaxResponseBytes)", e.limit)
+}
+
+func parseEndpoint(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("rhombus: endpoint %q is not a URL: %w", raw, err)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("rhombus: endpoint %q has no host; expected for example https://api2.rhombussystems.com", raw)
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("rhombus: endpoint %s: user information in the URL is not allowed", u.Redacted())
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return nil, fmt.Errorf("rhombus: endpoint %q: credentials are never sent over plain http except to a loopback host; use https", raw)
+		}
+	default:
+		return nil, fmt.Errorf("rhombus: endpoint %q: scheme must be https (or http to a loopback host)", raw)
+	}
+	u.RawQuery, u.Fragment = "", ""
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// scrub removes every secret of the client from s.
+func (c *Client) scrub(s string) string {
+	for _, sec := range c.secrets {
+		if sec != "" {
+			s = strings.ReplaceAll(s, sec, "[REDACTED]")
+		}
+	}
+	return s
+}
+
+// scrubErr keeps err (for errors.Is and errors.As) unless its text holds a secret.
+func (c *Client) scrubErr(err error) error {
+	msg := err.Error()
+	if clean := c.scrub(msg); clean != msg {
+		return &scrubbedError{msg: clean, err: err}
+	}
+	return err
+}
+
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }

@@ -1,0 +1,297 @@
+package rhombus
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Sentinel errors, for errors.Is. An *APIError matches the ones its HTTP
+// status or responseStatus implies; see [APIError.Is].
+var (
+	// ErrUnauthorized: 401, or responseStatus BASIC_AUTH_FAILED. The
+	// credential is missing, wrong, or from another region.
+	ErrUnauthorized = errors.New("rhombus: unauthorized")
+	// ErrForbidden: 403. A bad key, or the key's user lacks the permission.
+	ErrForbidden = errors.New("rhombus: forbidden")
+	// ErrRateLimited: 429. The organisation's request budget is spent;
+	// APIError.RetryAfter says how long to wait.
+	ErrRateLimited = errors.New("rhombus: rate limited")
+	// ErrBadInput: 400, or responseStatus BAD_INPUT.
+	ErrBadInput = errors.New("rhombus: bad input")
+	// ErrUserExists: responseStatus USER_EXISTS.
+	ErrUserExists = errors.New("rhombus: user exists")
+	// ErrNotFound: a *_NOT_FOUND responseStatus (USER, DEVICE, POLICY,
+	// LOCATION, ORG, and any the server adds).
+	ErrNotFound = errors.New("rhombus: not found")
+	// ErrPassword: responseStatus PASSWORD_MISMATCH, SAME_PASSWORD or
+	// PASSWORD_TOO_SHORT.
+	ErrPassword = errors.New("rhombus: password refused")
+	// ErrServer: a 5xx answer.
+	ErrServer = errors.New("rhombus: server error")
+	// ErrRefused: a 200 answer whose envelope reports a failure
+	// ("error": true, or a responseStatus other than SUCCESS).
+	ErrRefused = errors.New("rhombus: request refused")
+	// ErrDecode: the answer could not be read; see *DecodeError.
+	ErrDecode = errors.New("rhombus: cannot decode response")
+	// ErrInvalidRequest: the request was refused before it was sent; see *ValidationError.
+	ErrInvalidRequest = errors.New("rhombus: invalid request")
+)
+
+// APIError is an answer from Rhombus that reports a failure: any status but
+// 200, or a 200 whose envelope says "error": true or whose responseStatus is
+// not SUCCESS. It never holds a credential.
+type APIError struct {
+	Operation      string        // operationId, for example "createUser"
+	StatusCode     int           // HTTP status
+	Message        string        // errorMsg, msg or the text body, as Rhombus sent it
+	ResponseStatus string        // createUser's responseStatus, when present
+	RetryAfter     time.Duration // from Retry-After on a 429; zero when absent
+	Header         http.Header   // the response headers
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "rhombus: %s: HTTP %d", e.Operation, e.StatusCode)
+	if e.ResponseStatus != "" {
+		b.WriteString(" " + e.ResponseStatus)
+	}
+	if e.StatusCode == http.StatusOK && e.ResponseStatus == "" {
+		b.WriteString(" error")
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+	}
+	return b.String()
+}
+
+// Is matches the sentinel errors the status and responseStatus imply.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized || e.ResponseStatus == "BASIC_AUTH_FAILED"
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	case ErrBadInput:
+		return e.StatusCode == http.StatusBadRequest || e.ResponseStatus == "BAD_INPUT"
+	case ErrUserExists:
+		return e.ResponseStatus == "USER_EXISTS"
+	case ErrNotFound:
+		return strings.HasSuffix(e.ResponseStatus, "_NOT_FOUND")
+	case ErrPassword:
+		return strings.HasPrefix(e.ResponseStatus, "PASSWORD_") || e.ResponseStatus == "SAME_PASSWORD"
+	case ErrServer:
+		return e.StatusCode >= 500
+	case ErrRefused:
+		return e.StatusCode == http.StatusOK
+	}
+	return false
+}
+
+// DecodeError is an answer that could not be read: malformed or truncated
+// JSON, the wrong content type, or a body over the size limit.
+type DecodeError struct {
+	Operation   string
+	StatusCode  int
+	ContentType string
+	Excerpt     string // the start of the body, at most 80 bytes, as a quoted Go string
+	Err         error  // the reason
+}
+
+func (e *DecodeError) Error() string {
+	ct := e.ContentType
+	if ct == "" {
+		ct = "no content type"
+	}
+	return fmt.Sprintf("rhombus: %s: HTTP %d: cannot decode response (%s): %v; body starts %s",
+		e.Operation, e.StatusCode, ct, e.Err, e.Excerpt)
+}
+
+// Unwrap returns the reason.
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// Is matches ErrDecode.
+func (e *DecodeError) Is(target error) bool { return target == ErrDecode }
+
+// RequestError is a request that failed before an answer came back: it could
+// not be built or authorized, or the connection failed. Err says why; it
+// unwraps to context.Canceled, context.DeadlineExceeded, *net.OpError and so on.
+type RequestError struct {
+	Operation string
+	Err       error
+}
+
+func (e *RequestError) Error() string {
+	return fmt.Sprintf("rhombus: %s: %v", e.Operation, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// Warning is a warningMsg that came with a successful answer.
+type Warning struct {
+	Operation string
+	Message   string
+}
+
+func (w Warning) String() string { return "rhombus: " + w.Operation + ": warning: " + w.Message }
+
+// envelope is the part of every Rhombus answer the client checks, whatever
+// the operation; fields an operation lacks stay nil.
+type envelope struct {
+	Error          *bool   `json:"error"`
+	ErrorMsg       *string `json:"errorMsg"`
+	WarningMsg     *string `json:"warningMsg"`
+	ResponseStatus *string `json:"responseStatus"`
+}
+
+// normalize turns an answer into nil (success) or an error. It knows no
+// operation: it reads the status and the envelope common to all of them.
+func (c *Client) normalize(ctx context.Context, op string, resp *http.Response, body []byte) error {
+	if resp.StatusCode != http.StatusOK {
+		return c.statusError(op, resp, body)
+	}
+	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if mt != "application/json" && !strings.HasSuffix(mt, "+json") {
+		return c.decodeError(op, resp, body, fmt.Errorf("content type %q is not JSON", resp.Header.Get("Content-Type")))
+	}
+	var env envelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		return c.decodeError(op, resp, body, describeJSONError(err, body))
+	}
+	status := deref(env.ResponseStatus)
+	if deref(env.Error) || (status != "" && status != "SUCCESS") {
+		return &APIError{
+			Operation:      op,
+			StatusCode:     resp.StatusCode,
+			Message:        c.scrub(deref(env.ErrorMsg)),
+			ResponseStatus: status,
+			Header:         resp.Header.Clone(),
+		}
+	}
+	if msg := deref(env.WarningMsg); msg != "" {
+		c.warning(ctx, Warning{Operation: op, Message: c.scrub(msg)})
+	}
+	return nil
+}
+
+// statusError reads the body of a non-200 answer in the shape Rhombus uses
+// for its status; a body of another shape is quoted as it is.
+func (c *Client) statusError(op string, resp *http.Response, body []byte) error {
+	e := &APIError{Operation: op, StatusCode: resp.StatusCode, Header: resp.Header.Clone()}
+	var shape struct {
+		Msg                  *string         `json:"msg"`
+		Error                json.RawMessage `json:"error"`
+		ErrorMsg             *string         `json:"errorMsg"`
+		AuthenticationFailed *bool           `json:"authenticationFailed"`
+	}
+	if json.Unmarshal(body, &shape) == nil {
+		var errText string
+		_ = json.Unmarshal(shape.Error, &errText)
+		switch {
+		case shape.Msg != nil && *shape.Msg != "":
+			e.Message = *shape.Msg
+		case shape.ErrorMsg != nil && *shape.ErrorMsg != "":
+			e.Message = *shape.ErrorMsg
+		case errText != "":
+			e.Message = errText
+		case deref(shape.AuthenticationFailed):
+			e.Message = "authentication failed"
+		}
+	}
+	if e.Message == "" && len(body) > 0 {
+		e.Message = excerptText(body, 200)
+	}
+	if e.Message == "" {
+		e.Message = http.StatusText(resp.StatusCode)
+	}
+	e.Message = c.scrub(e.Message)
+	if resp.StatusCode == http.StatusTooManyRequests {
+		e.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	}
+	return e
+}
+
+func (c *Client) decodeError(op string, resp *http.Response, body []byte, err error) error {
+	return &DecodeError{
+		Operation:   op,
+		StatusCode:  resp.StatusCode,
+		ContentType: resp.Header.Get("Content-Type"),
+		Excerpt:     c.scrub(strconv.Quote(excerptText(body, 80))),
+		Err:         err,
+	}
+}
+
+func (c *Client) warning(ctx context.Context, w Warning) {
+	if c.warn != nil {
+		c.warn(ctx, w)
+	}
+	if c.logger != nil {
+		c.logger.WarnContext(ctx, "rhombus warning", "operation", w.Operation, "warning", w.Message)
+	}
+}
+
+// parseRetryAfter reads Retry-After as whole seconds or an HTTP date; it
+// returns zero when the header is missing or invalid.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n <= 0 || n > 24*60*60 {
+			return 0
+		}
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now).Round(time.Second)
+	}
+	return 0
+}
+
+func describeJSONError(err error, body []byte) error {
+	var syn *json.SyntaxError
+	switch {
+	case len(body) == 0:
+		return errors.New("empty body")
+	case errors.As(err, &syn):
+		return fmt.Errorf("malformed JSON at byte %d: %w", syn.Offset, err)
+	case err.Error() == "unexpected end of JSON input":
+		return fmt.Errorf("truncated JSON (%d bytes): %w", len(body), err)
+	}
+	return fmt.Errorf("JSON does not match the response type: %w", err)
+}
+
+// excerptText returns the first n bytes of b as valid UTF-8 text.
+func excerptText(b []byte, n int) string {
+	s := strings.TrimSpace(string(b))
+	if len(s) > n {
+		s = s[:n]
+		for !utf8.ValidString(s) && len(s) > 0 {
+			s = s[:len(s)-1]
+		}
+		s += "..."
+	}
+	return strings.ToValidUTF8(s, "?")
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

@@ -1,0 +1,172 @@
+package rhombus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/rhombuskit/rhombus-go/api"
+)
+
+// Option configures a [Client] in [New].
+type Option func(*settings) error
+
+type settings struct {
+	endpoint   string
+	cred       Credential
+	clientOrg  RUUID
+	httpClient *http.Client
+	userAgent  string
+	maxBody    int64
+	warn       func(context.Context, Warning)
+	logger     *slog.Logger
+	extraSpecs []*openapi3.T
+}
+
+// Region is a Rhombus region. An API key works only in the region it was made in.
+type Region string
+
+// The Rhombus regions.
+const (
+	RegionUS Region = "us"
+	RegionEU Region = "eu"
+)
+
+// URL is the API endpoint of the region, from the spec's servers.
+func (r Region) URL() string {
+	if r == RegionEU {
+		return api.ServerURLEuropeanUnion
+	}
+	return api.ServerURLUnitedStates
+}
+
+// ParseRegion accepts "us" or "eu" (any case).
+func ParseRegion(s string) (Region, error) {
+	switch Region(strings.ToLower(s)) {
+	case RegionUS:
+		return RegionUS, nil
+	case RegionEU:
+		return RegionEU, nil
+	}
+	return "", fmt.Errorf("rhombus: region %q: must be us or eu", s)
+}
+
+// WithRegion calls the region's endpoint. The default is [RegionUS].
+func WithRegion(r Region) Option {
+	return func(s *settings) error {
+		if r != RegionUS && r != RegionEU {
+			return fmt.Errorf("rhombus: WithRegion(%q): must be RegionUS or RegionEU", string(r))
+		}
+		s.endpoint = r.URL()
+		return nil
+	}
+}
+
+// WithEndpoint calls a custom base URL, such as a test server. It must be
+// https, or http to a loopback host (localhost, 127.0.0.0/8, ::1).
+func WithEndpoint(baseURL string) Option {
+	return func(s *settings) error {
+		if baseURL == "" {
+			return errors.New("rhombus: WithEndpoint: the URL is empty")
+		}
+		s.endpoint = baseURL
+		return nil
+	}
+}
+
+// WithCredential sets how requests are authenticated; see [APIToken],
+// [PartnerAPIToken], [CertificateKey], [OAuthToken] and [OAuthTokenSource].
+func WithCredential(c Credential) Option {
+	return func(s *settings) error {
+		if c == nil {
+			return errors.New("rhombus: WithCredential: the credential is nil")
+		}
+		s.cred = c
+		return nil
+	}
+}
+
+// WithClientOrg makes every call act inside the partner's client
+// organisation org (the x-auth-org header). It needs a partner credential;
+// [Client.ForClientOrg] does the same for one client copy.
+func WithClientOrg(org RUUID) Option {
+	return func(s *settings) error {
+		if err := org.Validate(); err != nil {
+			return fmt.Errorf("rhombus: WithClientOrg: %w", err)
+		}
+		s.clientOrg = org
+		return nil
+	}
+}
+
+// WithHTTPClient sends through hc instead of a default client. For a
+// certificate credential its Transport must be nil or an *http.Transport; the
+// client copies it and adds the certificate, leaving hc unchanged.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(s *settings) error {
+		if hc == nil {
+			return errors.New("rhombus: WithHTTPClient: the client is nil")
+		}
+		s.httpClient = hc
+		return nil
+	}
+}
+
+// WithUserAgent replaces the User-Agent header; [DefaultUserAgent] by default.
+func WithUserAgent(ua string) Option {
+	return func(s *settings) error {
+		if ua == "" {
+			return errors.New("rhombus: WithUserAgent: the value is empty")
+		}
+		s.userAgent = ua
+		return nil
+	}
+}
+
+// WithMaxResponseBytes caps how many bytes of a response body are read; a
+// longer body is a *DecodeError. The default is [DefaultMaxResponseBytes].
+func WithMaxResponseBytes(n int64) Option {
+	return func(s *settings) error {
+		if n <= 0 {
+			return fmt.Errorf("rhombus: WithMaxResponseBytes: the limit must be positive, got %d", n)
+		}
+		s.maxBody = n
+		return nil
+	}
+}
+
+// WithWarningHandler calls h with the warningMsg of every successful call
+// that carries one. Warnings are also on the result; this is off by default.
+func WithWarningHandler(h func(context.Context, Warning)) Option {
+	return func(s *settings) error {
+		s.warn = h
+		return nil
+	}
+}
+
+// WithLogger logs warnings (level Warn) to l. No log line ever holds a
+// credential. Off by default.
+func WithLogger(l *slog.Logger) Option {
+	return func(s *settings) error {
+		s.logger = l
+		return nil
+	}
+}
+
+// WithSpec adds the operations of another spec (for example a newer or
+// extended openapi.yaml) to those the client knows by path, so their
+// x-rhombus-* extensions apply. Operations the client does not know are
+// still sent, named by the last segment of their path.
+func WithSpec(doc *openapi3.T) Option {
+	return func(s *settings) error {
+		if doc == nil {
+			return errors.New("rhombus: WithSpec: the document is nil")
+		}
+		s.extraSpecs = append(s.extraSpecs, doc)
+		return nil
+	}
+}

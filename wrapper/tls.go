@@ -1,0 +1,153 @@
+package rhombus
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+)
+
+// LoadCertificateKey reads a certificate key's client certificate and
+// private key from PEM files and returns the credential (scheme api, or
+// partner-api when partner is true).
+//
+// Rhombus issues certificates with negative serial numbers, which
+// crypto/x509 refuses to parse since Go 1.23. The certificate is therefore
+// not parsed here: its DER blocks are presented on the TLS connection as
+// they are, which is all a TLS client needs to do with its own certificate.
+func LoadCertificateKey(key, certFile, keyFile string, partner bool) (Credential, error) {
+	certPEM, err := os.ReadFile(certFile)
+	if err != nil {
+		return nil, fmt.Errorf("rhombus: certificate file: %w", err)
+	}
+	keyPEM, err := os.ReadFile(keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("rhombus: private key file: %w", err)
+	}
+	cert, err := CertificateFromPEM(certPEM, keyPEM)
+	if err != nil {
+		return nil, err
+	}
+	if partner {
+		return PartnerCertificateKey(key, cert), nil
+	}
+	return CertificateKey(key, cert), nil
+}
+
+// CertificateFromPEM builds a tls.Certificate from PEM-encoded certificate
+// blocks and a private key (PKCS#8, PKCS#1 or SEC 1), without parsing the
+// certificates, so a negative serial number is tolerated. The private key
+// must match the first certificate's public key; this is checked when the
+// certificate can be parsed.
+func CertificateFromPEM(certPEM, keyPEM []byte) (tls.Certificate, error) {
+	var out tls.Certificate
+	for rest := certPEM; ; {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		if block.Type == "CERTIFICATE" {
+			out.Certificate = append(out.Certificate, block.Bytes)
+		}
+	}
+	if len(out.Certificate) == 0 {
+		return out, errors.New("rhombus: certificate: no PEM block of type CERTIFICATE found")
+	}
+	var keyDER *pem.Block
+	for rest := keyPEM; ; {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		if block.Type == "PRIVATE KEY" || block.Type == "RSA PRIVATE KEY" || block.Type == "EC PRIVATE KEY" {
+			keyDER = block
+			break
+		}
+	}
+	if keyDER == nil {
+		return out, errors.New("rhombus: private key: no PEM block of type PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY found")
+	}
+	priv, err := parsePrivateKey(keyDER.Bytes)
+	if err != nil {
+		return out, err
+	}
+	out.PrivateKey = priv
+	if leaf, err := x509.ParseCertificate(out.Certificate[0]); err == nil {
+		if !publicKeyMatches(leaf.PublicKey, priv) {
+			return out, errors.New("rhombus: certificate: the private key does not match the certificate's public key")
+		}
+		out.Leaf = leaf
+	}
+	return out, nil
+}
+
+func parsePrivateKey(der []byte) (crypto.Signer, error) {
+	if k, err := x509.ParsePKCS8PrivateKey(der); err == nil {
+		if s, ok := k.(crypto.Signer); ok {
+			return s, nil
+		}
+		return nil, errors.New("rhombus: private key: unsupported key type")
+	}
+	if k, err := x509.ParsePKCS1PrivateKey(der); err == nil {
+		return k, nil
+	}
+	if k, err := x509.ParseECPrivateKey(der); err == nil {
+		return k, nil
+	}
+	return nil, errors.New("rhombus: private key: not a PKCS#8, PKCS#1 or SEC 1 key")
+}
+
+func publicKeyMatches(pub crypto.PublicKey, priv crypto.Signer) bool {
+	type equaler interface{ Equal(crypto.PublicKey) bool }
+	switch p := pub.(type) {
+	case *rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey:
+		if e, ok := p.(equaler); ok {
+			return e.Equal(priv.Public())
+		}
+	}
+	return true
+}
+
+// httpClientFor returns the client requests go through: hc (or a default
+// one), with the credential's certificate added to a copy of its transport.
+func httpClientFor(hc *http.Client, cred Credential) (*http.Client, error) {
+	if hc == nil {
+		hc = &http.Client{}
+	}
+	cert := cred.certificate()
+	if cert == nil {
+		return hc, nil
+	}
+	var base *http.Transport
+	switch t := hc.Transport.(type) {
+	case nil:
+		base = http.DefaultTransport.(*http.Transport)
+	case *http.Transport:
+		base = t
+	default:
+		return nil, fmt.Errorf("rhombus: a certificate credential needs the HTTP client's Transport to be an *http.Transport, got %T", hc.Transport)
+	}
+	tr := base.Clone()
+	if tr.TLSClientConfig == nil {
+		tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	// GetClientCertificate hands the certificate over without crypto/tls
+	// parsing it, which would fail on a negative serial number.
+	c := *cert
+	tr.TLSClientConfig.Certificates = nil
+	tr.TLSClientConfig.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+		return &c, nil
+	}
+	cp := *hc
+	cp.Transport = tr
+	return &cp, nil
+}
