@@ -49,7 +49,7 @@ func call[Result, Req any](ctx context.Context, c *Client, op string, req Req,
 	if ctx == nil {
 		return nil, &RequestError{Operation: op, Err: errors.New("nil context")}
 	}
-	if err := validateRUUIDs(op, req); err != nil {
+	if err := validateRUUIDs(op, req, c.scrub); err != nil {
 		return nil, err
 	}
 	resp, err := send(ctx, req)

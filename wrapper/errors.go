@@ -1,6 +1,7 @@
 package rhombus
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -167,6 +168,9 @@ func (c *Client) normalize(ctx context.Context, op string, resp *http.Response, 
 	if mt != "application/json" && !strings.HasSuffix(mt, "+json") {
 		return c.decodeError(op, resp, body, fmt.Errorf("content type %q is not JSON", resp.Header.Get("Content-Type")))
 	}
+	if t := bytes.TrimLeft(body, " \t\r\n"); len(t) > 0 && t[0] != '{' {
+		return c.decodeError(op, resp, body, errors.New("the body is not a JSON object"))
+	}
 	var env envelope
 	if err := json.Unmarshal(body, &env); err != nil {
 		return c.decodeError(op, resp, body, describeJSONError(err, body))
@@ -212,7 +216,7 @@ func (c *Client) statusError(op string, resp *http.Response, body []byte) error 
 		}
 	}
 	if e.Message == "" && len(body) > 0 {
-		e.Message = excerptText(body, 200)
+		e.Message = c.excerpt(body, 200)
 	}
 	if e.Message == "" {
 		e.Message = http.StatusText(resp.StatusCode)
@@ -229,7 +233,7 @@ func (c *Client) decodeError(op string, resp *http.Response, body []byte, err er
 		Operation:   op,
 		StatusCode:  resp.StatusCode,
 		ContentType: resp.Header.Get("Content-Type"),
-		Excerpt:     c.scrub(strconv.Quote(excerptText(body, 80))),
+		Excerpt:     strconv.Quote(c.excerpt(body, 80)),
 		Err:         err,
 	}
 }
@@ -267,17 +271,18 @@ func describeJSONError(err error, body []byte) error {
 	switch {
 	case len(body) == 0:
 		return errors.New("empty body")
+	case strings.Contains(err.Error(), "unexpected end of JSON input"):
+		return fmt.Errorf("truncated JSON (%d bytes): %w", len(body), err)
 	case errors.As(err, &syn):
 		return fmt.Errorf("malformed JSON at byte %d: %w", syn.Offset, err)
-	case err.Error() == "unexpected end of JSON input":
-		return fmt.Errorf("truncated JSON (%d bytes): %w", len(body), err)
 	}
 	return fmt.Errorf("JSON does not match the response type: %w", err)
 }
 
-// excerptText returns the first n bytes of b as valid UTF-8 text.
-func excerptText(b []byte, n int) string {
-	s := strings.TrimSpace(string(b))
+// excerpt returns the first n bytes of b as valid UTF-8 text, with the
+// client's secrets removed before it is cut so no part of one can remain.
+func (c *Client) excerpt(b []byte, n int) string {
+	s := strings.TrimSpace(c.scrub(string(b)))
 	if len(s) > n {
 		s = s[:n]
 		for !utf8.ValidString(s) && len(s) > 0 {

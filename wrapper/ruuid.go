@@ -1,6 +1,7 @@
 package rhombus
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -47,7 +48,8 @@ var ruuidType = reflect.TypeFor[RUUID]()
 // validateRUUIDs checks every RUUID in v, at any depth, and returns the first
 // invalid one with its JSON path. It reads struct tags, so it works for every
 // generated request type without code of its own.
-func validateRUUIDs(op string, v any) error {
+// redact rewrites a value that holds a secret, so the error cannot quote it.
+func validateRUUIDs(op string, v any, redact func(string) string) error {
 	var walk func(rv reflect.Value, path string) error
 	walk = func(rv reflect.Value, path string) error {
 		switch rv.Kind() {
@@ -88,6 +90,10 @@ func validateRUUIDs(op string, v any) error {
 				if err := RUUID(rv.String()).Validate(); err != nil {
 					if path == "" {
 						path = "(request)"
+					}
+					var re *ruuid.Error
+					if errors.As(err, &re) && redact(rv.String()) != rv.String() {
+						re.Value = "[REDACTED]"
 					}
 					return &ValidationError{Operation: op, Field: path, Err: err}
 				}
