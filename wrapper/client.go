@@ -38,6 +38,9 @@ type Client struct {
 	ops       *operations
 	warn      func(context.Context, Warning)
 	logger    *slog.Logger
+	observe   func(Event)
+	retry     RetryPolicy
+	limiter   *Limiter // nil: no client-side pacing
 	secrets   []string // values to scrub from any text the client returns
 	gen       *api.ClientWithResponses
 }
@@ -50,6 +53,7 @@ func New(opts ...Option) (*Client, error) {
 		endpoint:  RegionUS.URL(),
 		userAgent: DefaultUserAgent,
 		maxBody:   DefaultMaxResponseBytes,
+		retry:     DefaultRetryPolicy(),
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -85,6 +89,13 @@ func (s *settings) build() (*Client, error) {
 	if s.maxBody <= 0 {
 		return nil, fmt.Errorf("rhombus: WithMaxResponseBytes: the limit must be positive, got %d", s.maxBody)
 	}
+	if err := s.retry.validate(); err != nil {
+		return nil, err
+	}
+	if !s.limiterSet {
+		// Each client gets its own limiter unless one is shared with WithLimiter.
+		s.limiter, _ = NewLimiter(DefaultRate, DefaultBurst)
+	}
 	ops, err := loadOperations(s.extraSpecs...)
 	if err != nil {
 		return nil, err
@@ -99,6 +110,9 @@ func (s *settings) build() (*Client, error) {
 		ops:       ops,
 		warn:      s.warn,
 		logger:    s.logger,
+		observe:   s.observe,
+		retry:     s.retry,
+		limiter:   s.limiter,
 		secrets:   s.cred.secrets(),
 	}
 	c.bindGenerated()
@@ -144,38 +158,6 @@ func (c *Client) String() string {
 
 // GoString keeps %#v from printing the credential.
 func (c *Client) GoString() string { return c.String() }
-
-// Do sends req with the client's credentials and turns the answer into a
-// result or an error: it implements the generated clients' HttpRequestDoer.
-//
-// A non-200 answer, a 200 whose envelope says "error": true, and a
-// responseStatus other than SUCCESS come back as *APIError; a body that cannot
-// be read as the operation's JSON as *DecodeError. On success the returned
-// response's body holds the bytes read, so generated parsers can decode it.
-func (c *Client) Do(req *http.Request) (*http.Response, error) {
-	op := c.ops.lookup(req.URL.Path)
-	if err := c.authorize(req); err != nil {
-		return nil, &RequestError{Operation: op.name, Err: err}
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return nil, &RequestError{Operation: op.name, Err: c.scrubErr(err)}
-	}
-	body, readErr := readCapped(resp.Body, c.maxBody)
-	resp.Body.Close()
-	// A server that echoes a credential back must not get it into a result,
-	// an error or a log line: remove it once, here.
-	body = c.scrubBytes(body)
-	if readErr != nil {
-		return nil, c.decodeError(op.name, resp, body, readErr)
-	}
-	if err := c.normalize(req.Context(), op.name, resp, body); err != nil {
-		return nil, err
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	resp.ContentLength = int64(len(body))
-	return resp, nil
-}
 
 // authorize sets the headers of the credential, the client organisation and
 // the User-Agent. Credential headers already on the request are replaced, so

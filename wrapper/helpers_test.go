@@ -46,11 +46,15 @@ func answering(t *testing.T, a answer, opts ...rhombus.Option) (c *rhombus.Clien
 		rhombus.WithEndpoint(srv.URL),
 		rhombus.WithCredential(rhombus.APIToken(testKey)),
 		rhombus.WithHTTPClient(srv.Client()),
+		rhombus.WithRetryPolicy(noRetry), // these tests are about one answer each
 	}
 	c, err := rhombus.New(append(base, opts...)...)
 	require.NoError(t, err)
 	return c, hits
 }
+
+// noRetry sends every call once.
+var noRetry = rhombus.RetryPolicy{MaxAttempts: 1}
 
 func jsonAnswer(status int, body string) answer {
 	return answer{status: status, contentType: "application/json", body: body}

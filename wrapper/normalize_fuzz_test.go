@@ -58,7 +58,9 @@ func FuzzNormalize(f *testing.F) {
 		}
 		tr := &answerTransport{status: status, contentType: contentType, retryAfter: retryAfter, body: body}
 		c, err := New(WithCredential(APIToken(fuzzKey)), WithEndpoint("http://127.0.0.1:1"),
-			WithHTTPClient(&http.Client{Transport: tr}), WithMaxResponseBytes(4096))
+			WithHTTPClient(&http.Client{Transport: tr}), WithMaxResponseBytes(4096),
+			// One attempt, no pacing: this target is about reading answers.
+			WithRetryPolicy(RetryPolicy{MaxAttempts: 1}), WithLimiter(nil))
 		if err != nil {
 			t.Fatalf("New: %v", err)
 		}

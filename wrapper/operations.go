@@ -15,6 +15,8 @@ import (
 type operation struct {
 	name       string // operationId
 	idempotent bool   // x-rhombus-idempotent: resending cannot change state twice
+	// x-rhombus-identifying-fields: what a write creates, for OutcomeUnknownError.
+	identifying []string
 }
 
 // operations maps request paths to operations.
@@ -66,7 +68,15 @@ func operationsOf(doc *openapi3.T) map[string]operation {
 		if name == "" {
 			name = path.Base(p)
 		}
-		m[p] = operation{name: name, idempotent: idem}
+		var ids []string
+		if list, ok := op.Extensions["x-rhombus-identifying-fields"].([]any); ok {
+			for _, f := range list {
+				if s, ok := f.(string); ok {
+					ids = append(ids, s)
+				}
+			}
+		}
+		m[p] = operation{name: name, idempotent: idem, identifying: ids}
 	}
 	return m
 }

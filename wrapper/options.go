@@ -25,6 +25,10 @@ type settings struct {
 	warn       func(context.Context, Warning)
 	logger     *slog.Logger
 	extraSpecs []*openapi3.T
+	observe    func(Event)
+	retry      RetryPolicy
+	limiter    *Limiter
+	limiterSet bool
 }
 
 // Region is a Rhombus region. An API key works only in the region it was made in.
@@ -167,6 +171,37 @@ func WithSpec(doc *openapi3.T) Option {
 			return errors.New("rhombus: WithSpec: the document is nil")
 		}
 		s.extraSpecs = append(s.extraSpecs, doc)
+		return nil
+	}
+}
+
+// WithRetryPolicy replaces [DefaultRetryPolicy]; MaxAttempts 1 turns retries off.
+func WithRetryPolicy(p RetryPolicy) Option {
+	return func(s *settings) error {
+		if err := p.validate(); err != nil {
+			return err
+		}
+		s.retry = p
+		return nil
+	}
+}
+
+// WithLimiter paces the client's requests with l; share one [Limiter]
+// between all clients of one organisation, as Rhombus keeps one budget per
+// organisation. nil turns client-side pacing off. By default each client has
+// its own limiter at [DefaultRate] and [DefaultBurst].
+func WithLimiter(l *Limiter) Option {
+	return func(s *settings) error {
+		s.limiter, s.limiterSet = l, true
+		return nil
+	}
+}
+
+// WithObserver calls f with every attempt, wait and give-up of every call,
+// for metrics or tracing. f must be quick and safe for concurrent use.
+func WithObserver(f func(Event)) Option {
+	return func(s *settings) error {
+		s.observe = f
 		return nil
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -98,7 +99,9 @@ func TestSecretsNeverLeak(t *testing.T) {
 	require.NoError(t, err)
 	addr := ln.Addr().String()
 	require.NoError(t, ln.Close())
-	cl, err = rhombus.New(rhombus.WithEndpoint("http://"+addr), rhombus.WithCredential(rhombus.APIToken(testKey)))
+	quick := rhombus.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}
+	cl, err = rhombus.New(rhombus.WithEndpoint("http://"+addr), rhombus.WithCredential(rhombus.APIToken(testKey)),
+		rhombus.WithRetryPolicy(quick), rhombus.WithLogger(logger))
 	require.NoError(t, err)
 	_, err = createUser(cl)
 	record(cl, err)

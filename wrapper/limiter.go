@@ -1,0 +1,138 @@
+package rhombus
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Default client-side rate limit, from the vendor's documentation: 10
+// requests a second per organisation, with a burst of about ten times that.
+const (
+	DefaultRate  = 10.0
+	DefaultBurst = 100
+)
+
+// Limiter paces requests on the client so that a bulk job spends the
+// organisation's budget without hitting it. Rhombus keeps one token bucket
+// per organisation, shared by all its keys: share one Limiter between every
+// client of the same organisation ([WithLimiter]). It is safe for concurrent use.
+//
+// A Limiter built with [Adaptive] also learns from 429 answers: it halves its
+// rate and pauses every caller until Retry-After has passed, then raises the
+// rate again step by step while calls succeed (additive increase,
+// multiplicative decrease, in the spirit of the AWS SDKs' adaptive retry
+// mode), so a job settles at the rate the server allows with few 429s.
+type Limiter struct {
+	lim      *rate.Limiter
+	adaptive bool
+	max      rate.Limit // the configured rate; adaptive mode never exceeds it
+	min      rate.Limit // adaptive mode never goes below it
+
+	mu           sync.Mutex
+	blockedUntil time.Time // after a 429, nobody sends before this
+}
+
+// LimiterOption configures a [Limiter].
+type LimiterOption func(*Limiter)
+
+// Adaptive makes the limiter slow down on 429 answers and recover on success.
+func Adaptive() LimiterOption { return func(l *Limiter) { l.adaptive = true } }
+
+// NewLimiter allows perSecond requests a second on average, with bursts of
+// up to burst requests.
+func NewLimiter(perSecond float64, burst int, opts ...LimiterOption) (*Limiter, error) {
+	if perSecond <= 0 {
+		return nil, fmt.Errorf("rhombus: NewLimiter: the rate must be positive, got %v", perSecond)
+	}
+	if burst < 1 {
+		return nil, fmt.Errorf("rhombus: NewLimiter: the burst must be at least 1, got %d", burst)
+	}
+	l := &Limiter{
+		lim: rate.NewLimiter(rate.Limit(perSecond), burst),
+		max: rate.Limit(perSecond),
+		min: rate.Limit(perSecond / 20),
+	}
+	for _, o := range opts {
+		o(l)
+	}
+	return l, nil
+}
+
+// Rate is the current rate in requests a second (lower than configured while
+// an adaptive limiter is backing off).
+func (l *Limiter) Rate() float64 { return float64(l.lim.Limit()) }
+
+// Wait blocks until a request may be sent, or ctx is done.
+func (l *Limiter) Wait(ctx context.Context) error {
+	l.mu.Lock()
+	until := l.blockedUntil
+	l.mu.Unlock()
+	if d := time.Until(until); d > 0 {
+		if err := sleep(ctx, d); err != nil {
+			return err
+		}
+	}
+	return l.lim.Wait(ctx)
+}
+
+// rateLimited is told of a 429 and the wait the server asked for.
+func (l *Limiter) rateLimited(retryAfter time.Duration) {
+	now := time.Now()
+	l.mu.Lock()
+	if until := now.Add(retryAfter); until.After(l.blockedUntil) {
+		l.blockedUntil = until
+	}
+	l.mu.Unlock()
+	if !l.adaptive {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	next := l.lim.Limit() / 2
+	if next < l.min {
+		next = l.min
+	}
+	l.lim.SetLimitAt(now, next)
+	// The server's bucket is empty: empty ours too, or its burst would send
+	// a volley of requests the moment the pause ends.
+	if t := int(l.lim.TokensAt(now)); t > 0 {
+		l.lim.AllowN(now, t)
+	}
+}
+
+// succeeded is told of an answer that was not a 429.
+func (l *Limiter) succeeded() {
+	if !l.adaptive {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	cur := l.lim.Limit()
+	if cur >= l.max {
+		return
+	}
+	next := cur + l.max/50
+	if next > l.max {
+		next = l.max
+	}
+	l.lim.SetLimit(next)
+}
+
+// sleep waits d, or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,350 @@
+package rhombus
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptrace"
+	"sort"
+	"strings"
+	"time"
+)
+
+// RetryPolicy says when a failed call is sent again. Rhombus has no
+// idempotency keys, so the rule is strict:
+//
+//   - a 429 is always resent after Retry-After (or backoff when the header is
+//     missing or invalid): the server refused the request;
+//   - a network failure or 5xx is resent with exponential backoff and jitter
+//     only for an idempotent operation (x-rhombus-idempotent in the spec),
+//     or when the request provably never left (the connection or the TLS
+//     handshake failed before a connection was ready);
+//   - a write that failed after it may have reached the server is never
+//     resent: the call returns an *OutcomeUnknownError.
+type RetryPolicy struct {
+	MaxAttempts    int           // attempts in all, the first included; 1 disables retries
+	BaseDelay      time.Duration // the first backoff; it doubles each attempt
+	MaxDelay       time.Duration // the longest backoff, before jitter
+	MaxJitter      time.Duration // a random 0..MaxJitter is added to each backoff
+	AttemptTimeout time.Duration // the limit of one attempt; 0 for none
+	Budget         time.Duration // the limit of a whole call, waits included; 0 for none (ctx still applies)
+}
+
+// DefaultRetryPolicy is the vendor's advice: backoff from 1 s to at most
+// 60 s with 0-1 s of jitter, 5 attempts; 30 s an attempt, 3 minutes a call.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{
+		MaxAttempts:    5,
+		BaseDelay:      time.Second,
+		MaxDelay:       60 * time.Second,
+		MaxJitter:      time.Second,
+		AttemptTimeout: 30 * time.Second,
+		Budget:         3 * time.Minute,
+	}
+}
+
+func (p RetryPolicy) validate() error {
+	switch {
+	case p.MaxAttempts < 1:
+		return fmt.Errorf("rhombus: RetryPolicy.MaxAttempts must be at least 1, got %d", p.MaxAttempts)
+	case p.BaseDelay < 0 || p.MaxDelay < 0 || p.MaxJitter < 0 || p.AttemptTimeout < 0 || p.Budget < 0:
+		return errors.New("rhombus: RetryPolicy durations must not be negative")
+	case p.MaxDelay < p.BaseDelay:
+		return fmt.Errorf("rhombus: RetryPolicy.MaxDelay (%s) is below BaseDelay (%s)", p.MaxDelay, p.BaseDelay)
+	}
+	return nil
+}
+
+// backoff is the wait before attempt+1: BaseDelay·2^(attempt-1), capped,
+// plus jitter.
+func (p RetryPolicy) backoff(attempt int) time.Duration {
+	d := p.MaxDelay
+	if attempt-1 < 32 {
+		if b := p.BaseDelay << (attempt - 1); b > 0 && b < p.MaxDelay {
+			d = b
+		}
+	}
+	if p.MaxJitter > 0 {
+		d += rand.N(p.MaxJitter)
+	}
+	return d
+}
+
+// ErrOutcomeUnknown: a write failed after it may have reached the server;
+// see *OutcomeUnknownError.
+var ErrOutcomeUnknown = errors.New("rhombus: outcome unknown")
+
+// OutcomeUnknownError is a write (an operation that is not idempotent) that
+// failed after the request may have reached the server: the connection
+// dropped, or the call timed out or was cancelled while waiting for the
+// answer. It may or may not have been applied, so it is not resent; check
+// (for example by listing what the write creates) before sending it again.
+type OutcomeUnknownError struct {
+	Operation string
+	// Fields identify what the write creates (x-rhombus-identifying-fields
+	// in the spec), for example serialNumber or email.
+	Fields map[string]string
+	Err    error // the failure
+}
+
+func (e *OutcomeUnknownError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "rhombus: %s: outcome unknown", e.Operation)
+	if len(e.Fields) > 0 {
+		keys := make([]string, 0, len(e.Fields))
+		for k := range e.Fields {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b.WriteString(" (")
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s=%s", k, e.Fields[k])
+		}
+		b.WriteString(")")
+	}
+	fmt.Fprintf(&b, ": the request may have been applied and was not resent: %v", e.Err)
+	return b.String()
+}
+
+// Unwrap returns the failure.
+func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
+
+// Is matches ErrOutcomeUnknown.
+func (e *OutcomeUnknownError) Is(target error) bool { return target == ErrOutcomeUnknown }
+
+// EventKind says what an [Event] reports.
+type EventKind string
+
+// The events of a call.
+const (
+	EventAttempt EventKind = "attempt" // an attempt ended (Status or Err says how)
+	EventWait    EventKind = "wait"    // the client waits Wait before the next attempt
+	EventGiveUp  EventKind = "give-up" // the call failed for good with Err
+)
+
+// Event is one step of a call, for [WithObserver] and [WithLogger]. It never
+// holds a credential.
+type Event struct {
+	Kind      EventKind
+	Operation string
+	Attempt   int
+	Status    int           // the HTTP status, 0 when there was no answer
+	Wait      time.Duration // with EventWait
+	Err       error         // the attempt's or the call's error, if any
+}
+
+func (c *Client) emit(ctx context.Context, e Event) {
+	if c.observe != nil {
+		c.observe(e)
+	}
+	if c.logger == nil {
+		return
+	}
+	attrs := []any{"operation", e.Operation, "attempt", e.Attempt, "status", e.Status}
+	if e.Kind == EventWait {
+		attrs = append(attrs, "wait", e.Wait)
+	}
+	if e.Err != nil {
+		attrs = append(attrs, "error", e.Err.Error())
+	}
+	if e.Kind == EventGiveUp {
+		c.logger.WarnContext(ctx, "rhombus give-up", attrs...)
+		return
+	}
+	c.logger.DebugContext(ctx, "rhombus "+string(e.Kind), attrs...)
+}
+
+// Do sends req with the client's credentials, under its rate limiter and
+// retry policy, and turns the answer into a result or an error: it implements
+// the generated clients' HttpRequestDoer.
+//
+// A non-200 answer, a 200 whose envelope says "error": true, and a
+// responseStatus other than SUCCESS come back as *APIError; a body that cannot
+// be read as JSON as *DecodeError; a write that may have been applied but
+// failed as *OutcomeUnknownError; no answer at all as *RequestError. On
+// success the response's body holds the bytes read, so generated parsers
+// can decode it.
+func (c *Client) Do(req *http.Request) (*http.Response, error) {
+	op := c.ops.lookup(req.URL.Path)
+	ctx := req.Context()
+	if c.retry.Budget > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.retry.Budget)
+		defer cancel()
+	}
+	payload, err := requestBody(req)
+	if err != nil {
+		return nil, &RequestError{Operation: op.name, Err: err}
+	}
+	for attempt := 1; ; attempt++ {
+		if c.limiter != nil {
+			if err := c.limiter.Wait(ctx); err != nil {
+				return nil, c.giveUp(ctx, op, attempt, &RequestError{Operation: op.name, Err: err})
+			}
+		}
+		resp, body, sent, err := c.attempt(ctx, req, payload)
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		c.emit(ctx, Event{Kind: EventAttempt, Operation: op.name, Attempt: attempt, Status: status, Err: err})
+
+		var retry bool
+		var wait time.Duration
+		switch {
+		case resp == nil && err != nil: // no answer
+			var reqErr *RequestError
+			if errors.As(err, &reqErr) && !sent {
+				// Refused before sending (the token source failed, say): final.
+				if !isTransport(reqErr.Err) {
+					return nil, c.giveUp(ctx, op, attempt, err)
+				}
+			}
+			if sent && !op.idempotent {
+				return nil, c.giveUp(ctx, op, attempt, &OutcomeUnknownError{
+					Operation: op.name, Fields: identifying(op, payload), Err: c.scrubErr(err)})
+			}
+			retry, wait = ctx.Err() == nil, c.retry.backoff(attempt)
+		default:
+			if err == nil {
+				err = c.normalize(ctx, op.name, resp, body)
+			}
+			if status == http.StatusTooManyRequests {
+				ra := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+				if c.limiter != nil {
+					c.limiter.rateLimited(ra)
+				}
+				retry, wait = true, ra
+				if wait == 0 {
+					wait = c.retry.backoff(attempt)
+				}
+			} else if c.limiter != nil {
+				c.limiter.succeeded()
+			}
+			if status >= 500 && op.idempotent {
+				retry, wait = true, c.retry.backoff(attempt)
+			}
+			if err == nil {
+				resp.Body = io.NopCloser(bytes.NewReader(body))
+				resp.ContentLength = int64(len(body))
+				return resp, nil
+			}
+		}
+		if !retry || attempt >= c.retry.MaxAttempts {
+			return nil, c.giveUp(ctx, op, attempt, err)
+		}
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			return nil, c.giveUp(ctx, op, attempt, err)
+		}
+		c.emit(ctx, Event{Kind: EventWait, Operation: op.name, Attempt: attempt, Status: status, Wait: wait, Err: err})
+		if serr := sleep(ctx, wait); serr != nil {
+			return nil, c.giveUp(ctx, op, attempt, &RequestError{Operation: op.name,
+				Err: fmt.Errorf("%w while waiting to retry after: %v", serr, err)})
+		}
+	}
+}
+
+func (c *Client) giveUp(ctx context.Context, op operation, attempt int, err error) error {
+	c.emit(ctx, Event{Kind: EventGiveUp, Operation: op.name, Attempt: attempt, Err: err})
+	return err
+}
+
+// attempt sends the request once. It returns the answer with its body read
+// (resp nil when none came), and whether the request may have reached the
+// server: false only when no connection was ever ready for it.
+func (c *Client) attempt(ctx context.Context, orig *http.Request, payload []byte) (resp *http.Response, body []byte, sent bool, err error) {
+	if c.retry.AttemptTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.retry.AttemptTimeout)
+		defer cancel()
+	}
+	var gotConn bool
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { gotConn = true },
+	})
+	op := c.ops.lookup(orig.URL.Path)
+	req := orig.Clone(ctx)
+	if payload != nil {
+		req.Body = io.NopCloser(bytes.NewReader(payload))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(payload)), nil }
+		req.ContentLength = int64(len(payload))
+	}
+	if err := c.authorize(req); err != nil {
+		return nil, nil, false, &RequestError{Operation: op.name, Err: err}
+	}
+	resp, err = c.http.Do(req)
+	if err != nil {
+		return nil, nil, gotConn, &RequestError{Operation: op.name, Err: c.scrubErr(err)}
+	}
+	body, readErr := readCapped(resp.Body, c.maxBody)
+	resp.Body.Close()
+	// A server that echoes a credential back must not get it into a result,
+	// an error or a log line: remove it once, here.
+	body = c.scrubBytes(body)
+	if readErr != nil {
+		var tooLarge *tooLargeError
+		if errors.As(readErr, &tooLarge) {
+			return resp, body, true, c.decodeError(op.name, resp, body, readErr)
+		}
+		// The answer broke off: for a write that is as good as no answer.
+		return nil, nil, true, &RequestError{Operation: op.name,
+			Err: fmt.Errorf("reading the HTTP %d answer: %w", resp.StatusCode, c.scrubErr(readErr))}
+	}
+	return resp, body, true, nil
+}
+
+// requestBody reads the request body once, so every attempt can send it.
+func requestBody(req *http.Request) ([]byte, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil, nil
+	}
+	if req.GetBody != nil {
+		rc, err := req.GetBody()
+		if err != nil {
+			return nil, err
+		}
+		defer rc.Close()
+		return io.ReadAll(rc)
+	}
+	defer req.Body.Close()
+	return io.ReadAll(req.Body)
+}
+
+// isTransport reports whether err came from the network rather than from
+// building or authorizing the request.
+func isTransport(err error) bool {
+	var ue interface{ Timeout() bool }
+	return errors.As(err, &ue)
+}
+
+// identifying picks the operation's identifying fields out of the JSON body.
+func identifying(op operation, payload []byte) map[string]string {
+	if len(op.identifying) == 0 || len(payload) == 0 {
+		return nil
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(payload, &m) != nil {
+		return nil
+	}
+	out := make(map[string]string)
+	for _, f := range op.identifying {
+		raw, ok := m[f]
+		if !ok {
+			continue
+		}
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			s = string(raw)
+		}
+		out[f] = s
+	}
+	return out
+}
