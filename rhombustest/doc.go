@@ -1,0 +1,39 @@
+// Package rhombustest is an in-process fake of the Rhombus API for tests,
+// shaped like net/http/httptest: one constructor, a URL, an HTTP client,
+// cleanup through testing.TB.
+//
+//	s := rhombustest.NewServer(t)
+//	c, _ := api.NewClientWithResponses(s.URL, api.WithHTTPClient(s.HTTPClient()), api.WithRequestEditorFn(s.RequestEditor(rhombustest.OrgAPIToken)))
+//	res, err := c.CreateUserWithResponse(ctx, api.CreateUserRequest{Email: &email, Name: &name})
+//
+// What it is for:
+//
+//   - It answers like the real API from the same spec the client is generated
+//     from (api.GetSwagger): every request is validated with kin-openapi
+//     (path, method, Content-Type, credentials, body schema including RUUID
+//     formats and enums), and a request the spec forbids gets the answer the
+//     real API gives (400, 401 or 403 with the vendor's bodies).
+//   - It keeps state per organisation: pending registrations (a duplicate
+//     serial number is refused), users (a duplicate email is USER_EXISTS),
+//     permission groups and device licenses. Seeding helpers (AddOrg,
+//     AddPartner, AddAPIKey, AddPermissionGroup, AddLicense) and inspection
+//     helpers (Requests, Users, Registrations, Licenses) let a test arrange
+//     and check it.
+//   - It fails on demand: Fail scripts faults per operation and per call
+//     (429 with Retry-After, 5xx, 401, 403, a 200 with "error": true, a
+//     success with warningMsg, malformed or truncated JSON, a wrong content
+//     type, a slow answer, a connection closed before or after the request
+//     is applied), WithRateLimit runs the vendor's token bucket per
+//     organisation, and Connections counts accepted TCP connections so a
+//     test can prove keep-alive reuse.
+//   - It checks itself: every answer it builds (injected faults aside) is
+//     validated against the spec, and a violation fails the test that owns
+//     the server.
+//
+// What it must not do: it listens on the loopback interface only and never
+// opens any other network connection; it is not a production server, a
+// proxy or a recorder of the real API. Its keys are random per server and
+// are never written to a log line, an error message or Requests (those
+// headers are redacted). It does not check TLS client certificates: a
+// certificate key is accepted on its key alone.
+package rhombustest

@@ -1,0 +1,195 @@
+package rhombustest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+
+	"github.com/rhombuskit/rhombus-go/api"
+)
+
+// ruuidPattern is the canonical RUUID: 21 base64url characters and a last
+// one whose unused low 4 bits are zero.
+const ruuidPattern = `^[A-Za-z0-9_-]{21}[AQgw]$`
+
+// Extension names in openapi.yaml that the fake obeys.
+const (
+	extAuthScheme = "x-rhombus-auth-scheme"
+	schemeAccess  = "AccessToken" // the security scheme of OAuth tokens
+)
+
+// spec is the embedded OpenAPI document, prepared once per process: it is
+// read-only afterwards, so every server shares it.
+type spec struct {
+	doc    *openapi3.T
+	router routers.Router
+	ops    map[string]*operation // by operationId
+	ruuid  *openapi3.Schema      // components.schemas.RUUID, for x-auth-org
+}
+
+// operation is what the fake needs to know about one operation beyond what
+// openapi3filter checks by itself.
+type operation struct {
+	id string
+	// authScheme is the x-rhombus-auth-scheme schema: the x-auth-scheme
+	// values accepted with an API key. nil accepts none.
+	authScheme *openapi3.Schema
+	// accessToken says whether a security alternative uses AccessToken,
+	// which is what allows x-auth-scheme: api-oauth-token.
+	accessToken bool
+}
+
+var loadSpec = sync.OnceValues(func() (*spec, error) {
+	doc, err := api.GetSpec()
+	if err != nil {
+		return nil, fmt.Errorf("loading the embedded spec: %w", err)
+	}
+	// The router would otherwise match only the vendor's hosts.
+	doc.Servers = nil
+	doc.SetStringFormatValidator("RUUID", openapi3.NewRegexpFormatValidator(ruuidPattern))
+	router, err := legacy.NewRouter(doc)
+	if err != nil {
+		return nil, fmt.Errorf("routing the embedded spec: %w", err)
+	}
+	sp := &spec{doc: doc, router: router, ops: make(map[string]*operation)}
+	if ref := doc.Components.Schemas["RUUID"]; ref != nil {
+		sp.ruuid = ref.Value
+	}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			o, err := newOperation(op)
+			if err != nil {
+				return nil, err
+			}
+			sp.ops[o.id] = o
+		}
+	}
+	return sp, nil
+})
+
+func newOperation(op *openapi3.Operation) (*operation, error) {
+	o := &operation{id: op.OperationID}
+	if op.Security != nil {
+		for _, req := range *op.Security {
+			if _, ok := req[schemeAccess]; ok {
+				o.accessToken = true
+			}
+		}
+	}
+	raw, ok := op.Extensions[extAuthScheme]
+	if !ok {
+		return o, nil
+	}
+	// The extension is plain JSON to the loader; make it a schema so that
+	// kin-openapi checks the header exactly as the spec states it.
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s of %s: %w", extAuthScheme, o.id, err)
+	}
+	var sc openapi3.Schema
+	if err := json.Unmarshal(b, &sc); err != nil {
+		return nil, fmt.Errorf("%s of %s: %w", extAuthScheme, o.id, err)
+	}
+	if err := sc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("%s of %s: %w", extAuthScheme, o.id, err)
+	}
+	o.authScheme = &sc
+	return o, nil
+}
+
+// schemaOptions are used for every schema check: the document's RUUID
+// format, and no values in messages (they may hold Wi-Fi keys).
+func (sp *spec) schemaOptions() []openapi3.SchemaValidationOption {
+	return append(sp.doc.GetSchemaValidationOptions(), openapi3.DisableSchemaErrorDetails())
+}
+
+// options are per request because the authentication function holds the
+// request's own state.
+func (sp *spec) options(auth openapi3filter.AuthenticationFunc) *openapi3filter.Options {
+	return &openapi3filter.Options{
+		AuthenticationFunc:      auth,
+		SkipSettingDefaults:     true, // the body the handler reads is the body the client sent
+		IncludeResponseStatus:   true, // an undeclared status is a contract violation
+		SchemaValidationOptions: sp.schemaOptions(),
+	}
+}
+
+// checkValue validates a header value against a schema from the spec and
+// returns the reason it fails, or "".
+func (sp *spec) checkValue(sc *openapi3.Schema, v string) string {
+	if sc == nil {
+		return "no value is accepted"
+	}
+	if err := sc.VisitJSON(v, sp.schemaOptions()...); err != nil {
+		return schemaReason(err)
+	}
+	return ""
+}
+
+// badRequestMsg turns a request validation error into the msg of a 400,
+// naming the field and the rule, never the value.
+func badRequestMsg(err error, contentType string) string {
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) {
+		if field := fieldName(se.JSONPointer()); field != "" {
+			return fmt.Sprintf("Invalid value for field: %s: %s", field, schemaReason(se))
+		}
+		return "Invalid request body: " + schemaReason(se)
+	}
+	var re *openapi3filter.RequestError
+	if errors.As(err, &re) {
+		var pe *openapi3filter.ParseError
+		switch {
+		case errors.Is(re.Err, openapi3filter.ErrInvalidRequired):
+			return "Missing request body: send {} when no field is set"
+		case strings.HasPrefix(re.Reason, "header Content-Type has unexpected value"):
+			return fmt.Sprintf("Unsupported Content-Type %q: the body must be application/json", contentType)
+		case errors.As(re.Err, &pe):
+			return "Malformed JSON request body"
+		case re.Reason != "":
+			return "Invalid request: " + re.Reason
+		}
+	}
+	return "Invalid request"
+}
+
+// schemaReason is the reason of the first schema error in err.
+func schemaReason(err error) string {
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) {
+		if se.Reason != "" {
+			return se.Reason
+		}
+		return fmt.Sprintf("does not match %q", se.SchemaField)
+	}
+	var me openapi3.MultiError
+	if errors.As(err, &me) && len(me) > 0 {
+		return schemaReason(me[0])
+	}
+	return "invalid value"
+}
+
+// fieldName renders a JSON pointer as a field path: a.b[0].c.
+func fieldName(ptr []string) string {
+	var b strings.Builder
+	for _, p := range ptr {
+		if _, err := strconv.Atoi(p); err == nil && b.Len() > 0 {
+			b.WriteString("[" + p + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(p)
+	}
+	return b.String()
+}
