@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"errors"
 	"fmt"
 	"math/big"
 	"sync"
@@ -40,13 +41,25 @@ func (s *Server) ClientFor(kind CredentialKind, opts ...rhombus.Option) *rhombus
 // NewClient returns a wrapper client pointed at the server with the default
 // credential of kind, or the error New gave.
 func (s *Server) NewClient(kind CredentialKind, opts ...rhombus.Option) (*rhombus.Client, error) {
+	if s.ts == nil {
+		return nil, errors.New("rhombustest: the server is not started")
+	}
 	cred, err := s.Credential(kind)
 	if err != nil {
 		return nil, err
 	}
+	hc := s.HTTPClient()
+	// Certificate credentials need the plain *http.Transport to add their
+	// certificate to; every other client also checks each answer against the
+	// spec from its own side.
+	if kind != OrgCertificateKey && kind != PartnerCertificateKey && s.spec != nil {
+		cp := *hc
+		cp.Transport = &contractTransport{base: hc.Transport, spec: s.spec, report: s.reportf}
+		hc = &cp
+	}
 	base := []rhombus.Option{
 		rhombus.WithEndpoint(s.URL),
-		rhombus.WithHTTPClient(s.HTTPClient()),
+		rhombus.WithHTTPClient(hc),
 		rhombus.WithCredential(cred),
 	}
 	return rhombus.New(append(base, opts...)...)

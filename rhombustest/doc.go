@@ -9,7 +9,7 @@
 // What it is for:
 //
 //   - It answers like the real API from the same spec the client is generated
-//     from (api.GetSwagger): every request is validated with kin-openapi
+//     from (api.GetSpec): every request is validated with kin-openapi
 //     (path, method, Content-Type, credentials, body schema including RUUID
 //     formats and enums), and a request the spec forbids gets the answer the
 //     real API gives (400, 401 or 403 with the vendor's bodies).

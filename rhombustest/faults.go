@@ -226,6 +226,21 @@ func (s *Server) takeFault(op string) (Fault, bool) {
 
 // faultAnswer is the answer of a fault that replaces the operation.
 func (s *Server) faultAnswer(f Fault, op string) answer {
+	a := s.faultBody(f, op)
+	// Marks the answer as deliberately off-contract for the client-side
+	// contract check; an extra header is within any spec.
+	a.header = a.header.Clone()
+	if a.header == nil {
+		a.header = http.Header{}
+	}
+	a.header.Set(HeaderFault, f.String())
+	return a
+}
+
+// HeaderFault is set on every answer that is an injected fault, naming it.
+const HeaderFault = "X-Rhombustest-Fault"
+
+func (s *Server) faultBody(f Fault, op string) answer {
 	switch f.kind {
 	case faultRateLimited:
 		return tooMany(f.wait)

@@ -30,7 +30,7 @@ func TestFourthOperationNeedsNoWrapperCode(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 
-	doc, err := testapi.GetSwagger()
+	doc, err := testapi.GetSpec()
 	require.NoError(t, err)
 	var warnings []rhombus.Warning
 	c, err := rhombus.New(

@@ -26,7 +26,7 @@ type operations struct {
 
 // specOperations reads the operations of the embedded openapi.yaml once.
 var specOperations = sync.OnceValues(func() (map[string]operation, error) {
-	doc, err := api.GetSwagger()
+	doc, err := api.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("rhombus: reading the embedded spec: %w", err)
 	}
