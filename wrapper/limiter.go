@@ -21,19 +21,19 @@ const (
 // per organisation, shared by all its keys: share one Limiter between every
 // client of the same organisation ([WithLimiter]). It is safe for concurrent use.
 //
-// A Limiter built with [Adaptive] also learns from 429 answers: it halves its
-// rate and pauses every caller until Retry-After has passed, then raises the
-// rate again step by step while calls succeed (additive increase,
-// multiplicative decrease, in the spirit of the AWS SDKs' adaptive retry
-// mode), so a job settles at the rate the server allows with few 429s.
+// A Limiter built with [Adaptive] also learns from 429 answers: it drops to
+// 80% of the rate it was refused at and empties its bucket, then climbs back
+// quickly towards that rate and probes above it slowly while calls succeed
+// (in the spirit of the AWS SDKs' adaptive retry mode), so a job that starts
+// too fast settles just under the rate the server allows, with few 429s.
 type Limiter struct {
 	lim      *rate.Limiter
 	adaptive bool
 	max      rate.Limit // the configured rate; adaptive mode never exceeds it
 	min      rate.Limit // adaptive mode never goes below it
 
-	mu           sync.Mutex
-	blockedUntil time.Time // after a 429, nobody sends before this
+	mu      sync.Mutex
+	ceiling rate.Limit // adaptive: the rate of the last 429
 }
 
 // LimiterOption configures a [Limiter].
@@ -68,43 +68,38 @@ func (l *Limiter) Rate() float64 { return float64(l.lim.Limit()) }
 
 // Wait blocks until a request may be sent, or ctx is done.
 func (l *Limiter) Wait(ctx context.Context) error {
-	l.mu.Lock()
-	until := l.blockedUntil
-	l.mu.Unlock()
-	if d := time.Until(until); d > 0 {
-		if err := sleep(ctx, d); err != nil {
-			return err
-		}
-	}
 	return l.lim.Wait(ctx)
 }
 
-// rateLimited is told of a 429 and the wait the server asked for.
-func (l *Limiter) rateLimited(retryAfter time.Duration) {
-	now := time.Now()
-	l.mu.Lock()
-	if until := now.Add(retryAfter); until.After(l.blockedUntil) {
-		l.blockedUntil = until
-	}
-	l.mu.Unlock()
+// rateLimited is told of a 429. An adaptive limiter remembers the rate it
+// was refused at and drops below it; a fixed one changes nothing, since the
+// refused request itself waits Retry-After and pausing every caller would
+// waste the budget the server refills meanwhile.
+func (l *Limiter) rateLimited() {
 	if !l.adaptive {
 		return
 	}
+	now := time.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	next := l.lim.Limit() / 2
+	cur := l.lim.Limit()
+	l.ceiling = cur
+	next := cur * 0.8
 	if next < l.min {
 		next = l.min
 	}
 	l.lim.SetLimitAt(now, next)
 	// The server's bucket is empty: empty ours too, or its burst would send
-	// a volley of requests the moment the pause ends.
+	// a volley of requests straight into more 429s.
 	if t := int(l.lim.TokensAt(now)); t > 0 {
 		l.lim.AllowN(now, t)
 	}
 }
 
-// succeeded is told of an answer that was not a 429.
+// succeeded is told of an answer that was not a 429. An adaptive limiter
+// climbs back quickly towards the rate it was last refused at, then probes
+// above it slowly (the shape of CUBIC congestion control), so it spends its
+// time just under the server's rate.
 func (l *Limiter) succeeded() {
 	if !l.adaptive {
 		return
@@ -115,7 +110,12 @@ func (l *Limiter) succeeded() {
 	if cur >= l.max {
 		return
 	}
-	next := cur + l.max/50
+	var next rate.Limit
+	if l.ceiling > 0 && cur < l.ceiling*0.98 {
+		next = cur + (l.ceiling-cur)*0.05
+	} else {
+		next = cur + l.max/1000
+	}
 	if next > l.max {
 		next = l.max
 	}

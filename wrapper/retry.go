@@ -220,7 +220,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			if status == http.StatusTooManyRequests {
 				ra := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 				if c.limiter != nil {
-					c.limiter.rateLimited(ra)
+					c.limiter.rateLimited()
 				}
 				retry, wait = true, ra
 				if wait == 0 {

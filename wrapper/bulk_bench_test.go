@@ -1,0 +1,88 @@
+package rhombus_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/rhombuskit/rhombus-go/rhombustest"
+	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
+)
+
+// BenchmarkBulkRegistration registers 300 devices from 8 goroutines against
+// the fake in rate-limit mode (50/s, burst 20), with the client-side limiter
+// off, fixed at the server's rate, and adaptive (starting optimistic at
+// 100/s). It reports the wall time against the theoretical minimum
+// ((300-20)/50 = 5.6 s), the 429s received, the requests lost (failed
+// calls) and the duplicates created:
+//
+//	go test -run='^$' -bench=BulkRegistration -benchtime=1x ./wrapper/
+func BenchmarkBulkRegistration(b *testing.B) {
+	const (
+		total, workers = 300, 8
+		rate, burst    = 50.0, 20
+	)
+	modes := []struct {
+		name    string
+		limiter func() *rhombus.Limiter
+	}{
+		{"limiter=off", func() *rhombus.Limiter { return nil }},
+		{"limiter=fixed", func() *rhombus.Limiter { l, _ := rhombus.NewLimiter(rate, burst); return l }},
+		{"limiter=adaptive", func() *rhombus.Limiter { l, _ := rhombus.NewLimiter(2*rate, burst, rhombus.Adaptive()); return l }},
+	}
+	for _, m := range modes {
+		b.Run(m.name, func(b *testing.B) {
+			for b.Loop() {
+				s := rhombustest.NewServer(b, rhombustest.WithRateLimit(rate, burst))
+				policy := rhombus.DefaultRetryPolicy()
+				policy.MaxAttempts = 10 // the vendor's advice: 5 to 10
+				c := s.Client(rhombus.WithLimiter(m.limiter()), rhombus.WithRetryPolicy(policy))
+
+				var next, lost, unknown atomic.Int64
+				var wg sync.WaitGroup
+				start := time.Now()
+				for range workers {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for {
+							i := next.Add(1) - 1
+							if i >= total {
+								return
+							}
+							_, err := c.CreatePendingRegistration(context.Background(), registration(fmt.Sprintf("RH%06d", i)))
+							if errors.Is(err, rhombus.ErrOutcomeUnknown) {
+								unknown.Add(1)
+							}
+							if err != nil {
+								lost.Add(1)
+							}
+						}
+					}()
+				}
+				wg.Wait()
+				wall := time.Since(start)
+
+				regs := s.Registrations(s.DefaultOrg())
+				seen := make(map[string]int)
+				for _, r := range regs {
+					seen[r.SerialNumber]++
+				}
+				dups := len(regs) - len(seen)
+				b.ReportMetric(wall.Seconds(), "wall-s")
+				b.ReportMetric(float64(total-burst)/rate, "min-s")
+				b.ReportMetric(float64(s.RateLimited()), "429s")
+				b.ReportMetric(float64(lost.Load()), "lost")
+				b.ReportMetric(float64(dups), "duplicates")
+				b.ReportMetric(float64(unknown.Load()), "unknown")
+				if lost.Load() != 0 || dups != 0 || len(seen) != total {
+					b.Errorf("lost %d, duplicates %d, registered %d of %d", lost.Load(), dups, len(seen), total)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,256 @@
+package rhombus_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/rhombuskit/rhombus-go/api"
+	"github.com/rhombuskit/rhombus-go/rhombustest"
+	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
+)
+
+// events records a client's events, safe for concurrent use.
+type events struct {
+	mu  sync.Mutex
+	all []rhombus.Event
+}
+
+func (e *events) record(ev rhombus.Event) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.all = append(e.all, ev)
+}
+
+func (e *events) of(kind rhombus.EventKind) []rhombus.Event {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []rhombus.Event
+	for _, ev := range e.all {
+		if ev.Kind == kind {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+var fastBackoff = rhombus.RetryPolicy{MaxAttempts: 4, BaseDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond, AttemptTimeout: 5 * time.Second}
+
+func registration(serial string) api.CreatePendingRegistrationRequest {
+	return api.CreatePendingRegistrationRequest{SerialNumber: rhombus.String(serial)}
+}
+
+func TestRateLimitedThenSuccessWaitsRetryAfter(t *testing.T) {
+	s := rhombustest.NewServer(t)
+	var ev events
+	c := s.Client(rhombus.WithObserver(ev.record))
+	s.Fail(rhombustest.OpCreatePendingRegistration, rhombustest.Times(1), rhombustest.RateLimited(time.Second))
+
+	start := time.Now()
+	_, err := c.CreatePendingRegistration(context.Background(), registration("RH1"))
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, time.Since(start), time.Second, "the resend waited Retry-After")
+	waits := ev.of(rhombus.EventWait)
+	require.Len(t, waits, 1)
+	assert.Equal(t, time.Second, waits[0].Wait)
+	assert.Equal(t, http.StatusTooManyRequests, waits[0].Status)
+	assert.Len(t, s.Registrations(s.DefaultOrg()), 1, "registered once")
+	assert.Len(t, s.Requests(), 2)
+}
+
+func TestServerErrorOnReadIsRetried(t *testing.T) {
+	s := rhombustest.NewServer(t)
+	c := s.Client(rhombus.WithRetryPolicy(fastBackoff))
+	s.Fail(rhombustest.OpGetDeviceLicensesForOrg, rhombustest.Times(2), rhombustest.ServerError(503))
+	res, err := c.GetDeviceLicensesForOrg(context.Background(), s.DefaultOrg())
+	require.NoError(t, err)
+	assert.NotEmpty(t, res.DeviceLicenses)
+	assert.Len(t, s.Requests(), 3)
+}
+
+func TestServerErrorOnWriteIsNotRetried(t *testing.T) {
+	s := rhombustest.NewServer(t)
+	c := s.Client(rhombus.WithRetryPolicy(fastBackoff))
+	s.Fail(rhombustest.OpCreatePendingRegistration, rhombustest.Times(1), rhombustest.ServerError(503))
+	_, err := c.CreatePendingRegistration(context.Background(), registration("RH1"))
+	assert.ErrorIs(t, err, rhombus.ErrServer)
+	assert.Len(t, s.Requests(), 1, "a write answered 5xx is not resent")
+}
+
+// TestConnectionRefusedWriteIsRetried points the client at a port where
+// nothing listens yet: the write provably never left, so it is resent, and
+// succeeds once a server is there.
+func TestConnectionRefusedWriteIsRetried(t *testing.T) {
+	s := rhombustest.NewServer(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+
+	target, err := url.Parse(s.URL)
+	require.NoError(t, err)
+	proxy := &http.Server{Handler: httputil.NewSingleHostReverseProxy(target)}
+	t.Cleanup(func() { _ = proxy.Close() })
+	var once sync.Once
+	var attempts []rhombus.Event
+	c := s.Client(rhombus.WithEndpoint("http://"+addr), rhombus.WithHTTPClient(&http.Client{}),
+		rhombus.WithRetryPolicy(fastBackoff),
+		rhombus.WithObserver(func(e rhombus.Event) {
+			if e.Kind != rhombus.EventAttempt {
+				return
+			}
+			attempts = append(attempts, e)
+			// After the first refused attempt, start listening there.
+			once.Do(func() {
+				l, err := net.Listen("tcp", addr)
+				if err != nil {
+					t.Errorf("listening on %s again: %v", addr, err)
+					return
+				}
+				go func() { _ = proxy.Serve(l) }()
+			})
+		}))
+
+	_, err = c.CreatePendingRegistration(context.Background(), registration("RH1"))
+	require.NoError(t, err)
+	require.Len(t, attempts, 2)
+	var opErr *net.OpError
+	require.ErrorAs(t, attempts[0].Err, &opErr)
+	assert.Equal(t, "dial", opErr.Op)
+	assert.Len(t, s.Registrations(s.DefaultOrg()), 1)
+}
+
+func TestWriteDroppedAfterSendingIsOutcomeUnknown(t *testing.T) {
+	s := rhombustest.NewServer(t)
+	c := s.Client(rhombus.WithRetryPolicy(fastBackoff))
+	s.Fail(rhombustest.OpCreatePendingRegistration, rhombustest.Times(1), rhombustest.CloseAfterApply())
+	org := s.DefaultOrg()
+	_, err := c.CreatePendingRegistration(context.Background(), api.CreatePendingRegistrationRequest{
+		SerialNumber: rhombus.String("RH42"), OrgUUID: &org})
+	require.ErrorIs(t, err, rhombus.ErrOutcomeUnknown)
+	var unknown *rhombus.OutcomeUnknownError
+	require.ErrorAs(t, err, &unknown)
+	assert.Equal(t, "createPendingRegistration", unknown.Operation)
+	assert.Equal(t, map[string]string{"serialNumber": "RH42", "orgUuid": string(org)}, unknown.Fields)
+	assert.Contains(t, err.Error(), "rhombus: createPendingRegistration: outcome unknown (orgUuid="+string(org)+", serialNumber=RH42): the request may have been applied and was not resent: ")
+	assert.Len(t, s.Requests(), 1, "never resent")
+	assert.Len(t, s.Registrations(org), 1, "the server applied it once")
+}
+
+func TestCancelDuringWaitReturnsPromptly(t *testing.T) {
+	s := rhombustest.NewServer(t)
+	var ev events
+	waiting := make(chan struct{})
+	c := s.Client(rhombus.WithObserver(func(e rhombus.Event) {
+		ev.record(e)
+		if e.Kind == rhombus.EventWait {
+			close(waiting)
+		}
+	}))
+	s.Fail(rhombustest.OpGetDeviceLicensesForOrg, rhombustest.Times(1), rhombustest.RateLimited(30*time.Second))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.GetDeviceLicensesForOrg(ctx, s.DefaultOrg())
+		done <- err
+	}()
+	<-waiting
+	cancelled := time.Now()
+	cancel()
+	err := <-done
+	returned := time.Since(cancelled)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Less(t, returned, 50*time.Millisecond, "the call returned after cancellation")
+	assert.Len(t, s.Requests(), 1)
+}
+
+func TestDeadlineShorterThanRetryAfterGivesUpAtOnce(t *testing.T) {
+	s := rhombustest.NewServer(t)
+	c := s.Client()
+	s.Fail(rhombustest.OpGetDeviceLicensesForOrg, rhombustest.Times(1), rhombustest.RateLimited(10*time.Second))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_, err := c.GetDeviceLicensesForOrg(ctx, s.DefaultOrg())
+	assert.ErrorIs(t, err, rhombus.ErrRateLimited, "the 429 is returned rather than a wait past the deadline")
+	assert.NoError(t, ctx.Err(), "it did not wait for the deadline")
+}
+
+func TestSequentialCallsReuseOneConnection(t *testing.T) {
+	s := rhombustest.NewServer(t)
+	c := s.Client(rhombus.WithLimiter(nil))
+	for i := range 1000 {
+		_, err := c.GetDeviceLicensesForOrg(context.Background(), s.DefaultOrg())
+		require.NoError(t, err, "call %d", i)
+	}
+	assert.Equal(t, 1, s.Connections(), "1000 sequential calls over one TCP connection")
+}
+
+func TestSharedLimiterPacesClients(t *testing.T) {
+	s := rhombustest.NewServer(t, rhombustest.WithRateLimit(20, 5))
+	lim, err := rhombus.NewLimiter(20, 5)
+	require.NoError(t, err)
+	a := s.Client(rhombus.WithLimiter(lim))
+	b := s.Client(rhombus.WithLimiter(lim))
+	var wg sync.WaitGroup
+	for i := range 30 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := a
+			if i%2 == 1 {
+				c = b
+			}
+			_, err := c.CreatePendingRegistration(context.Background(), registration("RH"+strconv.Itoa(i)))
+			assert.NoError(t, err)
+		}()
+	}
+	wg.Wait()
+	assert.Len(t, s.Registrations(s.DefaultOrg()), 30)
+	assert.LessOrEqual(t, s.RateLimited(), 2, "two clients sharing one limiter stay within the organisation's budget")
+}
+
+func TestAdaptiveLimiterSlowsOn429(t *testing.T) {
+	lim, err := rhombus.NewLimiter(100, 10, rhombus.Adaptive())
+	require.NoError(t, err)
+	s := rhombustest.NewServer(t)
+	c := s.Client(rhombus.WithLimiter(lim))
+	s.Fail(rhombustest.OpGetDeviceLicensesForOrg, rhombustest.Times(1), rhombustest.RateLimited(time.Second))
+	_, err = c.GetDeviceLicensesForOrg(context.Background(), s.DefaultOrg())
+	require.NoError(t, err)
+	assert.Less(t, lim.Rate(), 100.0, "a 429 lowered the rate")
+	before := lim.Rate()
+	for range 10 {
+		_, err = c.GetDeviceLicensesForOrg(context.Background(), s.DefaultOrg())
+		require.NoError(t, err)
+	}
+	assert.Greater(t, lim.Rate(), before, "successes raise it again")
+}
+
+func TestRetryPolicyValidation(t *testing.T) {
+	for _, tc := range []struct {
+		p    rhombus.RetryPolicy
+		want string
+	}{
+		{rhombus.RetryPolicy{}, "rhombus: RetryPolicy.MaxAttempts must be at least 1, got 0"},
+		{rhombus.RetryPolicy{MaxAttempts: 2, BaseDelay: -1}, "rhombus: RetryPolicy durations must not be negative"},
+		{rhombus.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Second, MaxDelay: time.Millisecond}, "rhombus: RetryPolicy.MaxDelay (1ms) is below BaseDelay (1s)"},
+	} {
+		_, err := rhombus.New(rhombus.WithCredential(rhombus.APIToken("k")), rhombus.WithRetryPolicy(tc.p))
+		assert.EqualError(t, err, tc.want)
+	}
+	_, err := rhombus.NewLimiter(0, 1)
+	assert.EqualError(t, err, "rhombus: NewLimiter: the rate must be positive, got 0")
+	_, err = rhombus.NewLimiter(1, 0)
+	assert.EqualError(t, err, "rhombus: NewLimiter: the burst must be at least 1, got 0")
+	assert.False(t, errors.Is(err, rhombus.ErrOutcomeUnknown))
+}
