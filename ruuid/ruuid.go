@@ -114,7 +114,8 @@ func (r RUUID) String() string { return string(r) }
 func (r RUUID) Validate() error { return check(string(r)) }
 
 // MarshalText implements encoding.TextMarshaler; it refuses an invalid RUUID
-// so that one is never sent. encoding/json uses it for values and map keys.
+// so that one is never sent. encoding/json uses it for values, but not for
+// map keys: a map key of a string type is written as it is, unchecked.
 func (r RUUID) MarshalText() ([]byte, error) {
 	if err := check(string(r)); err != nil {
 		return nil, err
@@ -137,7 +138,7 @@ func check(s string) error {
 			return &Error{Value: s, Rule: "must not be empty; a RUUID is exactly 22 characters"}
 		}
 		if len(s) == 36 && s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-' {
-			return &Error{Value: short(s), Rule: "is a standard UUID, not a RUUID (22-character base64url); convert it with FromUUIDString"}
+			return &Error{Value: short(s), Rule: "is a standard UUID, not a RUUID (22-character base64url); convert it with ruuid.FromUUIDString or rhombus.RUUIDFromUUID"}
 		}
 		if n != len(s) {
 			return &Error{Value: short(s), Rule: fmt.Sprintf("must be exactly 22 ASCII characters, got %d bytes (%d characters)", len(s), n)}
@@ -170,12 +171,20 @@ func describe(s string, i int) string {
 	}
 }
 
+// short returns s, or its first 37 characters and "..." when it has more
+// than 40. It cuts at a character boundary and keeps the bytes as they are:
+// an invalid UTF-8 byte stays that byte (Error quotes it as \xNN) instead of
+// becoming U+FFFD, so Value is always a prefix of the input.
 func short(s string) string {
 	if utf8.RuneCountInString(s) <= 40 {
 		return s
 	}
-	r := []rune(s)
-	return string(r[:37]) + "..."
+	i := 0
+	for n := 0; n < 37; n++ {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return s[:i] + "..."
 }
 
 var decodeIndex = func() (t [256]int8) {

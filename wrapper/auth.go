@@ -47,25 +47,36 @@ type Credential interface {
 	certificate() *tls.Certificate
 }
 
+// secret holds a credential where no printer can reach it: fmt and other
+// reflection-based printers show a func value as an address, even through
+// unexported fields and %+v of a struct value.
+type secret func() string
+
+func hide(s string) secret { return func() string { return s } }
+
+func hideCert(c tls.Certificate) func() *tls.Certificate {
+	return func() *tls.Certificate { return &c }
+}
+
 // keyCredential is an API key (organisation or partner), optionally bound
 // to a client certificate for mutual TLS.
 type keyCredential struct {
-	key     string
+	key     secret
 	scheme  string
 	partner bool
-	cert    *tls.Certificate
+	cert    func() *tls.Certificate // a func for the same reason as secret: the private key
 }
 
 // APIToken is an organisation API token: x-auth-apikey with x-auth-scheme api-token.
 func APIToken(key string) Credential {
-	return &keyCredential{key: key, scheme: SchemeAPIToken}
+	return &keyCredential{key: hide(key), scheme: SchemeAPIToken}
 }
 
 // PartnerAPIToken is a partner API token: x-auth-apikey with x-auth-scheme
 // partner-api-token. Combine it with [WithClientOrg] to act inside a client
 // organisation.
 func PartnerAPIToken(key string) Credential {
-	return &keyCredential{key: key, scheme: SchemePartnerAPIToken, partner: true}
+	return &keyCredential{key: hide(key), scheme: SchemePartnerAPIToken, partner: true}
 }
 
 // CertificateKey is an organisation certificate key: the client certificate
@@ -73,12 +84,12 @@ func PartnerAPIToken(key string) Credential {
 // x-auth-apikey with x-auth-scheme api. See [LoadCertificateKey] to read
 // the certificate from PEM files.
 func CertificateKey(key string, cert tls.Certificate) Credential {
-	return &keyCredential{key: key, scheme: SchemeCertificate, cert: &cert}
+	return &keyCredential{key: hide(key), scheme: SchemeCertificate, cert: hideCert(cert)}
 }
 
 // PartnerCertificateKey is [CertificateKey] for a partner: x-auth-scheme partner-api.
 func PartnerCertificateKey(key string, cert tls.Certificate) Credential {
-	return &keyCredential{key: key, scheme: SchemePartnerCert, partner: true, cert: &cert}
+	return &keyCredential{key: hide(key), scheme: SchemePartnerCert, partner: true, cert: hideCert(cert)}
 }
 
 func (k *keyCredential) Scheme() string { return k.scheme }
@@ -89,23 +100,29 @@ func (k *keyCredential) EditRequest(_ context.Context, req *http.Request) error 
 }
 
 func (k *keyCredential) apply(req *http.Request) error {
-	req.Header.Set(headerAPIKey, k.key)
+	clearCredentialHeaders(req.Header)
+	req.Header.Set(headerAPIKey, k.key())
 	req.Header.Set(headerScheme, k.scheme)
 	return nil
 }
 
 func (k *keyCredential) validate() error {
-	if err := checkSecret(k.key, "API key"); err != nil {
+	if err := checkSecret(k.key(), "API key"); err != nil {
 		return err
 	}
-	if k.cert != nil && (len(k.cert.Certificate) == 0 || k.cert.PrivateKey == nil) {
+	if c := k.certificate(); c != nil && (len(c.Certificate) == 0 || c.PrivateKey == nil) {
 		return errors.New("rhombus: certificate credential: the tls.Certificate needs a certificate and its private key")
 	}
 	return nil
 }
 
-func (k *keyCredential) secrets() []string             { return []string{k.key} }
-func (k *keyCredential) certificate() *tls.Certificate { return k.cert }
+func (k *keyCredential) secrets() []string { return []string{k.key()} }
+func (k *keyCredential) certificate() *tls.Certificate {
+	if k.cert == nil {
+		return nil
+	}
+	return k.cert()
+}
 
 func (k *keyCredential) String() string {
 	kind := map[string]string{
@@ -133,16 +150,16 @@ type TokenSourceFunc func(ctx context.Context) (string, error)
 func (f TokenSourceFunc) Token(ctx context.Context) (string, error) { return f(ctx) }
 
 type oauthCredential struct {
-	fixed string
+	fixed secret
 	src   TokenSource
 }
 
 // OAuthToken is a fixed OAuth access token ("Sign in with Rhombus"):
 // x-auth-access-token with x-auth-scheme api-oauth-token.
-func OAuthToken(token string) Credential { return &oauthCredential{fixed: token} }
+func OAuthToken(token string) Credential { return &oauthCredential{fixed: hide(token)} }
 
 // OAuthTokenSource is like [OAuthToken] with a token from src on every request.
-func OAuthTokenSource(src TokenSource) Credential { return &oauthCredential{src: src} }
+func OAuthTokenSource(src TokenSource) Credential { return &oauthCredential{fixed: hide(""), src: src} }
 
 func (o *oauthCredential) Scheme() string { return SchemeOAuthToken }
 func (o *oauthCredential) Partner() bool  { return false }
@@ -152,7 +169,7 @@ func (o *oauthCredential) EditRequest(_ context.Context, req *http.Request) erro
 }
 
 func (o *oauthCredential) apply(req *http.Request) error {
-	tok := o.fixed
+	tok := o.fixed()
 	if o.src != nil {
 		var err error
 		if tok, err = o.src.Token(req.Context()); err != nil {
@@ -162,21 +179,42 @@ func (o *oauthCredential) apply(req *http.Request) error {
 			return err
 		}
 	}
+	clearCredentialHeaders(req.Header)
 	req.Header.Set(headerAccessToken, tok)
 	req.Header.Set(headerScheme, SchemeOAuthToken)
 	return nil
+}
+
+// clearCredentialHeaders removes every credential header from h, whatever
+// the case of its name, so that exactly the credential's are sent: a header
+// set through the map (req.Header["x-auth-apikey"] = ...) is not in
+// canonical form, Header.Del and Header.Set miss it, and it would go out
+// next to the credential's own. A non-canonical x-auth-org is moved under
+// its canonical name, so that the client checks it like any other.
+func clearCredentialHeaders(h http.Header) {
+	for name, vals := range h {
+		switch strings.ToLower(name) {
+		case headerAPIKey, headerScheme, headerAccessToken:
+			delete(h, name)
+		case headerOrg:
+			if canon := http.CanonicalHeaderKey(name); canon != name {
+				delete(h, name)
+				h[canon] = append(h[canon], vals...)
+			}
+		}
+	}
 }
 
 func (o *oauthCredential) validate() error {
 	if o.src != nil {
 		return nil
 	}
-	return checkSecret(o.fixed, "OAuth access token")
+	return checkSecret(o.fixed(), "OAuth access token")
 }
 
 // A token from a source is only known per request; a source must not return
 // a token that is also in a returned error, so scrubbing the fixed one suffices.
-func (o *oauthCredential) secrets() []string             { return []string{o.fixed} }
+func (o *oauthCredential) secrets() []string             { return []string{o.fixed()} }
 func (o *oauthCredential) certificate() *tls.Certificate { return nil }
 
 func (o *oauthCredential) String() string {

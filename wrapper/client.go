@@ -41,8 +41,10 @@ type Client struct {
 	observe   func(Event)
 	retry     RetryPolicy
 	limiter   *Limiter // nil: no client-side pacing
-	secrets   []string // values to scrub from any text the client returns
-	gen       *api.ClientWithResponses
+	// secrets returns the values to scrub from any text the client returns;
+	// a func, so that no printer reaches them (see secret).
+	secrets func() []string
+	gen     *api.ClientWithResponses
 }
 
 // New returns a client configured by opts, applied in order (a later option
@@ -113,7 +115,7 @@ func (s *settings) build() (*Client, error) {
 		observe:   s.observe,
 		retry:     s.retry,
 		limiter:   s.limiter,
-		secrets:   s.cred.secrets(),
+		secrets:   s.cred.secrets,
 	}
 	c.bindGenerated()
 	return c, nil
@@ -234,7 +236,7 @@ func isLoopback(host string) bool {
 
 // scrub removes every secret of the client from s.
 func (c *Client) scrub(s string) string {
-	for _, sec := range c.secrets {
+	for _, sec := range c.secrets() {
 		if sec != "" {
 			s = strings.ReplaceAll(s, sec, "[REDACTED]")
 		}
@@ -243,7 +245,7 @@ func (c *Client) scrub(s string) string {
 }
 
 func (c *Client) scrubBytes(b []byte) []byte {
-	for _, sec := range c.secrets {
+	for _, sec := range c.secrets() {
 		if sec != "" && bytes.Contains(b, []byte(sec)) {
 			b = bytes.ReplaceAll(b, []byte(sec), []byte("[REDACTED]"))
 		}

@@ -121,5 +121,5 @@ func Example_errors() {
 	// Output:
 	// exists: rhombus: createUser: HTTP 200 USER_EXISTS: A user with this email already exists
 	// createUser 200 USER_EXISTS
-	// true rhombus: getDeviceLicensesForOrg: field orgUuid: invalid RUUID "123e4567-e89b-12d3-a456-426614174000": is a standard UUID, not a RUUID (22-character base64url); convert it with FromUUIDString
+	// true rhombus: getDeviceLicensesForOrg: field orgUuid: invalid RUUID "123e4567-e89b-12d3-a456-426614174000": is a standard UUID, not a RUUID (22-character base64url); convert it with ruuid.FromUUIDString or rhombus.RUUIDFromUUID
 }

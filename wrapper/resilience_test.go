@@ -3,11 +3,14 @@ package rhombus_test
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -253,4 +256,40 @@ func TestRetryPolicyValidation(t *testing.T) {
 	_, err = rhombus.NewLimiter(1, 0)
 	assert.EqualError(t, err, "rhombus: NewLimiter: the burst must be at least 1, got 0")
 	assert.False(t, errors.Is(err, rhombus.ErrOutcomeUnknown))
+}
+
+// TestAttemptsWaitsAndGiveUpsAreLogged checks that every attempt, wait and
+// give-up reaches the logger with the operation, attempt, status and wait,
+// and that no line holds the key.
+func TestAttemptsWaitsAndGiveUpsAreLogged(t *testing.T) {
+	s := rhombustest.NewServer(t)
+	var logs strings.Builder
+	var mu sync.Mutex
+	logger := slog.New(slog.NewTextHandler(lockedWriter{&mu, &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c := s.Client(rhombus.WithLogger(logger), rhombus.WithRetryPolicy(fastBackoff))
+	s.Fail(rhombustest.OpGetDeviceLicensesForOrg, rhombustest.Always(), rhombustest.ServerError(503))
+
+	_, err := c.GetDeviceLicensesForOrg(context.Background(), s.DefaultOrg())
+	require.ErrorIs(t, err, rhombus.ErrServer)
+
+	mu.Lock()
+	out := logs.String()
+	mu.Unlock()
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 2*fastBackoff.MaxAttempts, "an attempt line per attempt, a wait line between them, one give-up:\n%s", out)
+	assert.Contains(t, lines[0], `level=DEBUG msg="rhombus attempt" operation=getDeviceLicensesForOrg attempt=1 status=503`)
+	assert.Contains(t, lines[1], `level=DEBUG msg="rhombus wait" operation=getDeviceLicensesForOrg attempt=1 status=503 wait=`)
+	assert.Contains(t, lines[len(lines)-1], `level=WARN msg="rhombus give-up" operation=getDeviceLicensesForOrg attempt=4`)
+	assert.NotContains(t, out, s.APIKey(), "no log line holds the key")
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -3,6 +3,10 @@ package rhombus_test
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net"
@@ -50,7 +54,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	)
 	for _, a := range answers {
 		c, _ := answering(t, a, rhombus.WithLogger(logger), warnOpt, rhombus.WithMaxResponseBytes(1<<10))
-		record(c)
+		record(c, *c) // a Client value too: %+v of it must not reach the key
 		res, err := createUser(c)
 		record(res, err)
 		res2, err := c.API().CreateUserWithResponse(context.Background(), api.CreateUserRequest{})
@@ -136,5 +140,25 @@ func TestSecretsNeverLeak(t *testing.T) {
 	require.NotEmpty(t, logs.String(), "the logger must have been used")
 	if strings.Contains(logs.String(), testKey) {
 		t.Errorf("the API key appears in a log line")
+	}
+}
+
+// TestPrivateKeyNeverPrints formats a client with a certificate credential,
+// by pointer and by value, and looks for the private key's scalar.
+func TestPrivateKeyNeverPrints(t *testing.T) {
+	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	cert := tls.Certificate{Certificate: [][]byte{{0x30, 0x00}}, PrivateKey: priv}
+	cred := rhombus.CertificateKey(testKey, cert)
+	c, err := rhombus.New(rhombus.WithCredential(cred))
+	require.NoError(t, err)
+	scalar := priv.D.String()
+	for _, v := range []any{cred, c, *c} {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+			out := fmt.Sprintf(verb, v)
+			if strings.Contains(out, scalar) || strings.Contains(out, testKey) {
+				t.Errorf("%T formatted with %s shows a secret", v, verb)
+			}
+		}
 	}
 }

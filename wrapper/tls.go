@@ -7,6 +7,7 @@ import (
 	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -43,9 +44,10 @@ func LoadCertificateKey(key, certFile, keyFile string, partner bool) (Credential
 
 // CertificateFromPEM builds a tls.Certificate from PEM-encoded certificate
 // blocks and a private key (PKCS#8, PKCS#1 or SEC 1), without parsing the
-// certificates, so a negative serial number is tolerated. The private key
-// must match the first certificate's public key; this is checked when the
-// certificate can be parsed.
+// certificates strictly, so a negative serial number is tolerated. The
+// private key must match the first certificate's public key (read without
+// the strict checks when x509.ParseCertificate refuses the certificate; Leaf
+// is then nil).
 func CertificateFromPEM(certPEM, keyPEM []byte) (tls.Certificate, error) {
 	var out tls.Certificate
 	for rest := certPEM; ; {
@@ -81,13 +83,50 @@ func CertificateFromPEM(certPEM, keyPEM []byte) (tls.Certificate, error) {
 		return out, err
 	}
 	out.PrivateKey = priv
-	if leaf, err := x509.ParseCertificate(out.Certificate[0]); err == nil {
-		if !publicKeyMatches(leaf.PublicKey, priv) {
-			return out, errors.New("rhombus: certificate: the private key does not match the certificate's public key")
-		}
-		out.Leaf = leaf
+	leaf, err := x509.ParseCertificate(out.Certificate[0])
+	var pub crypto.PublicKey
+	if err == nil {
+		pub = leaf.PublicKey
+	} else if pub, err = rawPublicKey(out.Certificate[0]); err != nil {
+		// Neither parser can read it: it is not a certificate at all.
+		return out, fmt.Errorf("rhombus: certificate: the first CERTIFICATE block is not an X.509 certificate: %w", err)
 	}
+	if !publicKeyMatches(pub, priv) {
+		return out, errors.New("rhombus: certificate: the private key does not match the certificate's public key")
+	}
+	out.Leaf = leaf
 	return out, nil
+}
+
+// rawPublicKey reads the subject public key of a DER certificate without the
+// checks of x509.ParseCertificate, so that the key of a certificate with a
+// negative serial number (every certificate Rhombus issues) can still be
+// compared with the private key.
+func rawPublicKey(der []byte) (crypto.PublicKey, error) {
+	var cert struct {
+		TBS    asn1.RawValue
+		SigAlg asn1.RawValue
+		Sig    asn1.BitString
+	}
+	if rest, err := asn1.Unmarshal(der, &cert); err != nil {
+		return nil, err
+	} else if len(rest) != 0 {
+		return nil, errors.New("trailing data after the certificate")
+	}
+	var fields []asn1.RawValue
+	if _, err := asn1.Unmarshal(cert.TBS.FullBytes, &fields); err != nil {
+		return nil, err
+	}
+	// TBSCertificate: [0] version (optional), serialNumber, signature,
+	// issuer, validity, subject, subjectPublicKeyInfo, ...
+	i := 5
+	if len(fields) > 0 && fields[0].Class == asn1.ClassContextSpecific && fields[0].Tag == 0 {
+		i = 6
+	}
+	if len(fields) <= i {
+		return nil, errors.New("the certificate has no subject public key")
+	}
+	return x509.ParsePKIXPublicKey(fields[i].FullBytes)
 }
 
 func parsePrivateKey(der []byte) (crypto.Signer, error) {
