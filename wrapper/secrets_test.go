@@ -9,6 +9,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"log/slog"
+	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -152,7 +153,9 @@ func TestPrivateKeyNeverPrints(t *testing.T) {
 	cred := rhombus.CertificateKey(testKey, cert)
 	c, err := rhombus.New(rhombus.WithCredential(cred))
 	require.NoError(t, err)
-	scalar := priv.D.String()
+	raw, err := priv.Bytes()
+	require.NoError(t, err)
+	scalar := new(big.Int).SetBytes(raw).String() // how %+v would print the key's D
 	for _, v := range []any{cred, c, *c} {
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
 			out := fmt.Sprintf(verb, v)

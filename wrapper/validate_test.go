@@ -227,7 +227,6 @@ func TestGeneratedClientRefusesInvalidRUUIDs(t *testing.T) {
 		{
 			name: "GetDeviceLicensesForOrgWithResponse",
 			call: func() error {
-				//lint:ignore SA1019 the deprecated operation is still served.
 				_, err := c.API().GetDeviceLicensesForOrgWithResponse(ctx, api.GetDeviceLicensesForOrgRequest{OrgUUID: vPtr("")})
 				return err
 			},
