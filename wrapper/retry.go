@@ -190,7 +190,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 				return nil, c.giveUp(ctx, op, attempt, &RequestError{Operation: op.name, Err: err})
 			}
 		}
-		resp, body, sent, err := c.attempt(ctx, req, payload)
+		resp, body, sent, err := c.attempt(ctx, op, req, payload)
 		status := 0
 		if resp != nil {
 			status = resp.StatusCode
@@ -260,7 +260,7 @@ func (c *Client) giveUp(ctx context.Context, op operation, attempt int, err erro
 // attempt sends the request once. It returns the answer with its body read
 // (resp nil when none came), and whether the request may have reached the
 // server: false only when no connection was ever ready for it.
-func (c *Client) attempt(ctx context.Context, orig *http.Request, payload []byte) (resp *http.Response, body []byte, sent bool, err error) {
+func (c *Client) attempt(ctx context.Context, op operation, orig *http.Request, payload []byte) (resp *http.Response, body []byte, sent bool, err error) {
 	if c.retry.AttemptTimeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.retry.AttemptTimeout)
@@ -270,7 +270,6 @@ func (c *Client) attempt(ctx context.Context, orig *http.Request, payload []byte
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 		GotConn: func(httptrace.GotConnInfo) { gotConn = true },
 	})
-	op := c.ops.lookup(orig.URL.Path)
 	req := orig.Clone(ctx)
 	if payload != nil {
 		req.Body = io.NopCloser(bytes.NewReader(payload))
