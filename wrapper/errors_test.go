@@ -20,7 +20,7 @@ import (
 var allSentinels = []error{
 	rhombus.ErrUnauthorized, rhombus.ErrForbidden, rhombus.ErrRateLimited, rhombus.ErrBadInput,
 	rhombus.ErrUserExists, rhombus.ErrNotFound, rhombus.ErrPassword, rhombus.ErrServer,
-	rhombus.ErrRefused, rhombus.ErrDecode, rhombus.ErrInvalidRequest,
+	rhombus.ErrRefused, rhombus.ErrDecode, rhombus.ErrInvalidRequest, rhombus.ErrOutcomeUnknown,
 }
 
 func createUser(c *rhombus.Client) (*api.CreateUserResponse, error) {
@@ -79,20 +79,20 @@ var apiErrorCases = []struct {
 	{
 		name:   "500 text",
 		answer: answer{status: 500, contentType: "text/plain", body: "Internal Server Error"},
-		want:   "rhombus: createUser: HTTP 500: Internal Server Error",
-		is:     []error{rhombus.ErrServer},
+		want:   "rhombus: createUser: outcome unknown (email=jane@example.com): the request may have been applied and was not resent: HTTP 500: Internal Server Error",
+		is:     []error{rhombus.ErrServer, rhombus.ErrOutcomeUnknown},
 	},
 	{
 		name:   "502 html",
 		answer: answer{status: 502, contentType: "text/html", body: "<html><body>Bad Gateway</body></html>"},
-		want:   "rhombus: createUser: HTTP 502: <html><body>Bad Gateway</body></html>",
-		is:     []error{rhombus.ErrServer},
+		want:   "rhombus: createUser: outcome unknown (email=jane@example.com): the request may have been applied and was not resent: HTTP 502: <html><body>Bad Gateway</body></html>",
+		is:     []error{rhombus.ErrServer, rhombus.ErrOutcomeUnknown},
 	},
 	{
 		name:   "503 empty body",
 		answer: answer{status: 503},
-		want:   "rhombus: createUser: HTTP 503: Service Unavailable",
-		is:     []error{rhombus.ErrServer},
+		want:   "rhombus: createUser: outcome unknown (email=jane@example.com): the request may have been applied and was not resent: HTTP 503: Service Unavailable",
+		is:     []error{rhombus.ErrServer, rhombus.ErrOutcomeUnknown},
 	},
 	{
 		name:   "200 error true",
@@ -152,30 +152,30 @@ var malformedCases = []struct {
 	opts   []rhombus.Option
 }{
 	{"truncated JSON", jsonAnswer(200, `{"error":false,"userUu`),
-		`rhombus: createUser: HTTP 200: cannot decode response (application/json): truncated JSON (22 bytes): unexpected end of JSON input; body starts "{\"error\":false,\"userUu"`, nil},
+		`rhombus: getDeviceLicensesForOrg: HTTP 200: cannot decode response (application/json): truncated JSON (22 bytes): unexpected end of JSON input; body starts "{\"error\":false,\"userUu"`, nil},
 	{"malformed JSON", jsonAnswer(200, `{"error":false,,}`),
-		`rhombus: createUser: HTTP 200: cannot decode response (application/json): malformed JSON at byte 16: invalid character ',' looking for beginning of object key string; body starts "{\"error\":false,,}"`, nil},
+		`rhombus: getDeviceLicensesForOrg: HTTP 200: cannot decode response (application/json): malformed JSON at byte 16: invalid character ',' looking for beginning of object key string; body starts "{\"error\":false,,}"`, nil},
 	{"HTML with status 200", answer{status: 200, contentType: "text/html; charset=utf-8", body: "<html>maintenance</html>"},
-		`rhombus: createUser: HTTP 200: cannot decode response (text/html; charset=utf-8): content type "text/html; charset=utf-8" is not JSON; body starts "<html>maintenance</html>"`, nil},
+		`rhombus: getDeviceLicensesForOrg: HTTP 200: cannot decode response (text/html; charset=utf-8): content type "text/html; charset=utf-8" is not JSON; body starts "<html>maintenance</html>"`, nil},
 	{"no content type", answer{status: 200, body: `{"error":false}`},
-		`rhombus: createUser: HTTP 200: cannot decode response (no content type): content type "" is not JSON; body starts "{\"error\":false}"`, nil},
+		`rhombus: getDeviceLicensesForOrg: HTTP 200: cannot decode response (no content type): content type "" is not JSON; body starts "{\"error\":false}"`, nil},
 	{"empty body", jsonAnswer(200, ``),
-		`rhombus: createUser: HTTP 200: cannot decode response (application/json): empty body; body starts ""`, nil},
+		`rhombus: getDeviceLicensesForOrg: HTTP 200: cannot decode response (application/json): empty body; body starts ""`, nil},
 	{"JSON null", jsonAnswer(200, `null`),
-		`rhombus: createUser: HTTP 200: cannot decode response (application/json): the body is not a JSON object; body starts "null"`, nil},
+		`rhombus: getDeviceLicensesForOrg: HTTP 200: cannot decode response (application/json): the body is not a JSON object; body starts "null"`, nil},
 	{"JSON array", jsonAnswer(200, `[{"error":false}]`),
-		`rhombus: createUser: HTTP 200: cannot decode response (application/json): the body is not a JSON object; body starts "[{\"error\":false}]"`, nil},
+		`rhombus: getDeviceLicensesForOrg: HTTP 200: cannot decode response (application/json): the body is not a JSON object; body starts "[{\"error\":false}]"`, nil},
 	{"error flag of the wrong type", jsonAnswer(200, `{"error":"no"}`),
-		`rhombus: createUser: HTTP 200: cannot decode response (application/json): JSON does not match the response type: json: cannot unmarshal string into Go struct field envelope.error of type bool; body starts "{\"error\":\"no\"}"`, nil},
-	{"field of the wrong type", jsonAnswer(200, `{"error":false,"userUuid":42}`),
-		`rhombus: createUser: HTTP 200: cannot decode response (application/json): JSON does not match the response type: json: cannot unmarshal number into Go struct field CreateUserResponse.userUuid of type *ruuid.RUUID; body starts "{\"error\":false,\"userUuid\":42}"`, nil},
+		`rhombus: getDeviceLicensesForOrg: HTTP 200: cannot decode response (application/json): JSON does not match the response type: json: cannot unmarshal string into Go struct field envelope.error of type bool; body starts "{\"error\":\"no\"}"`, nil},
+	{"field of the wrong type", jsonAnswer(200, `{"error":false,"deviceLicenses":42}`),
+		`rhombus: getDeviceLicensesForOrg: HTTP 200: cannot decode response (application/json): JSON does not match the response type: json: cannot unmarshal number into Go struct field GetDeviceLicensesForOrgResponse.deviceLicenses of type []api.DeviceLicense; body starts "{\"error\":false,\"deviceLicenses\":42}"`, nil},
 	{"binary garbage", answer{status: 200, contentType: "application/json", body: "\x00\x01\xff"},
-		`rhombus: createUser: HTTP 200: cannot decode response (application/json): the body is not a JSON object; body starts "\x00\x01?"`, nil},
+		`rhombus: getDeviceLicensesForOrg: HTTP 200: cannot decode response (application/json): the body is not a JSON object; body starts "\x00\x01?"`, nil},
 	{"body over the limit", jsonAnswer(200, `{"error":false,"errorMsg":"`+strings.Repeat("x", 200)+`"}`),
-		`rhombus: createUser: HTTP 200: cannot decode response (application/json): body exceeds the limit of 64 bytes (WithMaxResponseBytes); body starts "{\"error\":false,\"errorMsg\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"`,
+		`rhombus: getDeviceLicensesForOrg: HTTP 200: cannot decode response (application/json): body exceeds the limit of 64 bytes (WithMaxResponseBytes); body starts "{\"error\":false,\"errorMsg\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"`,
 		[]rhombus.Option{rhombus.WithMaxResponseBytes(64)}},
 	{"trailing garbage", jsonAnswer(200, `{"error":false} trailing`),
-		`rhombus: createUser: HTTP 200: cannot decode response (application/json): malformed JSON at byte 17: invalid character 't' after top-level value; body starts "{\"error\":false} trailing"`, nil},
+		`rhombus: getDeviceLicensesForOrg: HTTP 200: cannot decode response (application/json): malformed JSON at byte 17: invalid character 't' after top-level value; body starts "{\"error\":false} trailing"`, nil},
 }
 
 // TestAPIErrors checks that every documented failure answer becomes an
@@ -223,14 +223,15 @@ func TestMalformedAnswers(t *testing.T) {
 	for _, tt := range malformedCases {
 		t.Run(tt.name, func(t *testing.T) {
 			c, _ := answering(t, tt.answer, tt.opts...)
-			res, err := createUser(c)
+			res, err := c.GetDeviceLicensesForOrg(context.Background(), rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA"))
 			require.Error(t, err)
 			assert.Nil(t, res)
 			assert.Equal(t, tt.want, err.Error())
 			assert.ErrorIs(t, err, rhombus.ErrDecode)
+			assert.NotErrorIs(t, err, rhombus.ErrOutcomeUnknown, "a read is never of unknown outcome")
 			var decErr *rhombus.DecodeError
 			require.ErrorAs(t, err, &decErr)
-			assert.Equal(t, "createUser", decErr.Operation)
+			assert.Equal(t, "getDeviceLicensesForOrg", decErr.Operation)
 			assert.Equal(t, 200, decErr.StatusCode)
 			assert.LessOrEqual(t, len(decErr.Excerpt), 100, "excerpt is short")
 		})
@@ -270,4 +271,40 @@ func TestUnknownEnumValuesDecode(t *testing.T) {
 	assert.False(t, l.DeviceType.Valid(), "a value the client does not know is kept and reported as unknown")
 	assert.Equal(t, api.LicenseState("BRAND_NEW_STATE"), *l.State)
 	assert.Equal(t, api.LicenseType("PLATINUM"), *l.LicenseType)
+}
+
+// TestWriteFailuresThatMayHaveApplied checks that a write answered 5xx, or
+// with a 200 that cannot be read, is an *OutcomeUnknownError that still
+// unwraps to the answer's own error; a write the server refused is not.
+func TestWriteFailuresThatMayHaveApplied(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		answer  answer
+		unknown bool
+		cause   error
+	}{
+		{"500", jsonAnswer(500, `{"error":"Internal Server Error","msg":"boom"}`), true, rhombus.ErrServer},
+		{"503 text", answer{status: 503, contentType: "text/plain", body: "down"}, true, rhombus.ErrServer},
+		{"200 truncated", jsonAnswer(200, `{"error":fal`), true, rhombus.ErrDecode},
+		{"200 html", answer{status: 200, contentType: "text/html", body: "<html>"}, true, rhombus.ErrDecode},
+		{"400 refused", jsonAnswer(400, `{"error":"Bad Request","msg":"no"}`), false, rhombus.ErrBadInput},
+		{"200 error true", jsonAnswer(200, `{"error":true,"errorMsg":"no"}`), false, rhombus.ErrRefused},
+		{"429 after the last attempt", answer{status: 429, contentType: "text/plain", body: "calm", header: map[string]string{"Retry-After": "1"}}, false, rhombus.ErrRateLimited},
+		// The envelope says success: it was applied, only the result is unreadable.
+		{"200 success of the wrong type", jsonAnswer(200, `{"error":false,"userUuid":42}`), false, rhombus.ErrDecode},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, hits := answering(t, tc.answer)
+			_, err := c.CreateUser(context.Background(), api.CreateUserRequest{Email: rhombus.String("x@example.com")})
+			require.Error(t, err)
+			assert.ErrorIs(t, err, tc.cause)
+			assert.Equal(t, tc.unknown, errors.Is(err, rhombus.ErrOutcomeUnknown), "ErrOutcomeUnknown: %v", err)
+			if tc.unknown {
+				var unknown *rhombus.OutcomeUnknownError
+				require.ErrorAs(t, err, &unknown)
+				assert.Equal(t, map[string]string{"email": "x@example.com"}, unknown.Fields)
+			}
+			assert.Equal(t, int64(1), hits.Load(), "never resent")
+		})
+	}
 }

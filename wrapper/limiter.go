@@ -34,6 +34,7 @@ type Limiter struct {
 
 	mu      sync.Mutex
 	ceiling rate.Limit // adaptive: the rate of the last 429
+	lastCut time.Time  // adaptive: when the rate was last cut
 }
 
 // LimiterOption configures a [Limiter].
@@ -82,6 +83,13 @@ func (l *Limiter) rateLimited() {
 	now := time.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	// Requests already in flight when the server's bucket ran dry come back
+	// 429 together: that is one signal, so cut once per second (Retry-After's
+	// resolution) rather than once per answer.
+	if now.Sub(l.lastCut) < time.Second {
+		return
+	}
+	l.lastCut = now
 	cur := l.lim.Limit()
 	l.ceiling = cur
 	next := cur * 0.8

@@ -81,9 +81,11 @@ var ErrOutcomeUnknown = errors.New("rhombus: outcome unknown")
 
 // OutcomeUnknownError is a write (an operation that is not idempotent) that
 // failed after the request may have reached the server: the connection
-// dropped, or the call timed out or was cancelled while waiting for the
-// answer. It may or may not have been applied, so it is not resent; check
-// (for example by listing what the write creates) before sending it again.
+// dropped, the call timed out or was cancelled while waiting for the answer,
+// the server answered 5xx, or its 200 answer could not be read. It may or may
+// not have been applied, so it is not resent; check (for example by listing
+// what the write creates) before sending it again. Err is the failure, which
+// errors.As still finds (*APIError for a 5xx, *DecodeError, *RequestError).
 type OutcomeUnknownError struct {
 	Operation string
 	// Fields identify what the write creates (x-rhombus-identifying-fields
@@ -110,7 +112,9 @@ func (e *OutcomeUnknownError) Error() string {
 		}
 		b.WriteString(")")
 	}
-	fmt.Fprintf(&b, ": the request may have been applied and was not resent: %v", e.Err)
+	// The cause usually names the operation too; say it once.
+	cause := strings.TrimPrefix(e.Err.Error(), "rhombus: "+e.Operation+": ")
+	fmt.Fprintf(&b, ": the request may have been applied and was not resent: %s", cause)
 	return b.String()
 }
 
@@ -239,7 +243,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			}
 		}
 		if !retry || attempt >= c.retry.MaxAttempts {
-			return nil, c.giveUp(ctx, op, attempt, err)
+			return nil, c.giveUp(ctx, op, attempt, c.outcome(op, status, payload, err))
 		}
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 			return nil, c.giveUp(ctx, op, attempt, err)
@@ -250,6 +254,17 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 				Err: fmt.Errorf("%w while waiting to retry after: %v", serr, err)})
 		}
 	}
+}
+
+// outcome marks the failures of a write that may have been applied: a 5xx
+// (Rhombus answers 500 for server faults as well as bad requests) and a 200
+// whose body could not be read. Resending either could apply it twice.
+func (c *Client) outcome(op operation, status int, payload []byte, err error) error {
+	var decErr *DecodeError
+	if op.idempotent || (status < 500 && !(status == http.StatusOK && errors.As(err, &decErr))) {
+		return err
+	}
+	return &OutcomeUnknownError{Operation: op.name, Fields: identifying(op, payload), Err: err}
 }
 
 func (c *Client) giveUp(ctx context.Context, op operation, attempt int, err error) error {

@@ -1,16 +1,118 @@
-// Command rhombus calls the Rhombus API from the command line.
+// Command rhombus calls the Rhombus API (cloud physical security) from the
+// command line, through this module's client, so every call gets its
+// credential handling, RUUID checks, retry rules and error model.
+//
+// It runs one operation per invocation (register-device, create-user,
+// device-licenses), many from a CSV file with bounded concurrency and a
+// results file that makes an interrupted run resumable without creating
+// anything twice (register-devices, create-users), and a self-contained demo
+// against the in-process fake server (demo), which needs no account and no
+// network. It is configured like the vendor's own command line tool
+// (RHOMBUS_API_KEY, RHOMBUS_ENDPOINT_URL, RHOMBUS_PROFILE, ~/.rhombus), with
+// flags overriding both.
+//
+// Exit status: 0 success; 1 the API refused or failed a call, or a bulk row
+// failed or has an unknown outcome; 2 bad flags or input, and nothing was sent.
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"os"
+	"strings"
+
+	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 )
 
+// The exit codes.
+const (
+	exitOK     = 0
+	exitFailed = 1 // the API refused or failed, or a bulk row did not end created
+	exitUsage  = 2 // bad flags or input; nothing was sent
+)
+
+// app is what a command reads and writes, so that every command prints
+// through the same streams.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	stdoutFd       uintptr // for terminal detection
+	stderrFd       uintptr
+}
+
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "demo" {
-		fmt.Println("rhombus demo: placeholder; the demo against the built-in fake server is not built yet.")
-		return
+	a := &app{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
+		stdoutFd: os.Stdout.Fd(), stderrFd: os.Stderr.Fd()}
+	os.Exit(a.run(os.Args[1:]))
+}
+
+// run parses the global flags, dispatches to the command and turns its
+// error into a message and an exit code.
+func (a *app) run(args []string) int {
+	g := newGlobals()
+	name, rest, err := g.parseLeading(args)
+	if err == nil && name == "" {
+		err = &usageError{msg: "no command given"}
 	}
-	fmt.Fprintln(os.Stderr, "usage: rhombus demo")
-	os.Exit(2)
+	if errors.Is(err, errHelp) {
+		fmt.Fprint(a.stdout, mainUsage())
+		return exitOK
+	}
+	if err != nil {
+		return a.fail("", err)
+	}
+	cmd := findCommand(name)
+	if cmd == nil {
+		return a.fail("", &usageError{msg: fmt.Sprintf("unknown command %q; the commands are %s", name, strings.Join(commandNames(), ", "))})
+	}
+	if err := cmd.run(a, g, rest); err != nil {
+		if errors.Is(err, errHelp) {
+			fmt.Fprint(a.stdout, commandUsage(cmd))
+			return exitOK
+		}
+		return a.fail(cmd.name, err)
+	}
+	return exitOK
+}
+
+// fail prints err for the command and returns its exit code.
+func (a *app) fail(cmd string, err error) int {
+	var ue *usageError
+	var ve *rhombus.ValidationError
+	var be *bulkError
+	switch {
+	case errors.As(err, &ue):
+		ue.print(a.stderr, cmd)
+		return exitUsage
+	case errors.As(err, &be):
+		// The bulk runner has reported its rows already.
+		return be.code
+	case errors.As(err, &ve):
+		// Refused before sending: bad input, like a bad flag.
+		fmt.Fprintln(a.stderr, err)
+		return exitUsage
+	}
+	fmt.Fprintln(a.stderr, err)
+	if hint := hintFor(err); hint != "" {
+		fmt.Fprintln(a.stderr, "  "+hint)
+	}
+	return exitFailed
+}
+
+// hintFor says what to do next about the errors an operator can act on.
+func hintFor(err error) string {
+	switch {
+	case errors.Is(err, rhombus.ErrOutcomeUnknown):
+		return "The request may have been applied. Check in the Rhombus console before running the command again."
+	case errors.Is(err, rhombus.ErrServer):
+		return "A server failure can come after the request was applied. Check before running the command again."
+	case errors.Is(err, rhombus.ErrUnauthorized):
+		return "Check the API key, and the region: a key works only in the region it was made in (--region, --endpoint-url)."
+	case errors.Is(err, rhombus.ErrForbidden):
+		return "The key's user lacks the permission, or the key cannot act in that organisation."
+	case errors.Is(err, rhombus.ErrRateLimited):
+		return "The organisation's request budget is spent; wait and try again."
+	}
+	return ""
 }

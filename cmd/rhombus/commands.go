@@ -1,0 +1,302 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/rhombuskit/rhombus-go/api"
+)
+
+// command is one subcommand: its name, a one-line summary for the command
+// list, its flags (for parsing and for the usage text) and what it does.
+type command struct {
+	name    string
+	summary string
+	usage   string                 // the command's help text after the synopsis
+	flags   func(fs *flag.FlagSet) // registers the command's own flags
+	run     func(a *app, g *globals, args []string) error
+}
+
+// commands is in the order the usage text lists them.
+var commands = []*command{
+	{name: "register-device", summary: "register one device before it comes online (createPendingRegistration)",
+		usage: registerDeviceUsage, flags: func(fs *flag.FlagSet) { (&deviceFlags{}).register(fs) },
+		run: runRegisterDevice},
+	{name: "create-user", summary: "create one user (createUser)",
+		usage: createUserUsage, flags: func(fs *flag.FlagSet) { (&userFlags{}).register(fs) },
+		run: runCreateUser},
+	{name: "device-licenses", summary: "list an organisation's device licenses (getDeviceLicensesForOrg)",
+		usage: deviceLicensesUsage, flags: func(fs *flag.FlagSet) { (&licenseFlags{}).register(fs) },
+		run: runDeviceLicenses},
+	{name: "register-devices", summary: "register every device of a CSV file, resumably",
+		usage: registerDevicesUsage, flags: func(fs *flag.FlagSet) { (&bulkFlags{}).register(fs) },
+		run: func(a *app, g *globals, args []string) error { return runBulk(a, g, args, deviceBulk) }},
+	{name: "create-users", summary: "create every user of a CSV file, resumably",
+		usage: createUsersUsage, flags: func(fs *flag.FlagSet) { (&bulkFlags{}).register(fs) },
+		run: func(a *app, g *globals, args []string) error { return runBulk(a, g, args, userBulk) }},
+	{name: "demo", summary: "run the three operations against a built-in fake Rhombus (no account, no network)",
+		usage: demoUsage, flags: func(*flag.FlagSet) {},
+		run: runDemo},
+}
+
+func findCommand(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+func commandNames() []string {
+	names := make([]string, len(commands))
+	for i, c := range commands {
+		names[i] = c.name
+	}
+	return names
+}
+
+// commandFlagNames lists a command's own flags, for the usage test.
+func commandFlagNames(c *command) []string {
+	fs := newFlagSet(c.name, nil)
+	c.flags(fs)
+	return flagNames(fs)
+}
+
+// deviceFlags are register-device's flags, named after the request fields.
+type deviceFlags struct {
+	input                                         string
+	serialNumber, orgUUID, locationUUID, wifiSsid optString
+	wifiPsk                                       stringList
+}
+
+var deviceFlagNames = map[string]string{
+	"serialNumber": "--serial-number", "orgUuid": "--org-uuid", "locationUuid": "--location-uuid",
+	"wifiSsid": "--wifi-ssid", "wifiPsk": "--wifi-psk",
+}
+
+func (f *deviceFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.input, "cli-input-json", "", "")
+	fs.Var(&f.serialNumber, "serial-number", "")
+	fs.Var(&f.orgUUID, "org-uuid", "")
+	fs.Var(&f.locationUUID, "location-uuid", "")
+	fs.Var(&f.wifiSsid, "wifi-ssid", "")
+	fs.Var(&f.wifiPsk, "wifi-psk", "")
+}
+
+func (f *deviceFlags) request(a *app, set map[string]bool) (api.CreatePendingRegistrationRequest, []problem) {
+	var req api.CreatePendingRegistrationRequest
+	if set["cli-input-json"] {
+		if ps := readInputJSON(f.input, a.stdin, &req); ps != nil {
+			return req, ps
+		}
+	}
+	in := deviceInput{serialNumber: f.serialNumber.raw, orgUUID: f.orgUUID.raw,
+		locationUUID: f.locationUUID.raw, wifiSsid: f.wifiSsid.raw}
+	if set["wifi-psk"] {
+		in.wifiPsk = f.wifiPsk
+	}
+	ps := in.apply(&req, flagNamer(deviceFlagNames))
+	ps = append(ps, checkDeviceJSON(req, fromFlag(deviceFlagNames, set))...)
+	if req.SerialNumber == nil {
+		ps = append(ps, problem{"--serial-number", "is required (or serialNumber in --cli-input-json)"})
+	}
+	return req, ps
+}
+
+// userFlags are create-user's flags, named after the request fields.
+type userFlags struct {
+	input                                                string
+	email, name, permissionGroupUUID                     optString
+	apps                                                 stringList
+	suppressWelcomeEmail, suppressRhombusKeyWelcomeEmail optBool
+	bypassSaml, remoteUnlock, rhombusKeyAccess           optBool
+	maxCreds, startDate, endDate                         optString
+}
+
+var userFlagNames = map[string]string{
+	"email": "--email", "name": "--name", "permissionGroupUuid": "--permission-group-uuid",
+	"accessibleRhombusApps": "--app", "suppressWelcomeEmail": "--suppress-welcome-email",
+	"suppressRhombusKeyWelcomeEmail": "--suppress-rhombus-key-welcome-email",
+	"bypassSaml":                     "--bypass-saml", "remoteUnlockEnabled": "--remote-unlock",
+	"rhombusKeyAccessEnabled": "--rhombus-key-access", "maxMobileCredsAllowed": "--max-mobile-creds",
+	"startDate": "--start-date", "endDate": "--end-date",
+}
+
+func (f *userFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.input, "cli-input-json", "", "")
+	fs.Var(&f.email, "email", "")
+	fs.Var(&f.name, "name", "")
+	fs.Var(&f.permissionGroupUUID, "permission-group-uuid", "")
+	fs.Var(&f.apps, "app", "")
+	fs.Var(&f.suppressWelcomeEmail, "suppress-welcome-email", "")
+	fs.Var(&f.suppressRhombusKeyWelcomeEmail, "suppress-rhombus-key-welcome-email", "")
+	fs.Var(&f.bypassSaml, "bypass-saml", "")
+	fs.Var(&f.remoteUnlock, "remote-unlock", "")
+	fs.Var(&f.rhombusKeyAccess, "rhombus-key-access", "")
+	fs.Var(&f.maxCreds, "max-mobile-creds", "")
+	fs.Var(&f.startDate, "start-date", "")
+	fs.Var(&f.endDate, "end-date", "")
+}
+
+func (f *userFlags) request(a *app, set map[string]bool) (api.CreateUserRequest, []problem) {
+	var req api.CreateUserRequest
+	if set["cli-input-json"] {
+		if ps := readInputJSON(f.input, a.stdin, &req); ps != nil {
+			return req, ps
+		}
+	}
+	in := userInput{email: f.email.raw, name: f.name.raw, permissionGroupUUID: f.permissionGroupUUID.raw,
+		suppressWelcomeEmail: f.suppressWelcomeEmail.raw, suppressRhombusKeyWelcomeEmail: f.suppressRhombusKeyWelcomeEmail.raw,
+		bypassSaml: f.bypassSaml.raw, remoteUnlockEnabled: f.remoteUnlock.raw, rhombusKeyAccessEnabled: f.rhombusKeyAccess.raw,
+		maxCreds: f.maxCreds.raw, startDate: f.startDate.raw, endDate: f.endDate.raw}
+	if set["app"] {
+		in.apps = f.apps
+	}
+	ps := in.apply(&req, flagNamer(userFlagNames))
+	ps = append(ps, checkUserJSON(req, fromFlag(userFlagNames, set))...)
+	if req.Email == nil {
+		ps = append(ps, problem{"--email", "is required (or email in --cli-input-json)"})
+	}
+	return req, ps
+}
+
+// licenseFlags are device-licenses' flags.
+type licenseFlags struct {
+	input   string
+	orgUUID optString
+}
+
+func (f *licenseFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.input, "cli-input-json", "", "")
+	fs.Var(&f.orgUUID, "org-uuid", "")
+}
+
+func (f *licenseFlags) request(a *app, set map[string]bool) (api.RUUID, []problem) {
+	var req api.GetDeviceLicensesForOrgRequest
+	if set["cli-input-json"] {
+		if ps := readInputJSON(f.input, a.stdin, &req); ps != nil {
+			return "", ps
+		}
+	}
+	if f.orgUUID.raw != nil {
+		org, p := parseRUUIDField("--org-uuid", *f.orgUUID.raw)
+		if p != nil {
+			return "", []problem{*p}
+		}
+		req.OrgUUID = org
+	} else if req.OrgUUID != nil {
+		if p := checkRUUID(jsonField("orgUuid"), string(*req.OrgUUID)); p != nil {
+			return "", []problem{*p}
+		}
+	}
+	if req.OrgUUID == nil {
+		return "", []problem{{"--org-uuid", "is required (or orgUuid in --cli-input-json)"}}
+	}
+	return *req.OrgUUID, nil
+}
+
+// flagNamer names a request field by its flag.
+func flagNamer(names map[string]string) namer {
+	return func(field string) string {
+		if n, ok := names[field]; ok {
+			return n
+		}
+		return field
+	}
+}
+
+// fromFlag reports whether a flag set the request field.
+func fromFlag(names map[string]string, set map[string]bool) func(string) bool {
+	return func(field string) bool {
+		n, ok := names[field]
+		return ok && set[n[2:]]
+	}
+}
+
+// parseCommand parses a single-call command's flags and checks them with
+// the global ones, so a bad value anywhere stops it before any request.
+func parseCommand(c string, g *globals, args []string, register func(*flag.FlagSet)) (map[string]bool, error) {
+	fs := newFlagSet(c, g)
+	register(fs)
+	return parseFlags(fs, args, g)
+}
+
+// signalContext is cancelled by an interrupt: a single call then stops
+// waiting, and the wrapper reports a write that was already sent as an
+// outcome-unknown error rather than guessing.
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+func runRegisterDevice(a *app, g *globals, args []string) error {
+	var f deviceFlags
+	set, err := parseCommand("register-device", g, args, f.register)
+	if err != nil {
+		return err
+	}
+	req, ps := f.request(a, set)
+	if err := problems(append(g.validate(), ps...)...); err != nil {
+		return err
+	}
+	c, err := newClient(a, g)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signalContext()
+	defer stop()
+	resp, err := c.CreatePendingRegistration(ctx, req)
+	if err != nil {
+		return err
+	}
+	return printRegistration(a.stdout, g.output, req, resp)
+}
+
+func runCreateUser(a *app, g *globals, args []string) error {
+	var f userFlags
+	set, err := parseCommand("create-user", g, args, f.register)
+	if err != nil {
+		return err
+	}
+	req, ps := f.request(a, set)
+	if err := problems(append(g.validate(), ps...)...); err != nil {
+		return err
+	}
+	c, err := newClient(a, g)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signalContext()
+	defer stop()
+	resp, err := c.CreateUser(ctx, req)
+	if err != nil {
+		return err
+	}
+	return printUser(a.stdout, g.output, req, resp)
+}
+
+func runDeviceLicenses(a *app, g *globals, args []string) error {
+	var f licenseFlags
+	set, err := parseCommand("device-licenses", g, args, f.register)
+	if err != nil {
+		return err
+	}
+	org, ps := f.request(a, set)
+	if err := problems(append(g.validate(), ps...)...); err != nil {
+		return err
+	}
+	c, err := newClient(a, g)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signalContext()
+	defer stop()
+	resp, err := c.GetDeviceLicensesForOrg(ctx, org)
+	if err != nil {
+		return err
+	}
+	return printLicenses(a.stdout, g.output, resp)
+}

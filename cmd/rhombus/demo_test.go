@@ -1,0 +1,30 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// The README's first command: no account, no network, no flags, exit 0.
+func TestDemo(t *testing.T) {
+	c := newCLI(t, nil)
+	o := c.runRaw("demo")
+	wantCode(t, o, 0)
+	wantContains(t, "stdout", o.stdout,
+		"1. Register a camera before it comes online (createPendingRegistration)",
+		"POST /api/org/createPendingRegistration", `"serialNumber":"RHD-DEMO-0001"`, "pending registration created",
+		"2. Create a user (createUser)", `"email":"jane.doe@example.com"`, "user created, userUuid ",
+		"3. List the organisation's device licenses, as its partner (getDeviceLicensesForOrg)",
+		"x-auth-scheme: partner-api-token", "2 device licenses:", "ENVIRONMENTAL_SENSOR",
+		"warning  rhombus: createPendingRegistration: warning: ",
+		"error    rhombus: createUser: HTTP 200 USER_EXISTS",
+		"errors.Is(err, rhombus.ErrUserExists) = true",
+		"2 pending registrations and 1 user",
+	)
+	if strings.Contains(o.stdout, "x-auth-apikey: ") && !strings.Contains(o.stdout, "x-auth-apikey: [REDACTED]") {
+		t.Errorf("the demo prints a key")
+	}
+	if o.stderr != "" {
+		t.Errorf("want nothing on stderr, got:\n%s", o.stderr)
+	}
+}

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/rhombuskit/rhombus-go/rhombustest"
+)
+
+// The tests drive the built binary, as a user would: TestMain builds it
+// once, and each test starts a fake Rhombus in the test process and points
+// the binary at it with --endpoint-url and --api-key.
+
+var binPath string
+
+func TestMain(m *testing.M) { os.Exit(testMain(m)) }
+
+func testMain(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "rhombus-cli-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	binPath = filepath.Join(dir, "rhombus")
+	if runtime.GOOS == "windows" {
+		binPath += ".exe"
+	}
+	args := []string{"build", "-o", binPath}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	cmd := exec.Command(goTool(), append(args, ".")...)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building the rhombus binary:", err)
+		return 1
+	}
+	return m.Run()
+}
+
+// goTool is the go command that runs these tests: the one on PATH, else
+// the one of the toolchain that built the test.
+func goTool() string {
+	if p, err := exec.LookPath("go"); err == nil {
+		return p
+	}
+	//lint:ignore SA1019 only a fallback when PATH has no go command.
+	return filepath.Join(runtime.GOROOT(), "bin", "go")
+}
+
+// cli runs the binary against one fake server with a clean configuration:
+// HOME is a fresh directory and no RHOMBUS_* variable is inherited.
+type cli struct {
+	t    *testing.T
+	s    *rhombustest.Server
+	home string
+	env  []string
+	dir  string // working directory, for CSV and results files
+}
+
+func newCLI(t *testing.T, s *rhombustest.Server) *cli {
+	t.Helper()
+	c := &cli{t: t, s: s, home: t.TempDir(), dir: t.TempDir()}
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "RHOMBUS_") || strings.HasPrefix(kv, "HOME=") {
+			continue
+		}
+		c.env = append(c.env, kv)
+	}
+	c.env = append(c.env, "HOME="+c.home)
+	if raceEnabled {
+		// A race-enabled binary otherwise sleeps a second at exit; a data
+		// race still fails it with exit code 66.
+		c.env = append(c.env, "GORACE=atexit_sleep_ms=0 exitcode=66")
+	}
+	return c
+}
+
+type output struct {
+	code           int
+	stdout, stderr string
+}
+
+func (o output) String() string {
+	return fmt.Sprintf("exit %d\n--- stdout\n%s--- stderr\n%s", o.code, o.stdout, o.stderr)
+}
+
+// run runs the binary with the server's endpoint and organisation API key
+// given as global flags before args.
+func (c *cli) run(args ...string) output {
+	c.t.Helper()
+	return c.runRaw(append(c.serverFlags(), args...)...)
+}
+
+func (c *cli) serverFlags() []string {
+	if c.s == nil {
+		return nil
+	}
+	return []string{"--endpoint-url", c.s.URL, "--api-key", c.s.APIKey()}
+}
+
+// runRaw runs the binary with exactly args.
+func (c *cli) runRaw(args ...string) output {
+	c.t.Helper()
+	cmd, stdout, stderr := c.command(args...)
+	err := cmd.Run()
+	o := output{stdout: stdout.String(), stderr: stderr.String()}
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &ee):
+		o.code = ee.ExitCode()
+	default:
+		c.t.Fatalf("running rhombus %v: %v", args, err)
+	}
+	return o
+}
+
+func (c *cli) command(args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
+	cmd := exec.Command(binPath, args...)
+	cmd.Env = c.env
+	cmd.Dir = c.dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	return cmd, &stdout, &stderr
+}
+
+// file writes content to name in the working directory and returns its path.
+func (c *cli) file(name, content string) string {
+	c.t.Helper()
+	p := filepath.Join(c.dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		c.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		c.t.Fatal(err)
+	}
+	return p
+}
+
+func wantCode(t *testing.T, o output, code int) {
+	t.Helper()
+	if o.code != code {
+		t.Fatalf("want exit %d, got:\n%s", code, o)
+	}
+}
+
+func wantContains(t *testing.T, what, text string, subs ...string) {
+	t.Helper()
+	for _, s := range subs {
+		if !strings.Contains(text, s) {
+			t.Errorf("%s does not contain %q:\n%s", what, s, text)
+		}
+	}
+}
+
+// wantNoRequests checks that nothing reached the server.
+func wantNoRequests(t *testing.T, s *rhombustest.Server) {
+	t.Helper()
+	if n := len(s.Requests()); n != 0 {
+		t.Errorf("want no request at the server, got %d", n)
+	}
+}

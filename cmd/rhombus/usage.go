@@ -1,0 +1,173 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The usage texts are written by hand, for people; a test checks that every
+// flag a command accepts appears in its text.
+
+func mainUsage() string {
+	var b strings.Builder
+	b.WriteString(`rhombus calls the Rhombus API (cloud physical security) from the command line.
+
+Usage:
+  rhombus [global flags] <command> [flags]
+  rhombus help [command]
+
+Commands:
+`)
+	for _, c := range commands {
+		fmt.Fprintf(&b, "  %-18s %s\n", c.name, c.summary)
+	}
+	b.WriteString(globalUsage)
+	b.WriteString(`
+Configuration, as for the vendor's command line tool: RHOMBUS_API_KEY,
+RHOMBUS_ENDPOINT_URL and RHOMBUS_PROFILE, then the [profile] sections of
+~/.rhombus/credentials (api_key, auth_type, cert_file, key_file, is_partner)
+and ~/.rhombus/config (endpoint_url). Flags override both.
+
+Exit status: 0 success; 1 the API refused or failed a call, or a bulk row
+failed or has an unknown outcome; 2 bad flags or input (nothing was sent).
+
+New here? Run: rhombus demo
+`)
+	return b.String()
+}
+
+const globalUsage = `
+Global flags (before or after the command):
+  --profile NAME        profile in ~/.rhombus (default $RHOMBUS_PROFILE, else "default")
+  --api-key KEY         API key (default $RHOMBUS_API_KEY, else the profile's api_key);
+                        other users can see it in the process list, so prefer those
+  --partner             the API key is a partner API token (else the profile's is_partner)
+  --partner-org RUUID   act inside this client organisation (x-auth-org); needs a partner key
+  --endpoint-url URL    API base URL (default $RHOMBUS_ENDPOINT_URL, else the profile's
+                        endpoint_url, else the region's)
+  --region us|eu        use the region's endpoint; a key works only in its own region
+  --output json|table   output format (default json: the API's answer as decoded)
+  --verbose             log each request and response to stderr, credentials [REDACTED]
+`
+
+func commandUsage(c *command) string {
+	return fmt.Sprintf("rhombus %s: %s\n\nUsage:\n  rhombus %s [flags]\n%s%s", c.name, c.summary, c.name, c.usage, globalUsage)
+}
+
+const registerDeviceUsage = `
+Registers hardware before it comes online; the registration completes when
+the device first connects.
+
+Flags (each sets the request field named in brackets):
+  --serial-number TEXT   serial number of the device [serialNumber] (required)
+  --org-uuid RUUID       organisation [orgUuid] (default: the key's own)
+  --location-uuid RUUID  location [locationUuid]
+  --wifi-ssid TEXT       Wi-Fi network name [wifiSsid]
+  --wifi-psk BASE64      Wi-Fi pre-shared key as standard base64 [wifiPsk]; repeatable
+  --cli-input-json FILE  the request body as JSON (- for stdin); flags given
+                         explicitly override its fields
+
+Example:
+  rhombus register-device --serial-number RH123456789 --wifi-ssid Office_WiFi \
+      --wifi-psk aSDinaTvuI8gbWludGxpZnk= --output table
+`
+
+const createUserUsage = `
+Creates a user in the organisation. A user whose email exists already is
+refused (USER_EXISTS, exit 1).
+
+Flags (each sets the request field named in brackets):
+  --email ADDRESS                       [email] (required)
+  --name TEXT                           [name]
+  --permission-group-uuid RUUID         [permissionGroupUuid]
+  --app APP                             [accessibleRhombusApps]; repeatable:
+                                        PARTNER, CONSOLE, RHOMBUS_KEY, UNKNOWN
+  --suppress-welcome-email[=BOOL]       [suppressWelcomeEmail]
+  --suppress-rhombus-key-welcome-email[=BOOL]
+                                        [suppressRhombusKeyWelcomeEmail]
+  --bypass-saml[=BOOL]                  [rhombusKeySettings.bypassSaml]
+  --remote-unlock[=BOOL]                [rhombusKeySettings.remoteUnlockEnabled]
+  --rhombus-key-access[=BOOL]           [rhombusKeySettings.rhombusKeyAccessEnabled]
+  --max-mobile-creds N                  [...credentialProvisioningRules.maxMobileCredsAllowed]
+  --start-date RFC3339                  [...credentialProvisioningRules.startDateProvisioner]
+  --end-date RFC3339                    [...credentialProvisioningRules.endDateProvisioner]
+  --cli-input-json FILE                 the request body as JSON (- for stdin); flags
+                                        given explicitly override its fields
+
+A boolean flag left out leaves its field unset; --bypass-saml alone means true.
+Dates are RFC 3339 (2024-01-31T09:00:00Z) and are sent as epoch seconds.
+
+Example:
+  rhombus create-user --email jane.doe@example.com --name "Jane Doe" --app CONSOLE
+`
+
+const deviceLicensesUsage = `
+Lists the device licenses of an organisation: a partner's view of a client
+organisation (the vendor marks the operation deprecated).
+
+Flags:
+  --org-uuid RUUID       organisation [orgUuid] (required)
+  --cli-input-json FILE  the request body as JSON (- for stdin); --org-uuid overrides it
+
+Example:
+  rhombus --partner --api-key KEY device-licenses --org-uuid AAAAAAAAAAAAAAAAAAAAAA --output table
+`
+
+const bulkFlagsUsage = `
+Flags:
+  --csv FILE            the rows to send (required)
+  --results FILE        the results file (default FILE.results.csv)
+  --concurrency N       rows in flight at once (default 4)
+  --rate R              requests a second at most, lowered on 429 answers (default 10)
+  --burst N             requests sent at once after a pause (default 100)
+  --skip-invalid        send the valid rows, report the invalid ones as skipped
+  --resend-unknown      resend rows whose outcome is unknown (check them first)
+
+Every row is checked before anything is sent; invalid rows are reported with
+their line number, field and rule, and nothing is sent unless all rows are
+valid or --skip-invalid is given.
+
+The results file gets a line per row as soon as the row ends (line, key,
+outcome, uuid, detail, retry_safe), flushed to disk. Outcomes:
+  created  done (uuid: createUser's userUuid)
+  failed   refused by Rhombus (4xx, 429, a refusal in a 200) or never sent;
+           retry_safe says a resend cannot create anything twice
+  unknown  may have been applied: the connection broke, the server failed
+           (5xx), or the run was killed while the request was in flight
+  skipped  invalid, with --skip-invalid
+Running the same command again resumes: created rows are not sent again,
+retry-safe failed and skipped rows are, and unknown rows are listed for you
+to check and resent only with --resend-unknown (a resend that finds the row
+existing records it as created). Ctrl-C stops starting new rows and waits
+for those in flight; a second Ctrl-C abandons them, leaving them unknown.
+`
+
+const registerDevicesUsage = `
+Registers the devices of a CSV file (createPendingRegistration per row).
+
+Columns (header row required, any order, unknown columns refused):
+  serialNumber (required), orgUuid, locationUuid, wifiSsid,
+  wifiPsk (standard base64; several separated by ;)
+` + bulkFlagsUsage + `
+Example:
+  rhombus register-devices --csv devices.csv --concurrency 8
+`
+
+const createUsersUsage = `
+Creates the users of a CSV file (createUser per row).
+
+Columns (header row required, any order, unknown columns refused):
+  email (required), name, permissionGroupUuid, apps (separated by ;),
+  suppressWelcomeEmail, suppressRhombusKeyWelcomeEmail, bypassSaml,
+  remoteUnlockEnabled, rhombusKeyAccessEnabled (true or false),
+  maxMobileCredsAllowed, startDate, endDate (RFC 3339)
+` + bulkFlagsUsage + `
+Example:
+  rhombus create-users --csv users.csv --results users.results.csv
+`
+
+const demoUsage = `
+Starts a fake Rhombus API inside this program, makes the three calls
+through the Go client, and shows a warning and a refused duplicate. It needs
+no account, no network and no flags.
+`
