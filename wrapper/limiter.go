@@ -76,17 +76,17 @@ func (l *Limiter) Wait(ctx context.Context) error {
 // was refused at and drops below it; a fixed one changes nothing, since the
 // refused request itself waits Retry-After and pausing every caller would
 // waste the budget the server refills meanwhile.
-func (l *Limiter) rateLimited() {
+func (l *Limiter) rateLimited(sent time.Time) {
 	if !l.adaptive {
 		return
 	}
 	now := time.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	// Requests already in flight when the server's bucket ran dry come back
-	// 429 together: that is one signal, so cut once per second (Retry-After's
-	// resolution) rather than once per answer.
-	if now.Sub(l.lastCut) < time.Second {
+	// A 429 speaks of the rate at which its request was sent. Requests sent
+	// before the last cut come back 429 together when the server's bucket
+	// runs dry; they say nothing about the new rate, so only the first cuts.
+	if sent.Before(l.lastCut) {
 		return
 	}
 	l.lastCut = now

@@ -194,6 +194,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 				return nil, c.giveUp(ctx, op, attempt, &RequestError{Operation: op.name, Err: err})
 			}
 		}
+		sentAt := time.Now()
 		resp, body, sent, err := c.attempt(ctx, op, req, payload)
 		status := 0
 		if resp != nil {
@@ -224,7 +225,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			if status == http.StatusTooManyRequests {
 				ra := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 				if c.limiter != nil {
-					c.limiter.rateLimited()
+					c.limiter.rateLimited(sentAt)
 				}
 				retry, wait = true, ra
 				if wait == 0 {
