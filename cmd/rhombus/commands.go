@@ -8,6 +8,7 @@ import (
 	"syscall"
 
 	"github.com/rhombuskit/rhombus-go/api"
+	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 )
 
 // command is one subcommand: its name, a one-line summary for the command
@@ -234,57 +235,42 @@ func signalContext() (context.Context, context.CancelFunc) {
 
 func runRegisterDevice(a *app, g *globals, args []string) error {
 	var f deviceFlags
-	set, err := parseCommand("register-device", g, args, f.register)
-	if err != nil {
-		return err
-	}
-	req, ps := f.request(a, set)
-	if err := problems(append(g.validate(), ps...)...); err != nil {
-		return err
-	}
-	c, err := newClient(a, g)
-	if err != nil {
-		return err
-	}
-	ctx, stop := signalContext()
-	defer stop()
-	resp, err := c.CreatePendingRegistration(ctx, req)
-	if err != nil {
-		return err
-	}
-	return printRegistration(a.stdout, g.output, req, resp)
+	return runOne(a, g, args, "register-device", f.register, f.request, (*rhombus.Client).CreatePendingRegistration,
+		func(req api.CreatePendingRegistrationRequest, resp *api.CreatePendingRegistrationResponse) error {
+			return printRegistration(a.stdout, g.output, req, resp)
+		})
 }
 
 func runCreateUser(a *app, g *globals, args []string) error {
 	var f userFlags
-	set, err := parseCommand("create-user", g, args, f.register)
-	if err != nil {
-		return err
-	}
-	req, ps := f.request(a, set)
-	if err := problems(append(g.validate(), ps...)...); err != nil {
-		return err
-	}
-	c, err := newClient(a, g)
-	if err != nil {
-		return err
-	}
-	ctx, stop := signalContext()
-	defer stop()
-	resp, err := c.CreateUser(ctx, req)
-	if err != nil {
-		return err
-	}
-	return printUser(a.stdout, g.output, req, resp)
+	return runOne(a, g, args, "create-user", f.register, f.request, (*rhombus.Client).CreateUser,
+		func(req api.CreateUserRequest, resp *api.CreateUserResponse) error {
+			return printUser(a.stdout, g.output, req, resp)
+		})
 }
 
 func runDeviceLicenses(a *app, g *globals, args []string) error {
 	var f licenseFlags
-	set, err := parseCommand("device-licenses", g, args, f.register)
+	return runOne(a, g, args, "device-licenses", f.register, f.request, (*rhombus.Client).GetDeviceLicensesForOrg,
+		func(_ api.RUUID, resp *api.GetDeviceLicensesForOrgResponse) error {
+			return printLicenses(a.stdout, g.output, resp)
+		})
+}
+
+// runOne is what every single-call command does: parse its flags, check
+// them all before anything is sent, build the client, make the one call
+// (stopped by Ctrl-C), and print the answer.
+func runOne[Req, Resp any](a *app, g *globals, args []string, name string,
+	register func(*flag.FlagSet),
+	request func(*app, map[string]bool) (Req, []problem),
+	call func(*rhombus.Client, context.Context, Req) (Resp, error),
+	print func(Req, Resp) error,
+) error {
+	set, err := parseCommand(name, g, args, register)
 	if err != nil {
 		return err
 	}
-	org, ps := f.request(a, set)
+	req, ps := request(a, set)
 	if err := problems(append(g.validate(), ps...)...); err != nil {
 		return err
 	}
@@ -294,9 +280,9 @@ func runDeviceLicenses(a *app, g *globals, args []string) error {
 	}
 	ctx, stop := signalContext()
 	defer stop()
-	resp, err := c.GetDeviceLicensesForOrg(ctx, org)
+	resp, err := call(c, ctx, req)
 	if err != nil {
 		return err
 	}
-	return printLicenses(a.stdout, g.output, resp)
+	return print(req, resp)
 }
