@@ -16,9 +16,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/rhombuskit/rhombus-go/api"
@@ -164,4 +166,22 @@ func TestPrivateKeyNeverPrints(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestRedirectsAreNotFollowed: a redirect would carry x-auth-apikey to
+// wherever it points; the client reports it instead of following it.
+func TestRedirectsAreNotFollowed(t *testing.T) {
+	var elsewhere atomic.Int64
+	other := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { elsewhere.Add(1) }))
+	t.Cleanup(other.Close)
+	for _, code := range []int{301, 302, 303, 307, 308} {
+		c, hits := answering(t, answer{status: code, contentType: "text/plain", body: "moved",
+			header: map[string]string{"Location": other.URL + "/api/user/createUser"}})
+		_, err := createUser(c)
+		var apiErr *rhombus.APIError
+		require.ErrorAs(t, err, &apiErr, "HTTP %d", code)
+		assert.Equal(t, code, apiErr.StatusCode)
+		assert.Equal(t, int64(1), hits.Load())
+	}
+	assert.Zero(t, elsewhere.Load(), "no request reached the redirect's target")
 }

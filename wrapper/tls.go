@@ -156,12 +156,20 @@ func publicKeyMatches(pub crypto.PublicKey, priv crypto.Signer) bool {
 	return true
 }
 
-// httpClientFor returns the client requests go through: hc (or a default
-// one), with the credential's certificate added to a copy of its transport.
+// httpClientFor returns the client requests go through: a copy of hc (or a
+// default one) that does not follow redirects, with the credential's
+// certificate added to a copy of its transport. hc itself is not changed.
 func httpClientFor(hc *http.Client, cred Credential) (*http.Client, error) {
 	if hc == nil {
 		hc = &http.Client{}
 	}
+	// net/http copies custom headers such as x-auth-apikey to wherever a
+	// redirect points, even another host over plain http. Rhombus has no
+	// reason to redirect a POST, so a redirect is answered, not followed;
+	// it comes back as an *APIError with its 3xx status.
+	cp := *hc
+	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	hc = &cp
 	cert := cred.certificate()
 	if cert == nil {
 		return hc, nil
@@ -186,7 +194,6 @@ func httpClientFor(hc *http.Client, cred Credential) (*http.Client, error) {
 	tr.TLSClientConfig.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
 		return &c, nil
 	}
-	cp := *hc
-	cp.Transport = tr
-	return &cp, nil
+	hc.Transport = tr
+	return hc, nil
 }
