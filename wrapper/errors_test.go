@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/rhombuskit/rhombus-go/api"
+	"github.com/rhombuskit/rhombus-go/rhombustest"
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 )
 
@@ -239,26 +240,29 @@ func TestMalformedAnswers(t *testing.T) {
 }
 
 func TestWarningReachesResultHandlerAndLogger(t *testing.T) {
+	s := rhombustest.NewServer(t)
 	var got []rhombus.Warning
 	var logs bytes.Buffer
-	c, _ := answering(t,
-		jsonAnswer(200, `{"error":false,"responseStatus":"SUCCESS","userUuid":"AAAAAAAAAAAAAAAAAAAAAA","warningMsg":"welcome email not sent"}`),
+	c := s.Client(
 		rhombus.WithWarningHandler(func(_ context.Context, w rhombus.Warning) { got = append(got, w) }),
 		rhombus.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))),
 	)
+	s.Fail(rhombustest.OpCreateUser, rhombustest.Times(1), rhombustest.Warning("welcome email not sent"))
 	res, err := createUser(c)
 	require.NoError(t, err)
 	require.NotNil(t, res.WarningMsg)
 	assert.Equal(t, "welcome email not sent", *res.WarningMsg)
 	assert.Equal(t, []rhombus.Warning{{Operation: "createUser", Message: "welcome email not sent"}}, got)
 	assert.Contains(t, logs.String(), `level=WARN msg="rhombus warning" operation=createUser warning="welcome email not sent"`)
+	assert.Len(t, s.Users(s.DefaultOrg()), 1, "a warning is a success")
 }
 
 func TestWarningsOffByDefault(t *testing.T) {
-	c, _ := answering(t, jsonAnswer(200, `{"error":false,"warningMsg":"w"}`))
-	res, err := c.CreatePendingRegistration(context.Background(), api.CreatePendingRegistrationRequest{SerialNumber: rhombus.String("RH1")})
+	s := rhombustest.NewServer(t)
+	s.Fail(rhombustest.OpCreatePendingRegistration, rhombustest.Times(1), rhombustest.Warning("w"))
+	res, err := s.Client().CreatePendingRegistration(context.Background(), api.CreatePendingRegistrationRequest{SerialNumber: rhombus.String("RH1")})
 	require.NoError(t, err)
-	assert.Equal(t, "w", *res.WarningMsg)
+	assert.Equal(t, "w", *res.WarningMsg, "the warning stays on the result")
 }
 
 func TestUnknownEnumValuesDecode(t *testing.T) {

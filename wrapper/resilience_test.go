@@ -7,11 +7,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -292,4 +294,64 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// scripted answers each request with the next of answers, then with the last.
+func scripted(t *testing.T, answers ...answer) (*rhombus.Client, *atomic.Int64, *[]time.Time) {
+	t.Helper()
+	var n atomic.Int64
+	var mu sync.Mutex
+	var at []time.Time
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		i := int(n.Add(1)) - 1
+		mu.Lock()
+		at = append(at, time.Now())
+		mu.Unlock()
+		a := answers[min(i, len(answers)-1)]
+		for k, v := range a.header {
+			w.Header().Set(k, v)
+		}
+		w.Header().Set("Content-Type", a.contentType)
+		w.WriteHeader(a.status)
+		_, _ = io.WriteString(w, a.body)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := rhombus.New(rhombus.WithEndpoint(srv.URL), rhombus.WithCredential(rhombus.APIToken(testKey)),
+		rhombus.WithHTTPClient(srv.Client()), rhombus.WithRetryPolicy(fastBackoff))
+	require.NoError(t, err)
+	return c, &n, &at
+}
+
+func TestRateLimitedWithoutRetryAfterBacksOff(t *testing.T) {
+	c, n, _ := scripted(t,
+		answer{status: 429, contentType: "text/plain", body: "Too many api requests. Enhance your calm."},
+		jsonAnswer(200, `{"error":false}`))
+	start := time.Now()
+	_, err := c.CreatePendingRegistration(context.Background(), registration("RH1"))
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), n.Load(), "a 429 is resent even for a write")
+	assert.Less(t, time.Since(start), time.Second, "without Retry-After the wait is the policy's backoff (5 ms here)")
+}
+
+func TestRetryAfterAsHTTPDateIsHonoured(t *testing.T) {
+	when := time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat)
+	c, n, at := scripted(t,
+		answer{status: 429, contentType: "text/plain", body: "calm", header: map[string]string{"Retry-After": when}},
+		jsonAnswer(200, `{"error":false}`))
+	_, err := c.CreatePendingRegistration(context.Background(), registration("RH1"))
+	require.NoError(t, err)
+	require.Equal(t, int64(2), n.Load())
+	// An HTTP date has whole seconds: the wait is at least a second.
+	assert.GreaterOrEqual(t, (*at)[1].Sub((*at)[0]), time.Second)
+}
+
+func TestBudgetBoundsACall(t *testing.T) {
+	c, n, _ := scripted(t, answer{status: 503, contentType: "text/plain", body: "down"})
+	c2, err := rhombus.New(rhombus.WithEndpoint(c.BaseURL()), rhombus.WithCredential(rhombus.APIToken(testKey)),
+		rhombus.WithRetryPolicy(rhombus.RetryPolicy{MaxAttempts: 1000, BaseDelay: 20 * time.Millisecond, MaxDelay: 20 * time.Millisecond, Budget: 300 * time.Millisecond}))
+	require.NoError(t, err)
+	_, err = c2.GetDeviceLicensesForOrg(context.Background(), rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA"))
+	assert.ErrorIs(t, err, rhombus.ErrServer, "the last answer is returned when the budget runs out")
+	assert.Less(t, n.Load(), int64(1000), "the budget, not MaxAttempts, ended the call")
+	assert.Greater(t, n.Load(), int64(1), "reads are retried within the budget")
 }
