@@ -17,10 +17,6 @@ import (
 	"github.com/rhombuskit/rhombus-go/api"
 )
 
-// ruuidPattern is the canonical RUUID: 21 base64url characters and a last
-// one whose unused low 4 bits are zero.
-const ruuidPattern = `^[A-Za-z0-9_-]{21}[AQgw]$`
-
 // Extension names in openapi.yaml that the fake obeys.
 const (
 	extAuthScheme = "x-rhombus-auth-scheme"
@@ -55,15 +51,19 @@ var loadSpec = sync.OnceValues(func() (*spec, error) {
 	}
 	// The router would otherwise match only the vendor's hosts.
 	doc.Servers = nil
-	doc.SetStringFormatValidator("RUUID", openapi3.NewRegexpFormatValidator(ruuidPattern))
+	// The RUUID format is checked with the pattern the spec itself gives
+	// components.schemas.RUUID, so the two cannot drift apart.
+	rs := doc.Components.Schemas["RUUID"]
+	if rs == nil || rs.Value == nil || rs.Value.Pattern == "" {
+		return nil, errors.New("the embedded spec has no components.schemas.RUUID with a pattern")
+	}
+	doc.SetStringFormatValidator("RUUID", openapi3.NewRegexpFormatValidator(rs.Value.Pattern))
 	router, err := legacy.NewRouter(doc)
 	if err != nil {
 		return nil, fmt.Errorf("routing the embedded spec: %w", err)
 	}
 	sp := &spec{doc: doc, router: router, ops: make(map[string]*operation)}
-	if ref := doc.Components.Schemas["RUUID"]; ref != nil {
-		sp.ruuid = ref.Value
-	}
+	sp.ruuid = rs.Value
 	for _, item := range doc.Paths.Map() {
 		for _, op := range item.Operations() {
 			o, err := newOperation(op)

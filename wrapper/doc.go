@@ -43,10 +43,11 @@
 //
 // # Errors and warnings
 //
-// Every failure is one of four types: *APIError (Rhombus answered with a
+// Every failure is one of five types: *APIError (Rhombus answered with a
 // failure: any non-200 status, a 200 with "error": true, or a responseStatus
 // other than SUCCESS), *DecodeError (the answer could not be read),
-// *ValidationError (refused before sending) and *RequestError (no answer).
+// *ValidationError (refused before sending), *RequestError (no answer) and
+// *OutcomeUnknownError (a write that may have been applied; never resent).
 // Programs branch with errors.Is on the sentinels ([ErrUnauthorized],
 // [ErrRateLimited], [ErrUserExists], [ErrNotFound], ...) and errors.As for the
 // details. A warningMsg on a success stays on the result and also goes to an

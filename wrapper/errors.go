@@ -135,7 +135,8 @@ type RequestError struct {
 }
 
 func (e *RequestError) Error() string {
-	return fmt.Sprintf("rhombus: %s: %v", e.Operation, e.Err)
+	// The package's own causes start with "rhombus: " too; say it once.
+	return fmt.Sprintf("rhombus: %s: %s", e.Operation, strings.TrimPrefix(e.Err.Error(), "rhombus: "))
 }
 
 // Unwrap returns the cause.

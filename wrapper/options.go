@@ -152,7 +152,8 @@ func WithWarningHandler(h func(context.Context, Warning)) Option {
 	}
 }
 
-// WithLogger logs warnings (level Warn) to l. No log line ever holds a
+// WithLogger logs to l: warnings and give-ups at level Warn, each attempt
+// and each wait before a resend at level Debug. No log line ever holds a
 // credential. Off by default.
 func WithLogger(l *slog.Logger) Option {
 	return func(s *settings) error {

@@ -355,3 +355,22 @@ func TestBudgetBoundsACall(t *testing.T) {
 	assert.Less(t, n.Load(), int64(1000), "the budget, not MaxAttempts, ended the call")
 	assert.Greater(t, n.Load(), int64(1), "reads are retried within the budget")
 }
+
+// TestFailedTokenSourceIsFinal: a request the client could not authorize
+// never left, but resending cannot help either; it fails at once.
+func TestFailedTokenSourceIsFinal(t *testing.T) {
+	s := rhombustest.NewServer(t)
+	var asked atomic.Int64
+	src := rhombus.TokenSourceFunc(func(context.Context) (string, error) {
+		asked.Add(1)
+		return "", errors.New("refresh token revoked")
+	})
+	c, err := s.NewClient(rhombustest.OAuthAccessToken, rhombus.WithCredential(rhombus.OAuthTokenSource(src)), rhombus.WithRetryPolicy(fastBackoff))
+	require.NoError(t, err)
+	_, err = c.GetDeviceLicensesForOrg(context.Background(), s.DefaultOrg())
+	assert.EqualError(t, err, "rhombus: getDeviceLicensesForOrg: OAuth token source: refresh token revoked")
+	var reqErr *rhombus.RequestError
+	assert.ErrorAs(t, err, &reqErr)
+	assert.Equal(t, int64(1), asked.Load(), "not retried")
+	assert.Empty(t, s.Requests(), "nothing was sent")
+}

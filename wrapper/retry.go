@@ -194,8 +194,13 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 				return nil, c.giveUp(ctx, op, attempt, &RequestError{Operation: op.name, Err: err})
 			}
 		}
+		r, err := c.prepare(req, payload)
+		if err != nil {
+			// Refused before sending (a token source failed, say): final.
+			return nil, c.giveUp(ctx, op, attempt, &RequestError{Operation: op.name, Err: err})
+		}
 		sentAt := time.Now()
-		resp, body, sent, err := c.attempt(ctx, op, req, payload)
+		resp, body, sent, err := c.attempt(ctx, op, r)
 		status := 0
 		if resp != nil {
 			status = resp.StatusCode
@@ -206,13 +211,6 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		var wait time.Duration
 		switch {
 		case resp == nil && err != nil: // no answer
-			var reqErr *RequestError
-			if errors.As(err, &reqErr) && !sent {
-				// Refused before sending (the token source failed, say): final.
-				if !isTransport(reqErr.Err) {
-					return nil, c.giveUp(ctx, op, attempt, err)
-				}
-			}
 			if sent && !op.idempotent {
 				return nil, c.giveUp(ctx, op, attempt, &OutcomeUnknownError{
 					Operation: op.name, Fields: identifying(op, payload), Err: c.scrubErr(err)})
@@ -273,28 +271,34 @@ func (c *Client) giveUp(ctx context.Context, op operation, attempt int, err erro
 	return err
 }
 
-// attempt sends the request once. It returns the answer with its body read
-// (resp nil when none came), and whether the request may have reached the
-// server: false only when no connection was ever ready for it.
-func (c *Client) attempt(ctx context.Context, op operation, orig *http.Request, payload []byte) (resp *http.Response, body []byte, sent bool, err error) {
-	if c.retry.AttemptTimeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.retry.AttemptTimeout)
-		defer cancel()
-	}
-	var gotConn bool
-	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		GotConn: func(httptrace.GotConnInfo) { gotConn = true },
-	})
-	req := orig.Clone(ctx)
+// prepare copies the request for one attempt, with its own body and the
+// credential's headers (a token source is asked again each time).
+func (c *Client) prepare(orig *http.Request, payload []byte) (*http.Request, error) {
+	req := orig.Clone(orig.Context())
 	if payload != nil {
 		req.Body = io.NopCloser(bytes.NewReader(payload))
 		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(payload)), nil }
 		req.ContentLength = int64(len(payload))
 	}
 	if err := c.authorize(req); err != nil {
-		return nil, nil, false, &RequestError{Operation: op.name, Err: err}
+		return nil, err
 	}
+	return req, nil
+}
+
+// attempt sends the request once. It returns the answer with its body read
+// (resp nil when none came), and whether the request may have reached the
+// server: false only when no connection was ever ready for it.
+func (c *Client) attempt(ctx context.Context, op operation, req *http.Request) (resp *http.Response, body []byte, sent bool, err error) {
+	if c.retry.AttemptTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.retry.AttemptTimeout)
+		defer cancel()
+	}
+	var gotConn bool
+	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { gotConn = true },
+	}))
 	resp, err = c.http.Do(req)
 	if err != nil {
 		return nil, nil, gotConn, &RequestError{Operation: op.name, Err: c.scrubErr(err)}
@@ -331,13 +335,6 @@ func requestBody(req *http.Request) ([]byte, error) {
 	}
 	defer req.Body.Close()
 	return io.ReadAll(req.Body)
-}
-
-// isTransport reports whether err came from the network rather than from
-// building or authorizing the request.
-func isTransport(err error) bool {
-	var ue interface{ Timeout() bool }
-	return errors.As(err, &ue)
 }
 
 // identifying picks the operation's identifying fields out of the JSON body.
