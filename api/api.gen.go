@@ -310,8 +310,8 @@ type AuthenticationFailedError struct {
 // BadRequestError Body of a 400 answer.
 type BadRequestError struct {
 	// Error A short reason (its type varies between endpoints).
-	Error interface{} `json:"error,omitempty"`
-	Msg   *string     `json:"msg,omitempty"`
+	Error interface{} `json:"error,omitempty,omitzero"`
+	Msg   string      `json:"msg,omitempty,omitzero"`
 }
 
 // CreatePendingRegistrationRequest Request object for creating pending hardware registration.
@@ -319,34 +319,32 @@ type CreatePendingRegistrationRequest struct {
 	// LocationUUID base 64 (url-safe) uuid string
 	//
 	// Example: AAAAAAAAAAAAAAAAAAAAAA
-	LocationUUID *RUUID `json:"locationUuid,omitempty"`
+	LocationUUID RUUID `json:"locationUuid,omitempty,omitzero"`
 
 	// OrgUUID base 64 (url-safe) uuid string
 	//
 	// Example: AAAAAAAAAAAAAAAAAAAAAA
-	OrgUUID *RUUID `json:"orgUuid,omitempty"`
+	OrgUUID RUUID `json:"orgUuid,omitempty,omitzero"`
 
 	// SerialNumber Serial number of the hardware device
 	//
 	// Example: RH123456789
-	SerialNumber *string `json:"serialNumber,omitempty"`
+	SerialNumber string `json:"serialNumber,omitempty,omitzero"`
 
 	// WifiPsk WiFi pre-shared key for the device
 	//
 	// Example: ["aSDinaTvuI8gbWludGxpZnk="]
-	WifiPsk [][]byte `json:"wifiPsk,omitempty"`
+	WifiPsk [][]byte `json:"wifiPsk,omitempty,omitzero"`
 
 	// WifiSsid WiFi SSID for the device
 	//
 	// Example: Office_WiFi
-	WifiSsid *string `json:"wifiSsid,omitempty"`
+	WifiSsid string `json:"wifiSsid,omitempty,omitzero"`
 }
 
 // CreatePendingRegistrationResponse Response object for creating pending hardware registration.
 type CreatePendingRegistrationResponse struct {
-	Error      *bool   `json:"error,omitempty"`
-	ErrorMsg   *string `json:"errorMsg,omitempty"`
-	WarningMsg *string `json:"warningMsg,omitempty"`
+	WarningMsg string `json:"warningMsg,omitempty,omitzero"`
 }
 
 // CreateUserRequest CreateUserWSRequest
@@ -354,25 +352,25 @@ type CreateUserRequest struct {
 	// AccessibleRhombusApps The set of accessible Rhombus apps
 	//
 	// Example: ["PARTNER"]
-	AccessibleRhombusApps []RhombusApp `json:"accessibleRhombusApps,omitempty"`
+	AccessibleRhombusApps []RhombusApp `json:"accessibleRhombusApps,omitempty,omitzero"`
 
 	// Email The email of the user
 	//
 	// Example: jane.doe@example.com
-	Email *string `json:"email,omitempty"`
+	Email string `json:"email,omitempty,omitzero"`
 
 	// Name The name of the user
 	//
 	// Example: Jane Doe
-	Name *string `json:"name,omitempty"`
+	Name string `json:"name,omitempty,omitzero"`
 
 	// PermissionGroupUUID base 64 (url-safe) uuid string
 	//
 	// Example: AAAAAAAAAAAAAAAAAAAAAA
-	PermissionGroupUUID *RUUID `json:"permissionGroupUuid,omitempty"`
+	PermissionGroupUUID RUUID `json:"permissionGroupUuid,omitempty,omitzero"`
 
 	// RhombusKeySettings Rhombus Key mobile app settings of a user.
-	RhombusKeySettings *RhombusKeyAppSettings `json:"rhombusKeySettings,omitempty"`
+	RhombusKeySettings RhombusKeyAppSettings `json:"rhombusKeySettings,omitempty,omitzero"`
 
 	// SuppressRhombusKeyWelcomeEmail Suppress the welcome email for the Rhombus Key mobile app if the user is provided access
 	SuppressRhombusKeyWelcomeEmail *bool `json:"suppressRhombusKeyWelcomeEmail,omitempty"`
@@ -383,29 +381,26 @@ type CreateUserRequest struct {
 
 // CreateUserResponse Response object for creating a user.
 type CreateUserResponse struct {
-	Error    *bool   `json:"error,omitempty"`
-	ErrorMsg *string `json:"errorMsg,omitempty"`
-
 	// ResponseStatus Status of the user creation response
-	ResponseStatus *ResponseStatus `json:"responseStatus,omitempty"`
+	ResponseStatus ResponseStatus `json:"responseStatus,omitempty,omitzero"`
 
 	// UserUUID base 64 (url-safe) uuid string
 	//
 	// Example: AAAAAAAAAAAAAAAAAAAAAA
-	UserUUID   *RUUID  `json:"userUuid,omitempty"`
-	WarningMsg *string `json:"warningMsg,omitempty"`
+	UserUUID   RUUID  `json:"userUuid,omitempty,omitzero"`
+	WarningMsg string `json:"warningMsg,omitempty,omitzero"`
 }
 
 // CredentialProvisioningRules When and how many mobile credentials a user is given.
 type CredentialProvisioningRules struct {
 	// EndDateProvisioner A point in time, as a union discriminated by `type`. Its one known variant is StaticEpochSecondsProvisioner.
-	EndDateProvisioner *EpochSecondsProvisioner `json:"endDateProvisioner,omitempty"`
+	EndDateProvisioner EpochSecondsProvisioner `json:"endDateProvisioner,omitempty,omitzero"`
 
 	// MaxMobileCredsAllowed Example: 3
 	MaxMobileCredsAllowed *int32 `json:"maxMobileCredsAllowed,omitempty"`
 
 	// StartDateProvisioner A point in time, as a union discriminated by `type`. Its one known variant is StaticEpochSecondsProvisioner.
-	StartDateProvisioner *EpochSecondsProvisioner `json:"startDateProvisioner,omitempty"`
+	StartDateProvisioner EpochSecondsProvisioner `json:"startDateProvisioner,omitempty,omitzero"`
 }
 
 // DeviceLicense One device license of the client organization.
@@ -413,48 +408,48 @@ type DeviceLicense struct {
 	// ClaimKeyUUID base 64 (url-safe) uuid string
 	//
 	// Example: AAAAAAAAAAAAAAAAAAAAAA
-	ClaimKeyUUID *RUUID `json:"claimKeyUuid,omitempty"`
+	ClaimKeyUUID RUUID `json:"claimKeyUuid,omitempty,omitzero"`
 
 	// CreatedOn Example: 2023-11-07T05:31:56Z
-	CreatedOn  *time.Time  `json:"createdOn,omitempty"`
-	DeviceType *DeviceType `json:"deviceType,omitempty"`
+	CreatedOn  time.Time  `json:"createdOn,omitempty,omitzero"`
+	DeviceType DeviceType `json:"deviceType,omitempty,omitzero"`
 
 	// DeviceUUID base 64 (url-safe) uuid string
 	//
 	// Example: AAAAAAAAAAAAAAAAAAAAAA
-	DeviceUUID *RUUID           `json:"deviceUuid,omitempty"`
-	Features   []LicenseFeature `json:"features,omitempty"`
+	DeviceUUID RUUID            `json:"deviceUuid,omitempty,omitzero"`
+	Features   []LicenseFeature `json:"features,omitempty,omitzero"`
 
 	// FirstAssignedDate Example: 2023-11-07T05:31:56Z
-	FirstAssignedDate           *time.Time                   `json:"firstAssignedDate,omitempty"`
-	LicenseFamily               *DeviceLicenseFamily         `json:"licenseFamily,omitempty"`
-	LicenseToUnassignEmailState *LicenseToUnassignEmailState `json:"licenseToUnassignEmailState,omitempty"`
-	LicenseType                 *LicenseType                 `json:"licenseType,omitempty"`
+	FirstAssignedDate           time.Time                   `json:"firstAssignedDate,omitempty,omitzero"`
+	LicenseFamily               DeviceLicenseFamily         `json:"licenseFamily,omitempty,omitzero"`
+	LicenseToUnassignEmailState LicenseToUnassignEmailState `json:"licenseToUnassignEmailState,omitempty,omitzero"`
+	LicenseType                 LicenseType                 `json:"licenseType,omitempty,omitzero"`
 
 	// MaxDeleteDate Example: 2023-11-07T05:31:56Z
-	MaxDeleteDate *time.Time `json:"maxDeleteDate,omitempty"`
+	MaxDeleteDate time.Time `json:"maxDeleteDate,omitempty,omitzero"`
 
 	// OrgUUID base 64 (url-safe) uuid string
 	//
 	// Example: AAAAAAAAAAAAAAAAAAAAAA
-	OrgUUID *RUUID `json:"orgUuid,omitempty"`
+	OrgUUID RUUID `json:"orgUuid,omitempty,omitzero"`
 
 	// PriorClaimKeyUUID base 64 (url-safe) uuid string
 	//
 	// Example: AAAAAAAAAAAAAAAAAAAAAA
-	PriorClaimKeyUUID *RUUID        `json:"priorClaimKeyUuid,omitempty"`
-	ProductCode       *string       `json:"productCode,omitempty"`
-	ProductType       *ProductType  `json:"productType,omitempty"`
-	State             *LicenseState `json:"state,omitempty"`
-	Trial             *bool         `json:"trial,omitempty"`
+	PriorClaimKeyUUID RUUID        `json:"priorClaimKeyUuid,omitempty,omitzero"`
+	ProductCode       string       `json:"productCode,omitempty,omitzero"`
+	ProductType       ProductType  `json:"productType,omitempty,omitzero"`
+	State             LicenseState `json:"state,omitempty,omitzero"`
+	Trial             *bool        `json:"trial,omitempty"`
 
 	// UpdatedOn Example: 2023-11-07T05:31:56Z
-	UpdatedOn *time.Time `json:"updatedOn,omitempty"`
+	UpdatedOn time.Time `json:"updatedOn,omitempty,omitzero"`
 
 	// UUID base 64 (url-safe) uuid string
 	//
 	// Example: AAAAAAAAAAAAAAAAAAAAAA
-	UUID *RUUID `json:"uuid,omitempty"`
+	UUID RUUID `json:"uuid,omitempty,omitzero"`
 }
 
 // DeviceLicenseFamily defines model for DeviceLicenseFamily.
@@ -471,12 +466,12 @@ type EpochSecondsProvisioner struct {
 
 // ForbiddenError Body of a 403 answer.
 type ForbiddenError struct {
-	Error  *string `json:"error,omitempty"`
-	Msg    *string `json:"msg,omitempty"`
-	Status *int32  `json:"status,omitempty"`
+	Error  string `json:"error,omitempty,omitzero"`
+	Msg    string `json:"msg,omitempty,omitzero"`
+	Status *int32 `json:"status,omitempty"`
 
 	// Timestamp When the request was refused (number or text).
-	Timestamp interface{} `json:"timestamp,omitempty"`
+	Timestamp interface{} `json:"timestamp,omitempty,omitzero"`
 }
 
 // GetDeviceLicensesForOrgRequest Request object for getting list of device licenses available for a client organization.
@@ -484,22 +479,20 @@ type GetDeviceLicensesForOrgRequest struct {
 	// OrgUUID base 64 (url-safe) uuid string
 	//
 	// Example: AAAAAAAAAAAAAAAAAAAAAA
-	OrgUUID *RUUID `json:"orgUuid,omitempty"`
+	OrgUUID RUUID `json:"orgUuid,omitempty,omitzero"`
 }
 
 // GetDeviceLicensesForOrgResponse Response object containing list of device licenses available for a client organization.
 type GetDeviceLicensesForOrgResponse struct {
 	// DeviceLicenses List of device licenses available for the client organization
-	DeviceLicenses []DeviceLicense `json:"deviceLicenses,omitempty"`
-	Error          *bool           `json:"error,omitempty"`
-	ErrorMsg       *string         `json:"errorMsg,omitempty"`
-	WarningMsg     *string         `json:"warningMsg,omitempty"`
+	DeviceLicenses []DeviceLicense `json:"deviceLicenses,omitempty,omitzero"`
+	WarningMsg     string          `json:"warningMsg,omitempty,omitzero"`
 }
 
 // LicenseFeature defines model for LicenseFeature.
 type LicenseFeature struct {
-	Enabled *bool   `json:"enabled,omitempty"`
-	Name    *string `json:"name,omitempty"`
+	Enabled *bool  `json:"enabled,omitempty"`
+	Name    string `json:"name,omitempty,omitzero"`
 }
 
 // LicenseState defines model for LicenseState.
@@ -530,15 +523,15 @@ type RhombusKeyAppSettings struct {
 	BypassSaml *bool `json:"bypassSaml,omitempty"`
 
 	// CredentialProvisioningRules When and how many mobile credentials a user is given.
-	CredentialProvisioningRules *CredentialProvisioningRules `json:"credentialProvisioningRules,omitempty"`
-	RemoteUnlockEnabled         *bool                        `json:"remoteUnlockEnabled,omitempty"`
-	RhombusKeyAccessEnabled     *bool                        `json:"rhombusKeyAccessEnabled,omitempty"`
+	CredentialProvisioningRules CredentialProvisioningRules `json:"credentialProvisioningRules,omitempty,omitzero"`
+	RemoteUnlockEnabled         *bool                       `json:"remoteUnlockEnabled,omitempty"`
+	RhombusKeyAccessEnabled     *bool                       `json:"rhombusKeyAccessEnabled,omitempty"`
 }
 
 // StaticEpochSecondsProvisioner A fixed point in time, in seconds since the Unix epoch.
 type StaticEpochSecondsProvisioner struct {
 	// Type Example: StaticEpochSecondsProvisioner
-	Type *string `json:"type,omitempty"`
+	Type string `json:"type,omitempty,omitzero"`
 
 	// Value Example: 1700000000
 	Value *int64 `json:"value,omitempty"`
@@ -1141,7 +1134,7 @@ type ClientWithResponsesInterface interface {
 
 // CreatePendingRegistrationHTTPResponse401Headers the declared response headers of an HTTP 401 response for CreatePendingRegistration
 type CreatePendingRegistrationHTTPResponse401Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 }
 
 // CreatePendingRegistrationHTTPResponse429Headers the declared response headers of an HTTP 429 response for CreatePendingRegistration
@@ -1224,7 +1217,7 @@ func (r CreatePendingRegistrationHTTPResponse) ContentType() string {
 
 // GetDeviceLicensesForOrgHTTPResponse401Headers the declared response headers of an HTTP 401 response for GetDeviceLicensesForOrg
 type GetDeviceLicensesForOrgHTTPResponse401Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 }
 
 // GetDeviceLicensesForOrgHTTPResponse429Headers the declared response headers of an HTTP 429 response for GetDeviceLicensesForOrg
@@ -1307,7 +1300,7 @@ func (r GetDeviceLicensesForOrgHTTPResponse) ContentType() string {
 
 // CreateUserHTTPResponse401Headers the declared response headers of an HTTP 401 response for CreateUser
 type CreateUserHTTPResponse401Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 }
 
 // CreateUserHTTPResponse429Headers the declared response headers of an HTTP 429 response for CreateUser
@@ -1543,7 +1536,7 @@ func ParseCreatePendingRegistrationHTTPResponse(rsp *http.Response) (*CreatePend
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
 	case rsp.StatusCode == 429:
@@ -1623,7 +1616,7 @@ func ParseGetDeviceLicensesForOrgHTTPResponse(rsp *http.Response) (*GetDeviceLic
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
 	case rsp.StatusCode == 429:
@@ -1703,7 +1696,7 @@ func ParseCreateUserHTTPResponse(rsp *http.Response) (*CreateUserHTTPResponse, e
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
 	case rsp.StatusCode == 429:
@@ -1726,80 +1719,80 @@ func ParseCreateUserHTTPResponse(rsp *http.Response) (*CreateUserHTTPResponse, e
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hv/c+I4svi/ovLnqjZTZciXmd27YeqqzgFPhhuC88Fms7OTPCLsBmtjSz5JDmGn8r+/kmQbDCaQ3Oy+",
-	"96ouPwVb6m719261v1khSzNGgUphdb5ZHETGqAD94xxHI/hXDkKqXyGjEqj+F2dZQkIsCaPHvwlG1TN4",
-	"xGmWgP6Xc8atjtqPSgC2lYq51bHGFB4zCCVEiOZJgh5wkgOaMY5mBJKogxifj3MSWU+2JcIYUqwg/oXD",
-	"zOpY/+94Re2xeSuOV1S6Gu/T05NtRSBCTjJFodWxHDTFUYGKcYQpyjfIIBTJGBA3gNoK+0fGpySKgL7u",
-	"8Kvt5dGdMAQhUA8ogciyLSGxzIXVeXfy1rYkSUFInGZW5/SvJ6u/g9lQ4dvDhXtY2ooJ6rj3sPxBoFwA",
-	"RwkO74V+mAFPiRCEUc0GH/gDcAN0PyMqWhV6CY/yOEswqb+y5DIDq2MJyQmdN1JKEaEPOCFRKREtNiQ0",
-	"LWiG80R+0MROWbRED5gTEJragLFLTJeFQogNiusEVUJTu1CK6RLhjJQYRRu5NMY0BLRkOUchTtK2Zb/k",
-	"GEGs1G2OKRGaSz8IxLEElJCUSHTEKCDJ7oGiaR7eg0QixhwiNF0irFRSCiUg8QYRgeAxxrmQELXRNSYS",
-	"jUDyZcuZSeBIQMhoJNAUZowDEkAjQucIzzGhiuIYcARc82Jtm/pZJ/c6ZglU0CRDC0ykjbBECWAh0akC",
-	"prhDOERWR/Ic1tkxYzzF0upYhMq3Z0rrCSVpnlqdU7vkFaES5qC188m2xhTnMmac/K7gvcTI1D6gsljx",
-	"EZOkpOhge3EaQOw0HSXJkEOkNuBECUSbCJ0rvaRMIhyGkCnx1Pl9fX3dWkME20w/B8yBIw6C5TyESQoS",
-	"R1jiv99Y7Xb7xnpe456q42p0u8+0jVcZDpshjN6dnCJMxQK4Ij7jLAMuiYkAzXz+ZimfiadKFkYLCsKm",
-	"jCWAqaWN3zxi098glMo0N/30sySd7CQJmjc7SMSMS8QBC0bRkbIeRULhHNAU5AKAIqBRxgiV4o0CXT/H",
-	"U+Gpd56vYnzD8bocsIQrY3wjmBMhuebaWgitkzwqXZuGoWNgqIAotcoKI44xjxaYq8i0grjNlIQZCenI",
-	"uUfxR+Nxv6coLiPtoesFcIKTYZ5Om7yHr98iql8rMSr3XJEfwQMJwbLXnO7o0+nZ23c//vTXv73fksQW",
-	"x21rQWbkStw3uC3ykaCMQ6twn/ew1LxU+LfRfrWw3yMUBw95/2/z6XWSRxeP2a/0/u/WrW0RCal4JYrK",
-	"/02XUv3eOsGOI2LO8bI8oS+MQBrw+36/98zBLG82IyFM1Nr9/HyhBpuksEmFzZvvocOVYe9zLrZZenmQ",
-	"qdrWAnNK6Pzy37TssQC+05RXS679Vca74Ut1+kemCYxilk5z4WRZg66pUCNAakdY7UDFFoTVnpo6Xzmj",
-	"YOiOatr7rDlXyPfqpG3llPwrh76BW7hISDFJmunWr0rbV2llTUF/wxTaEYN/FI/aIUsPsXyKU2jGp97s",
-	"RPdPTAH1GByCYpXzXnCWZy9yi9ww9DMsfZBK8Q8VwWdYOllWbVIeNs8yDkKsFlxDErIU3Gae+8V6zYCF",
-	"WVoIoXQUpeJ8hiVK2ZQkoHQIkRXTVDaTcfZAIogKldvNsjUjLIl9LYkHINlnja9yS1if+s/zP2VJ7Rfl",
-	"3h7dqK9+si1F7YsU8ns4vCLTvVJ6ocxCRYQ8gabYGANFmEYoZgtTRBVqtsqXRcFzpWlz8gC03SD7DWHQ",
-	"qKeCUYnfZBzPHd/NWBj7pnhZ36aSOvx4qWlSBxNOkrCFSWMrZ/HW3i5fdjCuKmF0Ac/l9yKzSRA9HeUH",
-	"JIRGNfdomQigxKwpnWGYEKCyKD5/3xFwwwST9DMsX6Rc2owg8jYq6LOTs7et09PWyV+Dkx87b087P/70",
-	"63pOFGEJLUnSg7yxOVOgHz9PVm+1str3ouPMAMucG34cFD4LYXw0+14ZQmeEC+kIQeYUtJ7/gcwsNOMj",
-	"TkmyPIyfg9qWFYyAjSnWVGtnr1wUHMivxq1rkA+Q9WBtqTHqHiQg4Q/m30urpIwTxruvMa2MsygPZZdF",
-	"cFBgKdYfwrurtaXGcR0suUpUUtV3h8XHPIv+cCeRH87ava51ZRxA81Rl1V3n0h05ll38M7n0Ldv6ud9z",
-	"vUl/GLijrndp2ZYz7vW9yYUTuNfOF8u23OHP/ZE3vHSHgTOY+O7Q90Zbj8vltwccslfzhCVx5wN3Eoyc",
-	"7md3VFFo2VbP80a7kFaPvW53fOUMu19Wj7ZO8YvbHQfO+cC1bOvc6V24k5Hr9DQyjaPrDYORNxjoJ4qY",
-	"83EQeEPLtvre5NxzRr2dh7at4c9q18g79wLLtsbDz0PvengQM3aFzoZekG7x6KY+ScFGWGcglDCKIqJW",
-	"poQqBUXTJbpTeO7aqC8FYhTQPWULqrtGWIEQSBkACXcgV1F1DaRJIFOcZYrmzjfr2c271Pb5TU9VHF8O",
-	"dWVkONUQiRgFb2Z1vj5vJHuw3W6mDbLQxu1EctUb/mre3jYY3sY9xbNdwLf7u4B7tSY9ME0XVXr+ikxw",
-	"7famMT9eu1tCCywQh1kuIEJHZbuMIwmPsqkn2eS8LkDW/Jf4yLjH5y/pNM5N2YkSInSvoZ5HCoQfMNFk",
-	"6NX4sIzyZbHyRSc7tNQLGZWY0O9+tKhG1TYdg4OQ7cjNrQN7N/V64ICW4v/antpGGt35tlX/KYDRYaSX",
-	"DaLX01GlslX8Hzj9S1fFsZE7dK/1f1fusNcfXkxGbjAeqWg39ILJ6rX7y1V/VCwcXTpDdxgMvkzKp4cE",
-	"uMHzaXZJW3/YD/rOYOJeOv3BxB93u67b04jrbz46/YF+/LH/MXDd4aTnfJlcO6OhOsT25t2rVoC88Sj4",
-	"MnH7F5+CySdvPHoO3J61FdCXpACDerlQcsQPnFGgsxE/cIa9MgEJ3NHVqO+rNGbgXjjdw3Kuq3paXeLo",
-	"uT/3uwqUM3BHweTSG/YDb9QfXqhH3a7r+2VepND1u+7Qdydj37lwX3hG4x23HMwUC0A/vUNHOU9aAs/g",
-	"DVIpMCo2rnc+nca/9Uzb4NBF1ADoXMZW5+xM39iu/9xq0WApgSti/uur0/oVt34/ab2ftG6/nZ0+fXX+",
-	"/3xx+5etew/bemzNWat4yBXJ7RJ79aZF0oxxHbgyrLBbcyLjfNoOWXpc9FfviSz/bc3ZsYakbXq01V/b",
-	"6EDq5+tt4qIXyCgqe3OKfWVy7fj97sQZB59WKnrl+P61N+pNLvv+pRN0PylNcy7dSflCidh3RxP3l74f",
-	"+OUv5R8+euOhem3Up/boyhv0u19qjwZe1wn63rD20Btd1H6fO71Jf3g1VvmztjjfX6cx8LyJ/8kbBYdp",
-	"2+o6YE3Zy0sF2+p6Q9/TlcDok3d5PvYnn90vdY3eBXOjv70duptb06LYYJLAslf7fLtwusywED5ODyxQ",
-	"w+c7nM/F4OeaozoHTpmEMU1YeO++JIitrhHMnNALNjcFtj2Fx3bJNCOPEG0WToRW8yCC0BC0CY0peUSg",
-	"IO8XTFksrJzT84Q1aJMe26rBWA1I1du2P707IFnfZpa+2g5zTuTSV0I2lBspBOzeDIBtDSh5Ti7j4r6k",
-	"GOM5urF8MqeKawsi4/Lu5cZ6YyOhcj799O6xhXMZt7RCQQfhjLSYfqKh3CmmEoXEzJFYZX5jFfsMSrN4",
-	"xS+ckc+gcz7H/NdE8/owkqo5MswlBY6cq341F4ZRqMQ30/Mq+qZbky7ZHGQM3JyBSFHmseurj9Jc5jhB",
-	"wcB/00aO3h1irgcw6qNldX+8iBlKcQSISH2VsGD8XlXjyVLxUiFTNTmHeZGaP8uejNzDspExuYyNgLeZ",
-	"84ktTHJeG/LhgKM2ulMSMrLp1FlY8O0Duis42VpfusHdDxrQHTqurb7rbPFbcxg38NdAqClLp0EP2yiI",
-	"wUw7CoQpUvZo6DVTSkKXIgVVAmEOJZfvHltliF1T0TsEjxKoOID5ZkMT87v6NB6fN9/k6pSg8faiYDWu",
-	"2IlDKRChbeQp/dDM0rpVvDYkiCaRaN2qMX/feRifbx9GOQxCZ6wcWcOhzlyKe3FVKUKieP6PgpdiKVRx",
-	"p6+7GyfLFEXl2cugqMRzFCYsj1AWLwUJcYJKL9VBIU6BY2EXcr+hig7OEu1nBOPiDZIxlkjGRKCURXkC",
-	"KGQPwEUbuQ/Al2tKQQTC6MrzA83LG4rRP31vqCcrbW0BitthkkcQfdDDheju29MdWsRAEWVmbFcBESDb",
-	"N/SG1ofQOgg0vrL7UbqDuhe8s9EiJmGMBF4KfZMoY7ihHETFmG3LREcCTEQqGVMK/40xAfPrhhamADiM",
-	"G4zBTKaEjEcQ7TGEG1pZgo2wgY+rwt7o0A/CmJ7mRZmbig4SuTFRItCnILhCZycnpaVrfgM1avMB3d2Y",
-	"YvzG6iAVw+4UVfiGqh1aWDNMkpyDUedVKX6HUrxE+oK9AFzgLGVeiuqGMq1+ONEgyoipKXbLA+q54AjF",
-	"wKFzQ1s7fcNRxdE3nZIjhcg2ZHxD0dq4t3PVb+n4sHZNzKhR2wpku8G9CQUHJwulKbmAbZ+oVJMbxagA",
-	"/SDQXakldwgnCVtoOJrMtVB/VyhNe+PIJII0YxKo3DixEpCxBQ7l5O1at0/hCDGlTKIwxnQOSN+9ILkg",
-	"IWgtVXLkoCypwhEutWe2kWAIowUnEgytWGoRx/hBIcBhDFGh/3ouOs2F1NOoUzDUyA+FLxUFdQqMyMO4",
-	"HhZ0oMV6lhijd2fvVRqw2GxbZpw94GmyRFQZtAKUwEyiI6OOEKGQUQphmVoEAx/FmEYixvfwpoGdVJLZ",
-	"ktB5S2ul2GTrGmazQB9foS33ooXiR8EfU9KBUB5LlZIQmRPo3CGX2iiIQDk17X3BtBKVTGBcCQmFMYT3",
-	"5Rh1Jc6S9qJW1QF8s3K9Q0dG9QvSL5gZPlX/z4EqHKCZn7IIEqO3pdswG9s3Opkj0sxGrqKAZVvKb5to",
-	"cdo+0XeSGVCcEatjvW2ftN9aujSPddp6jDNyzPj8ONw1zaerbLZ7ik2F2kKRawN7aB0IWpAkUXqmKqQE",
-	"Kn7Xhj5BSDxNiIhBVNrxQKRKzipZ9yOrY+2m1VwqgJDnLFq+bEa8PhO7uylSNa13L6lPvm5MrlaDqc+P",
-	"lq6mO2uTmgfPq++dL36qX8EUowa1D3rOTk5e8g3Ha+kpeioNc/TeZ3Xgd4aMJugVuWuf9Zgtp/u31L4n",
-	"0Jve7t+0+k5H7Th7v3/H5jcmT7b14yEnWv+SZr3o1Dd0ZdX29bZeqHy9fbKfe1vLrIvF65VrA7xb2xJ5",
-	"mmK+XNl8k8Urf4TnQim2x+foGqYqzpBQ3+s1ZgPGpejPc0y+XFWpZWNp/ZnyYMpzbaTp9WeNDaamuGx1",
-	"ZjgRsPFyI8ooEkp73zDrWyUS7T0L7Mfz5ruouv/MOKjSrPoepq7vF6AiVHkR9ZIbqC0fuYuaf8ND7vV8",
-	"BzunPReSf7Jr2neJ+B/H9H/AMSnT2bxMVdayYSSlh7oqyv8Xe6km//NneKvycl+7nFwALzK2sTD92T0p",
-	"mu6bbfLD1H0ig5DMCER6Pt4209a2LvU4S2pdOBuJPFMJrPL9Uybj0hWpxWVHRaNSpxIGvunwIv19ZlFK",
-	"0wjhPCISJWw+VznzjhRvbIb0X+2xdnxD8bW6pritvk/Y+bmBafCsfR3QOPz/TDLYOPf+om8Pt78o+R9J",
-	"3mpD9P9xit/PKb4iAWu05zX/pmT1vVOw29oF8Pva/e/77512GbO8NZ+sat4Kzcq6yo0pUbWknnkQlm3l",
-	"XJlyLGUmOsfKVZ61G7uqm3DcXDkpTNGYGj42AIK8EdZtxfRvpbPYSH8VuuLNpljWXjVEpKfbp/8OAAD/",
-	"/w==",
+	"7Dv9b9s4sv8KoXfApoDsfLS7e3VxwCm2mvrqWHm2vNluk+fQ0tjiRiJ1JBXHW+R/fyApyZYtfySb3sMD",
+	"Nj/FEjkznO8Zjr5ZAUtSRoFKYbW+WRxEyqgA/eMchwP4dwZCql8BoxKo/henaUwCLAmjx78LRtUzeMRJ",
+	"GoP+l3PGrZbajwoAtpWImdWyRhQeUwgkhIhmcYwecJwBmjKOpgTisIUYn40yElpPtiWCCBKsIP6Nw9Rq",
+	"Wf91vKT22LwVx0sqXY336enJtkIQASepotBqWQ6a4DBHxTjCFGVrZBCKZASIG0BNhf0j4xMShkBfdvjl",
+	"9uLoThCAEKgDlEBo2ZaQWGbCar07eWtbkiQgJE5Sq3X688ny72A2lPj2cOEeFrZigjruPSx+ECgTwFGM",
+	"g3uhH6bAEyIEYVSzYQj8AbgBup8RJa0KvYRHeZzGmFRfWXKRgtWyhOSEzmoppYjQBxyTsJCIFhsSmhY0",
+	"xVksP2hiJyxcoAfMCQhNrc/YJaaLXCHEGsVVgkqhqV0owXSBcEoKjKKJXBphGgBasIyjAMdJ07Kfcww/",
+	"Uuo2w5QIzaUfBOJYAopJQiQ6YhSQZPdA0SQL7kEiEWEOIZosEFYqKYUSkHiDiEDwGOFMSAib6BoTiQYg",
+	"+aLhTCVwJCBgNBRoAlPGAQmgIaEzhGeYUEVxBDgErnmxsk39rJJ7HbEYSmiSoTkm0kZYohiwkOhUAVPc",
+	"IRxCqyV5BqvsmDKeYGm1LELl2zOl9YSSJEus1qld8IpQCTPQ2vlkWyOKMxkxTv5Q8J5jZGofUJmv+IhJ",
+	"XFB0sL04NSC2mo6SZMAhVBtwrASiTYTOlF5SJhEOAkiVeKr8vr6+bqwggk2mnwPmwBEHwTIewDgBiUMs",
+	"8T9urGazeWPt1rin8rga3fYzbeJVhsOmCKN3J6cIUzEHrohPOUuBS2IiQD2fv1nKZ+KJkoXRgpywCWMx",
+	"YOXxHhsz1lBPG+KepA2m0eK4kTKlAtxqTXEsQDsJs5VNfodAKhNe9+c7ST/ZSjrUb3aQiBiXiAMWjKIj",
+	"ZWWKhNyJoAnIOQBFQENNq3ijQFfP+5R79K18KAVUc7w2ByzhyhjpAGZESK65uxJqqyQPCheoYehYGSgg",
+	"Sv3S3NgjzMM55iqCLSFuMiVmRpI6wu4xkMFo1O0oiouIfOh6AZzguJ8lkzovM9RvEdWvlRiVGy/JD+GB",
+	"BGDZK8558On07O27H3/6+e/vNySxwXHbmpMpuRL3Ne6NfCQo5dDI3ew9LDQvFf5NtF8tPOwQiv2HrPv3",
+	"2eQ6zsKLx/Q3ev8P69a2iIREvBBF6ScnC6l+b5xgyxEx53hRnHAojEBq8A+H3c6Og1nedEoCGKu1+/n5",
+	"TA02yWOdCps3r6HDc8wpobPLP2mBIwF8q8ktl1wPlxnsmm/U6RyZxDCIWDLJhJOmNTqhQocAqR1WuQPl",
+	"WxBWeypqd+UM/L47qGjZTrMrke/VHdvKKPl3Bl0DN3dlkGAS19OtXxU2qtLEiiL9jik0Qwb/zB81A5Yc",
+	"YqEUJ1CPT73Ziu5fmALqMDgExTKHveAsS5/lvrhh6GdYDEEqBT1UBJ9h4aRpuUl5wixNOQixXHANccAS",
+	"cOt5PszXawbMzdJcCIVBF4rzGRYoYRMSg9IhRJZMU9lJytkDCSHMVW47y54dsZeHeulRXpGYfdb9IneE",
+	"NRc3/U5RGg/zsm2PTlRXP9mWgvosRXwNR5dnrFdKH5Q5KI+dxVAXuyKgCNMQRWxuiqFcvZZ5r8h5ozRs",
+	"Rh6ANmtkuZaF0bCjgkWB32QEu47vpiyIhqYIWd2mki78eKlpUgcTThyzuUlHSyfx1t4sQ7YwrihFnqP5",
+	"EnP5WsepE1hHR+seCaBWbT1aBHQUmzWFswxiAlTmxeYfWwJnEGOSfIbFs5RQmwWE3lrFfHZy9rZxeto4",
+	"+dk/+bH19rT140+/reY2IZbQkCQ5yFubM/n68W6yOsuV5b5nHWcKWGbc8OOg8JoL46PZ98IQOyVcSEcI",
+	"MqOg7eE7MjPXjI84IfHiMH72KluWMHw2olhTrZ28cmVwIL9qt65APkDWvZWlxvg7EIOE78y/51Y7KSeM",
+	"t19iWilnYRbINgvhAAdfrj+Ed1crS43jOlhypaikqtNes9i3rSwNv7szyQ4XwV4XvDQioFmisvO2c+kO",
+	"HMvO/xlfDi3b+qXbcb1xt++7g7Z3admWM+p0vfGF47vXzhfLttz+L92B1790+77TGw/d/tAbbDwult8e",
+	"cMhOxWMWxJ333LE/cNqf3UFJoWVbHc8bbENaPvba7dGV029/WT7aOMWvbnvkO+c917Ktc6dz4Y4HrtPR",
+	"yDSOttf3B16vp58oYs5Hvu/1LdvqeuNzzxl0th7atvq/qF0D79zzLdsa9T/3vev+QczYFmJrej9aI3Wz",
+	"nyRgI6wzGkoYRSFRKxNClYKiyQLdKTx3TdSVAjEK6J6yOdVdIqxACKQMhQRbkKvouwLSdKISnKaK5tY3",
+	"a+fmbWq7e9NTGe8XfV1hGU7VRCxGwZtara+7jWQPttv19ELm2riZmC57xl/N29saw1u7v9jZ9Xu7v+u3",
+	"V2sO6+Atb2m+fc/McuX2pzYvX7mbQnMsEIdpJiBER0UbjSMJj7KuV1nn5C5AVvyc+Mi4x2fP6UDOTJmL",
+	"YiJ0b6OalwqEHzDRZOjV+LAM9Xmx91knO7QUDBiVmNBXP1pYoWqTjt5ByLbk+taBvaJqfXFIq/HPlqBr",
+	"6XPr20Z9qACGr5tmFA2ml9Nbprpl3O853UtXxa+B23ev9X9Xbr/T7V+MB64/Gqgo1/f88fK1++tVd5Av",
+	"HFw6fbfv976Mi6eHBLbe7jS8oK3b7/pdpzd2L51ubzwctduu29GIq28+Ot2efvyx+9F33f6443wZXzuD",
+	"vjrE5ubtq5aAvNHA/zJ2uxef/PEnbzTYBW7P2hLoc0J/r1pOFBwZ+s7A11nI0Hf6nSLx8N3B1aA7VOlL",
+	"z71w2oflWlfVtLvA0XF/6bYVKKfnDvzxpdfv+t6g279Qj9ptdzgs8iGFrtt2+0N3PBo6F+4zz2i83YbD",
+	"mGAB6Kd36CjjcUPgKbxBKvVF+cbVzqlT+7eaYRscusjqAZ3JyGqdnekb3NWfG60eLCVwRcz/fHUav+HG",
+	"HyeN9+PG7bez06evzn/P5rd/27jfWDFjq2VxRXKzwL40cJKkjOtAlGKF3ZoRGWWTZsCS47w/e09k8W9j",
+	"xo41JG3Tg40+3VpnUj9fbTPnvT9GUdHjU+wrkmpn2G2PnZH/aamiV85weO0NOuPL7vDS8duflKY5l+64",
+	"eKFEPHQHY/fX7tAfFr+Uf/jojfrqtVGfyqMrr9dtf6k86nltx+96/cpDb3BR+X3udMbd/tVI5c3a4obD",
+	"VRp9zxsPP3kD/zBtW14nrCh7cSlhW22vP/R0BTD45F2ej4bjz+6XqkZvg7nWH98MxfWtbZFvMMlf0Zvd",
+	"3XacLFIsxBAnr1zABrs7qrti765mrM6REyZhRGMW3LvfIygurzXMHNJ3QFIXUPcUOpsl2pQ8QrheqBFa",
+	"zqUIQgPQpjui5BGBgrxfIYriZOkUdxNWo8V6fKwCYzmoVW07//TuFYuDTabqK/Yg40Quhkq5zAmNVH12",
+	"bwbWNgaqPCeTUX4flI8dHd1YQzKjirtzIqPibunGemMjoXJM/fTusYEzGTW0IkML4ZQ0mH6iodwp5hOF",
+	"xMy9WEX+ZeX7DEqzeMlXnJLPoHNMx/xXR/Pq8JSqcVLMJQWOnKtuOceGUaDEPNXzNfrGXZMu2QxkBNyc",
+	"gUhR5M2rq4+STGY4Rn5v+KaJHL07wFwPglRH4arxYh4xlOAQEJH6ymTO+L1AjMYLxUuFjM2pvsY2pcBO",
+	"9qTkHha1jMlkZAS8yZxPbG6KgcpQEgccNtGdkpCRTavKwpxvH9BdzsnG6tI17n7QgO7QcWX1XWuD35rD",
+	"uIa/BkJFWVo1ethEfgRmOlMgTJGyW0OvmaoSuvTJqRIIcyi4fPfYKFKAFRW9Q/AogYoDmG821DG/rU/j",
+	"8Vn9TbVOWWpvX3JW45KdOJACEdpEntIPzSytW/lrQ4KoE4nWrQrz952H8dnmYZTDIHTKihE7HOjMKr/3",
+	"V5UpxIrn/8x5KRZCFZP6Or92Ek5RVJy9CNpKPEdBzLIQpdFCkADHqPBSLRTgBDgWdi73G6ro4CzWfkYw",
+	"Lt4gGWGJZEQESliYxYAC9gBcNJH7AHyxohREIIyuvKGveXlDMfrX0OvrSVBbW4DidhBnIYQf9DAkuvv2",
+	"dIfmEVBEmRkzVkAEyOYNvaHVobkWAo2v6LYU7qDqBe9sNI9IECGBF0LfmMoIbigHUTJm0zLRkQATuQrG",
+	"FMJ/Y0zA/LqhuSkADqIaYzATMgHjIYR7DOGGlpZgI2zg47KRYHToB2FMT/OiyJ1FC4nMmCgR6JPvX6Gz",
+	"k5PC0jW/gRq1+YDubkzb7cZqIRXr7hRV+IaqHVpYU0zijINR52VL4Q4leIH0YEAOOMdZyLwQ1Q0tgqMG",
+	"UURWTbFbHFDPMYcoAg6tG9rY6huOSo6+aRUcyUW2JuMbilbG052rbkPHh5XrcEaN2pYgmzXuTSg4OJ4r",
+	"TckEbPpEpZrcKEYJ6AeB7gotuUM4jtlcw9FkroT6u1xpmmtHJiEkKZNA5dqJlYCMLXAoJoVXuosKR4Ap",
+	"ZRIFEaYzQPruCMk5CUBrqZIjB2VJJY5goT2zjQRDGM05kWBoxVKLOMIPCgEOIghz/ddz3EkmpJ6enYCh",
+	"Rn7IfanIqVNgRBZE1bCgAy3Ws88YvTt7r9KA+XqbNOXsAU/iBaLKoBWgGKYSHRl1hBAFjFIIitTC7w1R",
+	"hGkoInwPb2rYSSWZLgidNbRWinW2rmA2C/TxFdpiL5orfuT8MSUnCOWxVKkLoTmBzh0yqY2CCJRRc+0g",
+	"mFaiggmMKyGhIILgvhj7LsVZ0J5nlzqAr1fWd+jIqH5O+gUzQ7Dq/xlQhQM08xMWQmz0tnAbZmPzRidz",
+	"RJoZzWUUsGxL+W0TLU6bJ/pONQWKU2K1rLfNk+ZbS7cOIp22HuOUHDM+Ow62TRXqLgDbPqWnQm2uyJXB",
+	"QbQKBM1JHCs9U5VZDCW/K8OnICSexEREIErteCBSJWelrLuh1bK202ouO0DIcxYunjfTXp3N3d60KZvk",
+	"25dUJ3DXJmjLAdndI67LKdPKxOjB8/V755yfqldD+ahE5QOks5OT53xz8lJ68p5Pzdy/91kd+J0how56",
+	"Se7KZ0hmy+n+LZXvH/Smt/s3Lb8rUjvO3u/fsf5NzJNt/XjIiVa//FktOvXNYVG1fb2tFipfb5/sXW8r",
+	"mXW+eLVyrYF3a1siSxLMF0ubr7N45Y/wTCjF9vgMXcNExRkS6PvG2mzAuBT9OZHJl8sqtWh8rT5THkx5",
+	"rrU0vfqstgFWF5fz+n7t5VqUUSQU9r5m1rdKJNp75tiPZ/V3X1X/mXJQpVn5/U5V3y9ARaji4us5N14b",
+	"PnIbNX/CQ+71fAc7pz0XoP9h17Tv0vIvx/T/wDEp01m/vFXWsmYkhYe6ysv/Z3upOv/zn/BWxTCBdjmZ",
+	"AJ5nbCNh+rh7UjTdN1vnh6n7RAoBmRII9fy/babEbV3qcRZXunA2ElmqEljl+ydMRoUrUouLjopGpU4l",
+	"DHzTCUb6e9K8lKYhwllIJIrZbKZy5i0p3sh8hPBij7XlG5Gv5TXKbfn9xdbPKUyDZ+Xrh9qPG3Ykg7Xz",
+	"+s/6VnLzi5n/k+StMtT/l1N8Paf4ggSs1p5X/JuS1WunYLeVC+r3lfvp96+ddhmzvDWf2GreCs3KqsqN",
+	"KFG1pJ7JEJZtZVyZciRlKlrHylWeNWu7qutw3Ew5KUzRiBo+1gCCrBbWbcn0b4WzWEt/Fbr8zbpYVl7V",
+	"RKSn26f/DQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

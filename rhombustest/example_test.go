@@ -18,7 +18,7 @@ func Example() {
 	s, _ := rhombustest.Start()
 	defer s.Close()
 
-	_, err := s.Client().CreateUser(context.Background(), api.CreateUserRequest{Email: rhombus.String("jane@example.com"), Name: rhombus.String("Jane Doe")})
+	_, err := s.Client().CreateUser(context.Background(), api.CreateUserRequest{Email: "jane@example.com", Name: "Jane Doe"})
 	fmt.Println(err, len(s.Users(s.DefaultOrg())))
 	// Output: <nil> 1
 }
@@ -30,7 +30,7 @@ func ExampleServer_Fail() {
 	defer s.Close()
 
 	s.Fail(rhombustest.OpCreateUser, rhombustest.Times(1), rhombustest.ErrorEnvelope("organisation suspended"))
-	_, err := s.Client().CreateUser(context.Background(), api.CreateUserRequest{Email: rhombus.String("jane@example.com"), Name: rhombus.String("Jane Doe")})
+	_, err := s.Client().CreateUser(context.Background(), api.CreateUserRequest{Email: "jane@example.com", Name: "Jane Doe"})
 	fmt.Println(err, errors.Is(err, rhombus.ErrRefused))
 	// Output: rhombus: createUser: HTTP 200 error: organisation suspended true
 }
@@ -41,8 +41,8 @@ func Example_generatedClient() {
 	defer s.Close()
 
 	c, _ := api.NewClientWithResponses(s.URL, api.WithHTTPClient(s.HTTPClient()), api.WithRequestEditorFn(s.RequestEditor(rhombustest.OrgAPIToken)))
-	res, _ := c.CreateUserWithResponse(context.Background(), api.CreateUserRequest{Email: new("jane@example.com"), Name: new("Jane Doe")})
+	res, _ := c.CreateUserWithResponse(context.Background(), api.CreateUserRequest{Email: "jane@example.com", Name: "Jane Doe"})
 
-	fmt.Println(res.StatusCode(), *res.JSON200.ResponseStatus, len(s.Users(s.DefaultOrg())))
+	fmt.Println(res.StatusCode(), res.JSON200.ResponseStatus, len(s.Users(s.DefaultOrg())))
 	// Output: 200 SUCCESS 1
 }

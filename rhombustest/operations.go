@@ -52,15 +52,15 @@ func (s *Server) decode(body []byte, v any) (answer, bool) {
 
 // targetOrg is the organisation a body's orgUuid names, the acting one when
 // it names none.
-func (s *Server) targetOrg(c *caller, org *ruuid.RUUID) (ruuid.RUUID, *answer) {
-	if org == nil || *org == "" {
+func (s *Server) targetOrg(c *caller, org ruuid.RUUID) (ruuid.RUUID, *answer) {
+	if org == "" {
 		return c.acting, nil
 	}
-	if !s.canAccess(c, *org) {
+	if !s.canAccess(c, org) {
 		a := s.forbidden("Access Denied: the credential has no access to the organisation in orgUuid")
 		return "", &a
 	}
-	return *org, nil
+	return org, nil
 }
 
 func (s *Server) createPendingRegistration(c *caller, body []byte, warning *string) answer {
@@ -72,15 +72,12 @@ func (s *Server) createPendingRegistration(c *caller, body []byte, warning *stri
 	if refused != nil {
 		return *refused
 	}
-	serial := strings.TrimSpace(deref(req.SerialNumber))
+	serial := strings.TrimSpace(req.SerialNumber)
 	if serial == "" {
 		return s.jsonAnswer(http.StatusOK, failed("serialNumber is required"))
 	}
-	reg := Registration{OrgUUID: org, SerialNumber: serial, WifiSsid: deref(req.WifiSsid),
-		WifiPsk: cloneBytes(req.WifiPsk), Created: time.Now()}
-	if req.LocationUUID != nil {
-		reg.LocationUUID = *req.LocationUUID
-	}
+	reg := Registration{OrgUUID: org, SerialNumber: serial, WifiSsid: req.WifiSsid,
+		WifiPsk: cloneBytes(req.WifiPsk), Created: time.Now(), LocationUUID: req.LocationUUID}
 	dup, found := s.state.addRegistration(reg)
 	switch {
 	case !found:
@@ -110,7 +107,7 @@ func (s *Server) createUser(c *caller, body []byte, warning *string) answer {
 	fail := func(status api.ResponseStatus, msg string) answer {
 		return s.jsonAnswer(http.StatusOK, createUserAnswer{envelope: failed(msg), ResponseStatus: status})
 	}
-	email, name := strings.TrimSpace(deref(req.Email)), strings.TrimSpace(deref(req.Name))
+	email, name := strings.TrimSpace(req.Email), strings.TrimSpace(req.Name)
 	switch {
 	case email == "":
 		return fail(api.ResponseStatusBADINPUT, "email is required")
@@ -118,10 +115,8 @@ func (s *Server) createUser(c *caller, body []byte, warning *string) answer {
 		return fail(api.ResponseStatusBADINPUT, "name is required")
 	}
 	u := User{OrgUUID: c.acting, Email: email, Name: name,
-		AccessibleRhombusApps: append([]api.RhombusApp(nil), req.AccessibleRhombusApps...), Created: time.Now()}
-	if req.PermissionGroupUUID != nil {
-		u.PermissionGroupUUID = *req.PermissionGroupUUID
-	}
+		AccessibleRhombusApps: append([]api.RhombusApp(nil), req.AccessibleRhombusApps...), Created: time.Now(),
+		PermissionGroupUUID: req.PermissionGroupUUID}
 	u, outcome := s.state.addUser(u)
 	switch outcome {
 	case userOrgNotFound:
@@ -158,11 +153,4 @@ func (s *Server) getDeviceLicensesForOrg(c *caller, body []byte, warning *string
 		DeviceLicenses: s.state.licenses(org),
 		envelope:       envelope{WarningMsg: warning},
 	})
-}
-
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }

@@ -29,9 +29,9 @@ func (s *Server) seedDefaults() {
 	s.def.group = s.AddPermissionGroup(s.def.org, "Admins")
 	camera := NewDeviceLicense(s.def.org)
 	sensor := NewDeviceLicense(s.def.org)
-	sensor.DeviceType = ptr(api.DeviceTypeENVIRONMENTALSENSOR)
-	sensor.LicenseFamily = ptr(api.DeviceLicenseFamilyENVIRONMENTALSENSOR)
-	sensor.ProductCode = ptr("LIC-E15-3Y")
+	sensor.DeviceType = api.DeviceTypeENVIRONMENTALSENSOR
+	sensor.LicenseFamily = api.DeviceLicenseFamilyENVIRONMENTALSENSOR
+	sensor.ProductCode = "LIC-E15-3Y"
 	s.AddLicense(s.def.org, camera)
 	s.AddLicense(s.def.org, sensor)
 }
@@ -183,24 +183,24 @@ func (s *Server) Licenses(org ruuid.RUUID) []api.DeviceLicense { return s.state.
 func NewDeviceLicense(org ruuid.RUUID) api.DeviceLicense {
 	created := time.Now().UTC().Truncate(time.Second).AddDate(-1, 0, 0)
 	return api.DeviceLicense{
-		ClaimKeyUUID:                ptr(newRUUID()),
-		CreatedOn:                   ptr(created),
-		DeviceType:                  ptr(api.DeviceTypeCAMERA),
-		DeviceUUID:                  ptr(newRUUID()),
-		Features:                    []api.LicenseFeature{{Enabled: ptr(true), Name: ptr("PEOPLE_SEARCH")}, {Enabled: ptr(false), Name: ptr("LPR")}},
-		FirstAssignedDate:           ptr(created.Add(24 * time.Hour)),
-		LicenseFamily:               ptr(api.DeviceLicenseFamilyCAMERA),
-		LicenseToUnassignEmailState: ptr(api.LicenseToUnassignEmailStateINITIALEMAILSUCCEEDED),
-		LicenseType:                 ptr(api.LicenseTypeENTERPRISE),
-		MaxDeleteDate:               ptr(created.AddDate(3, 0, 30)),
-		OrgUUID:                     ptr(org),
-		PriorClaimKeyUUID:           ptr(newRUUID()),
-		ProductCode:                 ptr("LIC-CAM-ENT-3Y"),
-		ProductType:                 ptr(api.ProductTypeDEVICE),
-		State:                       ptr(api.LicenseStateCLAIMED),
+		ClaimKeyUUID:                newRUUID(),
+		CreatedOn:                   created,
+		DeviceType:                  api.DeviceTypeCAMERA,
+		DeviceUUID:                  newRUUID(),
+		Features:                    []api.LicenseFeature{{Enabled: ptr(true), Name: "PEOPLE_SEARCH"}, {Enabled: ptr(false), Name: "LPR"}},
+		FirstAssignedDate:           created.Add(24 * time.Hour),
+		LicenseFamily:               api.DeviceLicenseFamilyCAMERA,
+		LicenseToUnassignEmailState: api.LicenseToUnassignEmailStateINITIALEMAILSUCCEEDED,
+		LicenseType:                 api.LicenseTypeENTERPRISE,
+		MaxDeleteDate:               created.AddDate(3, 0, 30),
+		OrgUUID:                     org,
+		PriorClaimKeyUUID:           newRUUID(),
+		ProductCode:                 "LIC-CAM-ENT-3Y",
+		ProductType:                 api.ProductTypeDEVICE,
+		State:                       api.LicenseStateCLAIMED,
 		Trial:                       ptr(false),
-		UpdatedOn:                   ptr(created.AddDate(0, 6, 0)),
-		UUID:                        ptr(newRUUID()),
+		UpdatedOn:                   created.AddDate(0, 6, 0),
+		UUID:                        newRUUID(),
 	}
 }
 

@@ -44,7 +44,7 @@ func TestEveryCredentialKindIsAccepted(t *testing.T) {
 	for _, kind := range rhombustest.Kinds() {
 		t.Run(kind.Scheme(), func(t *testing.T) {
 			org := s.DefaultOrg() // a partner names its client organisation
-			res, err := client(t, s, kind).GetDeviceLicensesForOrgWithResponse(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: &org})
+			res, err := client(t, s, kind).GetDeviceLicensesForOrgWithResponse(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: org})
 			require.NoError(t, err)
 			require.Equal(t, http.StatusOK, res.StatusCode(), "%s", res.Body)
 			assert.Len(t, res.JSON200.DeviceLicenses, 2)
@@ -95,7 +95,7 @@ func TestKeepAliveReusesOneConnection(t *testing.T) {
 	c := client(t, s, rhombustest.OrgAPIToken)
 	for i := range 5 {
 		email := fmt.Sprintf("user%d@example.com", i)
-		res, err := c.CreateUserWithResponse(context.Background(), api.CreateUserRequest{Email: &email, Name: &email})
+		res, err := c.CreateUserWithResponse(context.Background(), api.CreateUserRequest{Email: email, Name: email})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, res.StatusCode())
 	}
@@ -150,7 +150,7 @@ func TestContractViolationFailsTheOwningTest(t *testing.T) {
 	tb := &recordingTB{TB: t}
 	s := rhombustest.NewServer(tb)
 	bad := rhombustest.NewDeviceLicense(s.DefaultOrg())
-	bad.State = new(api.LicenseState("MELTED"))
+	bad.State = api.LicenseState("MELTED")
 	s.AddLicense(s.DefaultOrg(), bad)
 
 	r := post(t, s, pathLicenses, s.Headers(rhombustest.OrgAPIToken), `{}`)

@@ -212,29 +212,12 @@ func clonePtr[T any](p *T) *T {
 }
 
 func cloneLicense(l api.DeviceLicense) api.DeviceLicense {
-	out := api.DeviceLicense{
-		ClaimKeyUUID:                clonePtr(l.ClaimKeyUUID),
-		CreatedOn:                   clonePtr(l.CreatedOn),
-		DeviceType:                  clonePtr(l.DeviceType),
-		DeviceUUID:                  clonePtr(l.DeviceUUID),
-		FirstAssignedDate:           clonePtr(l.FirstAssignedDate),
-		LicenseFamily:               clonePtr(l.LicenseFamily),
-		LicenseToUnassignEmailState: clonePtr(l.LicenseToUnassignEmailState),
-		LicenseType:                 clonePtr(l.LicenseType),
-		MaxDeleteDate:               clonePtr(l.MaxDeleteDate),
-		OrgUUID:                     clonePtr(l.OrgUUID),
-		PriorClaimKeyUUID:           clonePtr(l.PriorClaimKeyUUID),
-		ProductCode:                 clonePtr(l.ProductCode),
-		ProductType:                 clonePtr(l.ProductType),
-		State:                       clonePtr(l.State),
-		Trial:                       clonePtr(l.Trial),
-		UpdatedOn:                   clonePtr(l.UpdatedOn),
-		UUID:                        clonePtr(l.UUID),
-	}
+	out := l // values copy; the pointers and the slice are copied below
+	out.Trial = clonePtr(l.Trial)
 	if l.Features != nil {
 		out.Features = make([]api.LicenseFeature, len(l.Features))
 		for i, f := range l.Features {
-			out.Features[i] = api.LicenseFeature{Enabled: clonePtr(f.Enabled), Name: clonePtr(f.Name)}
+			out.Features[i] = api.LicenseFeature{Enabled: clonePtr(f.Enabled), Name: f.Name}
 		}
 	}
 	return out

@@ -2,6 +2,7 @@ package rhombustest_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -24,11 +25,11 @@ func TestCreatePendingRegistration(t *testing.T) {
 	serial, ssid := "RH123456789", "Office_WiFi"
 
 	res, err := c.CreatePendingRegistrationWithResponse(ctx, api.CreatePendingRegistrationRequest{
-		SerialNumber: &serial, LocationUUID: &location, WifiSsid: &ssid, WifiPsk: [][]byte{[]byte("secret")},
+		SerialNumber: serial, LocationUUID: location, WifiSsid: ssid, WifiPsk: [][]byte{[]byte("secret")},
 	})
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, res.StatusCode())
-	assert.Equal(t, false, *res.JSON200.Error)
+	assert.Equal(t, false, envelopeOf(t, res.Body)["error"])
 
 	regs := s.Registrations(s.DefaultOrg())
 	require.Len(t, regs, 1, "orgUuid defaults to the caller's organisation")
@@ -39,20 +40,20 @@ func TestCreatePendingRegistration(t *testing.T) {
 
 	t.Run("duplicate serial in the same org", func(t *testing.T) {
 		org := s.DefaultOrg()
-		res, err := c.CreatePendingRegistrationWithResponse(ctx, api.CreatePendingRegistrationRequest{SerialNumber: &serial, OrgUUID: &org})
+		res, err := c.CreatePendingRegistrationWithResponse(ctx, api.CreatePendingRegistrationRequest{SerialNumber: serial, OrgUUID: org})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, res.StatusCode())
-		assert.True(t, *res.JSON200.Error)
-		assert.Contains(t, *res.JSON200.ErrorMsg, serial)
+		assert.Equal(t, true, envelopeOf(t, res.Body)["error"])
+		assert.Contains(t, envelopeOf(t, res.Body)["errorMsg"], serial)
 		assert.Len(t, s.Registrations(org), 1)
 	})
 
 	t.Run("missing serial number", func(t *testing.T) {
-		res, err := c.CreatePendingRegistrationWithResponse(ctx, api.CreatePendingRegistrationRequest{WifiSsid: &ssid})
+		res, err := c.CreatePendingRegistrationWithResponse(ctx, api.CreatePendingRegistrationRequest{WifiSsid: ssid})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, res.StatusCode())
-		assert.True(t, *res.JSON200.Error)
-		assert.Contains(t, *res.JSON200.ErrorMsg, "serialNumber")
+		assert.Equal(t, true, envelopeOf(t, res.Body)["error"])
+		assert.Contains(t, envelopeOf(t, res.Body)["errorMsg"], "serialNumber")
 		assert.Len(t, s.Registrations(s.DefaultOrg()), 1)
 	})
 
@@ -84,50 +85,44 @@ func TestCreateUser(t *testing.T) {
 	s := rhombustest.NewServer(t)
 	c := client(t, s, rhombustest.OrgAPIToken)
 	ctx := context.Background()
-	create := func(email, name string, group *ruuid.RUUID) *api.CreateUserResponse {
+	create := func(email, name string, group ruuid.RUUID) (*api.CreateUserResponse, map[string]any) {
 		t.Helper()
-		req := api.CreateUserRequest{PermissionGroupUUID: group, AccessibleRhombusApps: []api.RhombusApp{api.RhombusAppCONSOLE}}
-		if email != "" {
-			req.Email = &email
-		}
-		if name != "" {
-			req.Name = &name
-		}
+		req := api.CreateUserRequest{PermissionGroupUUID: group, AccessibleRhombusApps: []api.RhombusApp{api.RhombusAppCONSOLE},
+			Email: email, Name: name}
 		res, err := c.CreateUserWithResponse(ctx, req)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, res.StatusCode(), "%s", res.Body)
-		return res.JSON200
+		return res.JSON200, envelopeOf(t, res.Body)
 	}
 	group := s.PermissionGroup()
 
-	ok := create("Jane.Doe@example.com", "Jane Doe", &group)
-	assert.False(t, *ok.Error)
-	assert.Equal(t, api.ResponseStatusSUCCESS, *ok.ResponseStatus)
-	require.NotNil(t, ok.UserUUID)
+	ok, env := create("Jane.Doe@example.com", "Jane Doe", group)
+	assert.Equal(t, false, env["error"])
+	assert.Equal(t, api.ResponseStatusSUCCESS, ok.ResponseStatus)
 	require.NoError(t, ok.UserUUID.Validate(), "a fresh canonical RUUID")
 	users := s.Users(s.DefaultOrg())
 	require.Len(t, users, 1)
-	assert.Equal(t, *ok.UserUUID, users[0].UUID)
+	assert.Equal(t, ok.UserUUID, users[0].UUID)
 	assert.Equal(t, group, users[0].PermissionGroupUUID)
 	assert.Equal(t, []api.RhombusApp{api.RhombusAppCONSOLE}, users[0].AccessibleRhombusApps)
 
 	for _, tc := range []struct {
 		name, email, user string
-		group             *ruuid.RUUID
+		group             ruuid.RUUID
 		want              api.ResponseStatus
 	}{
-		{"same email in another case", "jane.doe@EXAMPLE.com", "Jane Again", &group, api.ResponseStatusUSEREXISTS},
-		{"unknown permission group", "new@example.com", "New", new(ruuid.MustParse("AAAAAAAAAAAAAAAAAAAAAA")), api.ResponseStatusPOLICYNOTFOUND},
-		{"permission group of another org", "new@example.com", "New", new(s.AddPermissionGroup(s.AddOrg("Other"), "Ops")), api.ResponseStatusPOLICYNOTFOUND},
-		{"missing email", "", "No Mail", nil, api.ResponseStatusBADINPUT},
-		{"missing name", "noname@example.com", "", nil, api.ResponseStatusBADINPUT},
+		{"same email in another case", "jane.doe@EXAMPLE.com", "Jane Again", group, api.ResponseStatusUSEREXISTS},
+		{"unknown permission group", "new@example.com", "New", ruuid.MustParse("AAAAAAAAAAAAAAAAAAAAAA"), api.ResponseStatusPOLICYNOTFOUND},
+		{"permission group of another org", "new@example.com", "New", s.AddPermissionGroup(s.AddOrg("Other"), "Ops"), api.ResponseStatusPOLICYNOTFOUND},
+		{"missing email", "", "No Mail", "", api.ResponseStatusBADINPUT},
+		{"missing name", "noname@example.com", "", "", api.ResponseStatusBADINPUT},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := create(tc.email, tc.user, tc.group)
-			assert.True(t, *got.Error)
-			assert.Equal(t, tc.want, *got.ResponseStatus)
-			assert.NotEmpty(t, *got.ErrorMsg)
-			assert.Nil(t, got.UserUUID)
+			got, env := create(tc.email, tc.user, tc.group)
+			assert.Equal(t, true, env["error"])
+			assert.Equal(t, tc.want, got.ResponseStatus)
+			assert.NotEmpty(t, env["errorMsg"])
+			assert.Empty(t, got.UserUUID)
 			assert.Len(t, s.Users(s.DefaultOrg()), 1)
 		})
 	}
@@ -178,7 +173,7 @@ func TestGetDeviceLicensesForOrg(t *testing.T) {
 	org := s.DefaultOrg()
 
 	t.Run("partner asks about a client org: every field filled", func(t *testing.T) {
-		res, err := client(t, s, rhombustest.PartnerAPIToken).GetDeviceLicensesForOrgWithResponse(ctx, api.GetDeviceLicensesForOrgRequest{OrgUUID: &org})
+		res, err := client(t, s, rhombustest.PartnerAPIToken).GetDeviceLicensesForOrgWithResponse(ctx, api.GetDeviceLicensesForOrgRequest{OrgUUID: org})
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, res.StatusCode(), "%s", res.Body)
 		lics := res.JSON200.DeviceLicenses
@@ -188,7 +183,7 @@ func TestGetDeviceLicensesForOrg(t *testing.T) {
 			for i := range v.NumField() {
 				assert.False(t, v.Field(i).IsZero(), "field %s is empty", v.Type().Field(i).Name)
 			}
-			assert.Equal(t, org, *l.OrgUUID)
+			assert.Equal(t, org, l.OrgUUID)
 			require.NoError(t, l.UUID.Validate())
 		}
 		assert.Equal(t, s.Licenses(org), lics, "what was seeded is what is answered")
@@ -218,4 +213,13 @@ func TestGetDeviceLicensesForOrg(t *testing.T) {
 		r := post(t, s, pathLicenses, s.Headers(rhombustest.OrgAPIToken), fmt.Sprintf(`{"orgUuid":%q}`, s.DefaultPartner()))
 		assert.Equal(t, http.StatusForbidden, r.status)
 	})
+}
+
+// envelopeOf reads the envelope fields of an answer, which the result
+// types leave out.
+func envelopeOf(t *testing.T, body []byte) map[string]any {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(body, &m), "%s", body)
+	return m
 }

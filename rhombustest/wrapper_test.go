@@ -89,7 +89,7 @@ func TestWrapperUnderEveryFault(t *testing.T) {
 			switch tt.op {
 			case rhombustest.OpCreateUser:
 				var res *api.CreateUserResponse
-				res, err = c.CreateUser(context.Background(), api.CreateUserRequest{Email: rhombus.String("jane@example.com"), Name: rhombus.String("Jane")})
+				res, err = c.CreateUser(context.Background(), api.CreateUserRequest{Email: "jane@example.com", Name: "Jane"})
 				if err == nil {
 					require.NotNil(t, res.UserUUID)
 					assert.NoError(t, res.UserUUID.Validate())
@@ -131,11 +131,11 @@ func TestRefusedRequestsChangeNoState(t *testing.T) {
 	ctx := context.Background()
 	unknownGroup := rhombus.MustParseRUUID("BBBBBBBBBBBBBBBBBBBBBA")
 
-	_, err := c.CreateUser(ctx, api.CreateUserRequest{Email: rhombus.String("a@example.com"), Name: rhombus.String("A"), PermissionGroupUUID: &unknownGroup})
+	_, err := c.CreateUser(ctx, api.CreateUserRequest{Email: "a@example.com", Name: "A", PermissionGroupUUID: unknownGroup})
 	assert.ErrorIs(t, err, rhombus.ErrNotFound)
 	assert.ErrorIs(t, err, rhombus.ErrRefused)
 
-	_, err = c.CreateUser(ctx, api.CreateUserRequest{Name: rhombus.String("no email")})
+	_, err = c.CreateUser(ctx, api.CreateUserRequest{Name: "no email"})
 	assert.ErrorIs(t, err, rhombus.ErrBadInput)
 
 	_, err = c.CreatePendingRegistration(ctx, api.CreatePendingRegistrationRequest{})
@@ -143,7 +143,7 @@ func TestRefusedRequestsChangeNoState(t *testing.T) {
 
 	// A partner credential on createUser, which allows only api-token.
 	pc := s.ClientFor(rhombustest.PartnerAPIToken, rhombus.WithRetryPolicy(quickRetries))
-	_, err = pc.CreateUser(ctx, api.CreateUserRequest{Email: rhombus.String("b@example.com"), Name: rhombus.String("B")})
+	_, err = pc.CreateUser(ctx, api.CreateUserRequest{Email: "b@example.com", Name: "B"})
 	var apiErr *rhombus.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Contains(t, []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden}, apiErr.StatusCode)
@@ -160,16 +160,16 @@ func TestDuplicatesAreRefusedByState(t *testing.T) {
 	c := s.Client()
 	ctx := context.Background()
 	group := s.PermissionGroup()
-	u := api.CreateUserRequest{Email: rhombus.String("jane@example.com"), Name: rhombus.String("Jane"), PermissionGroupUUID: &group}
+	u := api.CreateUserRequest{Email: "jane@example.com", Name: "Jane", PermissionGroupUUID: group}
 	first, err := c.CreateUser(ctx, u)
 	require.NoError(t, err)
 	_, err = c.CreateUser(ctx, u)
 	assert.ErrorIs(t, err, rhombus.ErrUserExists)
 	users := s.Users(s.DefaultOrg())
 	require.Len(t, users, 1)
-	assert.Equal(t, *first.UserUUID, users[0].UUID)
+	assert.Equal(t, first.UserUUID, users[0].UUID)
 
-	r := api.CreatePendingRegistrationRequest{SerialNumber: rhombus.String("RH123456789")}
+	r := api.CreatePendingRegistrationRequest{SerialNumber: "RH123456789"}
 	_, err = c.CreatePendingRegistration(ctx, r)
 	require.NoError(t, err)
 	_, err = c.CreatePendingRegistration(ctx, r)

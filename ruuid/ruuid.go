@@ -24,8 +24,9 @@ const Len = 22
 // It is a string type so that a value decoded from the server is kept as
 // sent, even one that breaks the rules (nothing is silently dropped), and so
 // that it prints as itself. Use [Parse] or [MustParse] to build one from
-// text; [RUUID.Validate] checks a value built by conversion. MarshalJSON
-// refuses an invalid value, so an invalid RUUID never leaves the process.
+// text; [RUUID.Validate] checks a value built by conversion. Marshalling
+// writes the text as it is; the client checks the RUUIDs of a request
+// before sending it.
 type RUUID string
 
 // Error says why a string is not a RUUID: the offending text (shortened when
@@ -113,13 +114,11 @@ func (r RUUID) String() string { return string(r) }
 // Validate reports whether r is a canonical RUUID; see [Parse] for the rules.
 func (r RUUID) Validate() error { return check(string(r)) }
 
-// MarshalText implements encoding.TextMarshaler; it refuses an invalid RUUID
-// so that one is never sent. encoding/json uses it for values, but not for
-// map keys: a map key of a string type is written as it is, unchecked.
+// MarshalText implements encoding.TextMarshaler. It writes the text back
+// as it is, valid or not, so that an answer decoded from the server encodes
+// again unchanged; requests are checked where they are sent (the rhombus
+// client validates every RUUID of a request before sending it).
 func (r RUUID) MarshalText() ([]byte, error) {
-	if err := check(string(r)); err != nil {
-		return nil, err
-	}
 	return []byte(r), nil
 }
 

@@ -184,8 +184,8 @@ func getLicenses(ctx context.Context, c *rhombus.Client) (string, error) {
 }
 
 func createUserTyped(ctx context.Context, c *rhombus.Client) (string, error) {
-	res, err := c.CreateUser(ctx, api.CreateUserRequest{Email: rhombus.String("jane@example.com")})
-	if err == nil && (res.UserUUID == nil || *res.UserUUID != "AAAAAAAAAAAAAAAAAAAAAA") {
+	res, err := c.CreateUser(ctx, api.CreateUserRequest{Email: "jane@example.com"})
+	if err == nil && (res.UserUUID != "AAAAAAAAAAAAAAAAAAAAAA") {
 		err = fmt.Errorf("createUser: userUuid not decoded: %+v", res)
 	}
 	return "/api/user/createUser", err
@@ -194,8 +194,8 @@ func createUserTyped(ctx context.Context, c *rhombus.Client) (string, error) {
 // createUserGenerated calls through the generated client with extra request editors.
 func createUserGenerated(editors ...api.RequestEditorFn) func(context.Context, *rhombus.Client) (string, error) {
 	return func(ctx context.Context, c *rhombus.Client) (string, error) {
-		res, err := c.API().CreateUserWithResponse(ctx, api.CreateUserRequest{Email: rhombus.String("jane@example.com")}, editors...)
-		if err == nil && (res.JSON200 == nil || res.JSON200.UserUUID == nil || *res.JSON200.UserUUID != "AAAAAAAAAAAAAAAAAAAAAA") {
+		res, err := c.API().CreateUserWithResponse(ctx, api.CreateUserRequest{Email: "jane@example.com"}, editors...)
+		if err == nil && (res.JSON200 == nil || res.JSON200.UserUUID != "AAAAAAAAAAAAAAAAAAAAAA") {
 			err = fmt.Errorf("createUser: JSON200 not decoded (status %d)", res.StatusCode())
 		}
 		return "/api/user/createUser", err

@@ -27,9 +27,9 @@ func BenchmarkCreateUser(b *testing.B) {
 	}))
 	b.Cleanup(srv.Close)
 	req := api.CreateUserRequest{
-		Email:                 rhombus.String("jane@example.com"),
-		Name:                  rhombus.String("Jane Doe"),
-		PermissionGroupUUID:   rhombus.Ptr(rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")),
+		Email:                 "jane@example.com",
+		Name:                  "Jane Doe",
+		PermissionGroupUUID:   rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA"),
 		AccessibleRhombusApps: []api.RhombusApp{api.RhombusAppCONSOLE},
 	}
 	ctx := context.Background()
@@ -44,7 +44,7 @@ func BenchmarkCreateUser(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			res, err := c.CreateUser(ctx, req)
-			if err != nil || res.UserUUID == nil {
+			if err != nil || res.UserUUID == "" {
 				b.Fatalf("CreateUser: %v", err)
 			}
 		}
@@ -72,7 +72,7 @@ func BenchmarkCreateUser(b *testing.B) {
 			var out api.CreateUserResponse
 			err = json.NewDecoder(resp.Body).Decode(&out)
 			resp.Body.Close()
-			if err != nil || resp.StatusCode != 200 || out.UserUUID == nil {
+			if err != nil || resp.StatusCode != 200 || out.UserUUID == "" {
 				b.Fatalf("status %d: %v", resp.StatusCode, err)
 			}
 		}

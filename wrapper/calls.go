@@ -2,9 +2,7 @@ package rhombus
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 
 	"github.com/rhombuskit/rhombus-go/api"
@@ -16,8 +14,6 @@ import (
 
 // CreatePendingRegistration registers hardware before it comes online; the
 // registration completes when the device first connects.
-//
-// API page: https://api-docs.rhombus.community/api-reference/org/create-pending-registration
 func (c *Client) CreatePendingRegistration(ctx context.Context, req api.CreatePendingRegistrationRequest) (*api.CreatePendingRegistrationResponse, error) {
 	return call[api.CreatePendingRegistrationResponse](ctx, c, "createPendingRegistration", req, c.gen.CreatePendingRegistration)
 }
@@ -25,24 +21,24 @@ func (c *Client) CreatePendingRegistration(ctx context.Context, req api.CreatePe
 // CreateUser creates a user in the organisation. A user whose email is
 // already taken is an error matching [ErrUserExists]; the new user's RUUID is
 // in UserUUID.
-//
-// API page: https://api-docs.rhombus.community/api-reference/user/create-user
 func (c *Client) CreateUser(ctx context.Context, req api.CreateUserRequest) (*api.CreateUserResponse, error) {
 	return call[api.CreateUserResponse](ctx, c, "createUser", req, c.gen.CreateUser)
 }
 
 // GetDeviceLicensesForOrg lists the device licenses of the partner's client
 // organisation org. The vendor marks the operation deprecated.
-//
-// API page: https://api-docs.rhombus.community/api-reference/partner/get-device-licenses-for-org
 func (c *Client) GetDeviceLicensesForOrg(ctx context.Context, org RUUID) (*api.GetDeviceLicensesForOrgResponse, error) {
+	// org is required: an empty one is refused, not left out of the request.
+	if err := checkRUUID("getDeviceLicensesForOrg", org, "orgUuid", c.scrub); err != nil {
+		return nil, err
+	}
 	//lint:ignore SA1019 the operation is deprecated by the vendor but still served; callers are told in the doc comment.
-	return call[api.GetDeviceLicensesForOrgResponse](ctx, c, "getDeviceLicensesForOrg", api.GetDeviceLicensesForOrgRequest{OrgUUID: &org}, c.gen.GetDeviceLicensesForOrg)
+	return call[api.GetDeviceLicensesForOrgResponse](ctx, c, "getDeviceLicensesForOrg", api.GetDeviceLicensesForOrgRequest{OrgUUID: org}, c.gen.GetDeviceLicensesForOrg)
 }
 
 // call checks req, sends it through the generated client (and so through
-// Client.Do), and decodes the 200 body into Result. Every failure is one of
-// the package's error types.
+// Client.Do), which decodes the 200 body into Result once. Every failure is
+// one of the package's error types.
 func call[Result, Req any](ctx context.Context, c *Client, op string, req Req,
 	send func(context.Context, Req, ...api.RequestEditorFn) (*http.Response, error),
 ) (*Result, error) {
@@ -52,17 +48,12 @@ func call[Result, Req any](ctx context.Context, c *Client, op string, req Req,
 	if err := validateRUUIDs(op, req, c.scrub); err != nil {
 		return nil, err
 	}
-	resp, err := send(ctx, req)
+	var out Result
+	resp, err := send(context.WithValue(ctx, typedCallKey{}, &typedCall{result: &out}), req)
 	if err != nil {
 		return nil, asCallError(c, op, err)
 	}
-	// Do has read the body into memory already, within the size limit.
-	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	var out Result
-	if err := json.Unmarshal(body, &out); err != nil {
-		return nil, c.decodeError(op, resp, body, describeJSONError(err, body))
-	}
 	return &out, nil
 }
 

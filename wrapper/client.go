@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/rhombuskit/rhombus-go/api"
+	"github.com/rhombuskit/rhombus-go/internal/secretheader"
 )
 
 // Version is this module's version, sent in the User-Agent header.
@@ -98,7 +99,7 @@ func (s *settings) build() (*Client, error) {
 		// Each client gets its own limiter unless one is shared with WithLimiter.
 		s.limiter, _ = NewLimiter(DefaultRate, DefaultBurst)
 	}
-	ops, err := loadOperations(s.extraSpecs...)
+	ops, err := newOperations(s.operations)
 	if err != nil {
 		return nil, err
 	}
@@ -183,16 +184,63 @@ func (c *Client) authorize(req *http.Request) error {
 	return nil
 }
 
-// readCapped reads at most limit bytes of r, and reports a body that is longer.
-func readCapped(r io.Reader, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return b, err
+// readCapped reads a body of at most limit bytes; size is its announced
+// length, -1 when unknown. Refusing a longer body costs about limit bytes of
+// memory: an announced length over the limit is refused after reading only
+// the start (for the error's excerpt), and a body of unknown length is read
+// in chunks that stop one byte past the limit, never into a buffer that
+// doubles past it.
+func readCapped(r io.Reader, size, limit int64) ([]byte, error) {
+	if size > limit {
+		head := make([]byte, min(limit, 256))
+		n, _ := io.ReadFull(r, head)
+		return head[:n], &tooLargeError{limit: limit}
 	}
-	if int64(len(b)) > limit {
-		return b[:limit], &tooLargeError{limit: limit}
+	if size >= 0 {
+		b := make([]byte, size)
+		if _, err := io.ReadFull(r, b); err != nil {
+			return nil, err
+		}
+		return b, nil
 	}
-	return b, nil
+	var chunks [][]byte
+	var total int64
+	chunk := int64(32 << 10)
+	for {
+		buf := make([]byte, min(chunk, limit+1-total))
+		n, err := readFull(r, buf)
+		chunks = append(chunks, buf[:n])
+		total += int64(n)
+		if total > limit {
+			return chunks[0], &tooLargeError{limit: limit}
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		chunk *= 2
+	}
+	if len(chunks) == 1 {
+		return chunks[0], nil
+	}
+	return bytes.Join(chunks, nil), nil
+}
+
+// readFull fills buf from r; it returns io.EOF when r ended first, and any
+// other error of r as it is (io.ReadFull would turn an early end into
+// io.ErrUnexpectedEOF, which a truncated HTTP body also reports).
+func readFull(r io.Reader, buf []byte) (int, error) {
+	n := 0
+	for n < len(buf) {
+		k, err := r.Read(buf[n:])
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 type tooLargeError struct{ limit int64 }
@@ -232,6 +280,26 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// withSecrets returns a copy of the client that also scrubs the values
+// more returns: those a credential sent on the attempts of one call.
+func (c *Client) withSecrets(more func() []string) *Client {
+	cp := *c
+	base := c.secrets
+	cp.secrets = func() []string { return append(base(), more()...) }
+	return &cp
+}
+
+// credentialValues are the values of the headers of h that carry a credential.
+func credentialValues(h http.Header) []string {
+	var out []string
+	for name, vals := range h {
+		if secretheader.Is(name) {
+			out = append(out, vals...)
+		}
+	}
+	return out
 }
 
 // scrub removes every secret of the client from s.

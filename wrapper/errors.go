@@ -283,6 +283,11 @@ func describeJSONError(err error, body []byte) error {
 // excerpt returns the first n bytes of b as valid UTF-8 text, with the
 // client's secrets removed before it is cut so no part of one can remain.
 func (c *Client) excerpt(b []byte, n int) string {
+	// Only the start is quoted: copy no more of a large body than a secret
+	// that straddles the cut could need.
+	if len(b) > n+4096 {
+		b = b[:n+4096]
+	}
 	s := strings.TrimSpace(c.scrub(string(b)))
 	if len(s) > n {
 		s = s[:n]

@@ -40,8 +40,8 @@ func ExampleClient_CreatePendingRegistration() {
 	c := s.Client()
 
 	_, err := c.CreatePendingRegistration(context.Background(), api.CreatePendingRegistrationRequest{
-		SerialNumber: rhombus.String("RH123456789"),
-		WifiSsid:     rhombus.String("Office_WiFi"),
+		SerialNumber: "RH123456789",
+		WifiSsid:     "Office_WiFi",
 		WifiPsk:      [][]byte{[]byte("correct horse battery staple")},
 	})
 	fmt.Println(err, len(s.Registrations(s.DefaultOrg())))
@@ -55,13 +55,13 @@ func ExampleClient_CreateUser() {
 
 	group := s.PermissionGroup()
 	user, err := c.CreateUser(context.Background(), api.CreateUserRequest{
-		Email:                 rhombus.String("jane.doe@example.com"),
-		Name:                  rhombus.String("Jane Doe"),
-		PermissionGroupUUID:   &group,
+		Email:                 "jane.doe@example.com",
+		Name:                  "Jane Doe",
+		PermissionGroupUUID:   group,
 		AccessibleRhombusApps: []api.RhombusApp{api.RhombusAppCONSOLE, api.RhombusAppRHOMBUSKEY},
-		RhombusKeySettings: &api.RhombusKeyAppSettings{
+		RhombusKeySettings: api.RhombusKeyAppSettings{
 			RhombusKeyAccessEnabled: rhombus.Bool(true),
-			CredentialProvisioningRules: &api.CredentialProvisioningRules{
+			CredentialProvisioningRules: api.CredentialProvisioningRules{
 				StartDateProvisioner: rhombus.StaticEpochSeconds(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)),
 			},
 		},
@@ -69,7 +69,7 @@ func ExampleClient_CreateUser() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(*user.ResponseStatus, user.UserUUID.Validate() == nil)
+	fmt.Println(user.ResponseStatus, user.UserUUID.Validate() == nil)
 	// Output: SUCCESS true
 }
 
@@ -83,7 +83,7 @@ func ExampleClient_GetDeviceLicensesForOrg() {
 		log.Fatal(err)
 	}
 	for _, l := range res.DeviceLicenses {
-		fmt.Println(*l.LicenseType, *l.DeviceType, *l.State)
+		fmt.Println(l.LicenseType, l.DeviceType, l.State)
 	}
 	// Output:
 	// ENTERPRISE CAMERA CLAIMED
@@ -97,7 +97,7 @@ func Example_errors() {
 	defer s.Close()
 	c := s.Client()
 	ctx := context.Background()
-	jane := api.CreateUserRequest{Email: rhombus.String("jane@example.com"), Name: rhombus.String("Jane")}
+	jane := api.CreateUserRequest{Email: "jane@example.com", Name: "Jane"}
 
 	_, _ = c.CreateUser(ctx, jane)
 	_, err := c.CreateUser(ctx, jane) // the same email again

@@ -31,28 +31,26 @@ func TestFourthOperationNeedsNoWrapperCode(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 
-	doc, err := testapi.GetSpec()
-	require.NoError(t, err)
 	var warnings []rhombus.Warning
 	c, err := rhombus.New(
 		rhombus.WithEndpoint(srv.URL),
 		rhombus.WithCredential(rhombus.APIToken(testKey)),
 		rhombus.WithHTTPClient(srv.Client()),
-		rhombus.WithSpec(doc),
+		rhombus.WithOperations(testapi.Operations...),
 		rhombus.WithWarningHandler(func(_ context.Context, w rhombus.Warning) { warnings = append(warnings, w) }),
 	)
 	require.NoError(t, err)
 	cam, err := testapi.NewClientWithResponses(c.BaseURL(), testapi.WithHTTPClient(c))
 	require.NoError(t, err)
 	ctx := context.Background()
-	req := testapi.GetCameraConfigRequest{CameraUUID: rhombus.Ptr(rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA"))}
+	req := testapi.GetCameraConfigRequest{CameraUUID: rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")}
 
 	// Success with a warning: credentials sent, warning delivered, body parsed.
 	answer = `{"error":false,"resolution":"4K","warningMsg":"firmware out of date"}`
 	res, err := cam.GetCameraConfigWithResponse(ctx, req)
 	require.NoError(t, err)
 	require.NotNil(t, res.JSON200)
-	assert.Equal(t, "4K", *res.JSON200.Resolution)
+	assert.Equal(t, "4K", res.JSON200.Resolution)
 	assert.Equal(t, testKey, gotHeader.Get("x-auth-apikey"))
 	assert.Equal(t, "api-token", gotHeader.Get("x-auth-scheme"))
 	assert.Equal(t, rhombus.DefaultUserAgent, gotHeader.Get("User-Agent"))
@@ -83,13 +81,13 @@ func TestAPIServesEveryOperation(t *testing.T) {
 	s.Fail(rhombustest.OpCreatePendingRegistration, rhombustest.Times(1), rhombustest.ErrorEnvelope("duplicate serial"))
 	c := s.Client()
 	res, err := c.API().CreatePendingRegistrationWithResponse(context.Background(),
-		api.CreatePendingRegistrationRequest{SerialNumber: rhombus.String("RH1")})
+		api.CreatePendingRegistrationRequest{SerialNumber: "RH1"})
 	assert.Nil(t, res)
 	assert.EqualError(t, err, "rhombus: createPendingRegistration: HTTP 200 error: duplicate serial")
 	assert.ErrorIs(t, err, rhombus.ErrRefused)
 
 	ok, err := c.API().CreatePendingRegistrationWithResponse(context.Background(),
-		api.CreatePendingRegistrationRequest{SerialNumber: rhombus.String("RH1")})
+		api.CreatePendingRegistrationRequest{SerialNumber: "RH1"})
 	require.NoError(t, err)
 	require.NotNil(t, ok.JSON200, "the generated parser reads the body Do kept")
 	assert.Len(t, s.Registrations(s.DefaultOrg()), 1)

@@ -1,90 +1,59 @@
 package rhombus
 
 import (
+	"encoding/json"
 	"fmt"
 	"path"
 	"strings"
-	"sync"
-
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/rhombuskit/rhombus-go/api"
 )
 
-// operation is what the client knows of an operation from the spec, so that
-// nothing about an operation is written twice.
-type operation struct {
-	name       string // operationId
-	idempotent bool   // x-rhombus-idempotent: resending cannot change state twice
-	// x-rhombus-identifying-fields: what a write creates, for OutcomeUnknownError.
-	identifying []string
+//go:generate go run ../internal/gen/operations -spec ../openapi.yaml -out operations.gen.go -pkg rhombus -var defaultOperations -types github.com/rhombuskit/rhombus-go/api
+
+// Operation is what the client knows of one operation, generated from the
+// spec's x-rhombus-* extensions (see internal/gen/operations) so that
+// nothing about an operation is written twice. The client knows the
+// operations of openapi.yaml; [WithOperations] adds others.
+type Operation struct {
+	ID   string // the operationId, which names the operation in errors
+	Path string // the request path, for example /api/user/createUser
+	// Idempotent (x-rhombus-idempotent): resending the request cannot change
+	// state twice, so it is resent after a network failure or a 5xx.
+	Idempotent bool
+	// IdentifyingFields (x-rhombus-identifying-fields): the request fields
+	// that identify what a write creates, reported in *OutcomeUnknownError.
+	IdentifyingFields []string
+	// RUUIDFields are the JSON paths of the RUUIDs of the request body
+	// ("orgUuid", "devices[].uuid"); each is checked before sending.
+	RUUIDFields []string
+	// NewResult returns a new value of the type a 200 answer decodes into,
+	// so an answer that cannot be read into it is reported as such (for a
+	// write: as *OutcomeUnknownError). nil when the answer has no type.
+	NewResult func() any
 }
 
 // operations maps request paths to operations.
 type operations struct {
-	byPath map[string]operation
+	byPath map[string]Operation
 }
 
-// specOperations reads the operations of the embedded openapi.yaml once.
-var specOperations = sync.OnceValues(func() (map[string]operation, error) {
-	doc, err := api.GetSpec()
-	if err != nil {
-		return nil, fmt.Errorf("rhombus: reading the embedded spec: %w", err)
+func newOperations(extra []Operation) (*operations, error) {
+	m := make(map[string]Operation, len(defaultOperations)+len(extra))
+	for _, op := range defaultOperations {
+		m[op.Path] = op
 	}
-	return operationsOf(doc), nil
-})
-
-func loadOperations(extra ...*openapi3.T) (*operations, error) {
-	base, err := specOperations()
-	if err != nil {
-		return nil, err
-	}
-	if len(extra) == 0 {
-		return &operations{byPath: base}, nil
-	}
-	m := make(map[string]operation, len(base))
-	for p, op := range base {
-		m[p] = op
-	}
-	for _, doc := range extra {
-		for p, op := range operationsOf(doc) {
-			m[p] = op
+	for _, op := range extra {
+		if op.ID == "" || !strings.HasPrefix(op.Path, "/") {
+			return nil, fmt.Errorf("rhombus: WithOperations: an operation needs an ID and a path starting with /, got ID %q, path %q", op.ID, op.Path)
 		}
+		m[op.Path] = op
 	}
 	return &operations{byPath: m}, nil
-}
-
-func operationsOf(doc *openapi3.T) map[string]operation {
-	m := make(map[string]operation)
-	if doc.Paths == nil {
-		return m
-	}
-	for p, item := range doc.Paths.Map() {
-		op := item.Post
-		if op == nil {
-			continue
-		}
-		idem, _ := op.Extensions["x-rhombus-idempotent"].(bool)
-		name := op.OperationID
-		if name == "" {
-			name = path.Base(p)
-		}
-		var ids []string
-		if list, ok := op.Extensions["x-rhombus-identifying-fields"].([]any); ok {
-			for _, f := range list {
-				if s, ok := f.(string); ok {
-					ids = append(ids, s)
-				}
-			}
-		}
-		m[p] = operation{name: name, idempotent: idem, identifying: ids}
-	}
-	return m
 }
 
 // lookup finds the operation of a request path, whatever base path the
 // endpoint has. An unknown path is named by its last segment (Rhombus paths
 // end in the operationId) and treated as not idempotent.
-func (o *operations) lookup(urlPath string) operation {
+func (o *operations) lookup(urlPath string) Operation {
 	for p := urlPath; p != "" && p != "/"; {
 		if op, ok := o.byPath[p]; ok {
 			return op
@@ -95,5 +64,64 @@ func (o *operations) lookup(urlPath string) operation {
 		}
 		p = p[i+1:]
 	}
-	return operation{name: path.Base(urlPath)}
+	return Operation{ID: path.Base(urlPath), Path: urlPath}
+}
+
+// validateBody checks every RUUID of a JSON request body at the operation's
+// RUUID paths. A body that is not JSON is left to the server.
+func validateBody(op Operation, body []byte, redact func(string) string) error {
+	if len(op.RUUIDFields) == 0 || len(body) == 0 {
+		return nil
+	}
+	var doc any
+	if json.Unmarshal(body, &doc) != nil {
+		return nil
+	}
+	for _, p := range op.RUUIDFields {
+		if err := checkPath(op.ID, doc, strings.Split(p, "."), "", redact); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkPath follows the path segments in v; "x[]" is every item of list x.
+func checkPath(op string, v any, segs []string, at string, redact func(string) string) error {
+	if len(segs) == 0 {
+		s, ok := v.(string)
+		if !ok {
+			return nil // null or absent; another type is the server's to refuse
+		}
+		return checkRUUID(op, RUUID(s), at, redact)
+	}
+	seg := segs[0]
+	name, lists := seg, 0
+	for strings.HasSuffix(name, "[]") {
+		name, lists = strings.TrimSuffix(name, "[]"), lists+1
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	child, ok := obj[name]
+	if !ok {
+		return nil
+	}
+	return checkItems(op, child, lists, segs[1:], joinPath(at, name), redact)
+}
+
+func checkItems(op string, v any, lists int, rest []string, at string, redact func(string) string) error {
+	if lists == 0 {
+		return checkPath(op, v, rest, at, redact)
+	}
+	items, ok := v.([]any)
+	if !ok {
+		return nil
+	}
+	for i, it := range items {
+		if err := checkItems(op, it, lists-1, rest, fmt.Sprintf("%s[%d]", at, i), redact); err != nil {
+			return err
+		}
+	}
+	return nil
 }

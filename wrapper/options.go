@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/rhombuskit/rhombus-go/api"
 )
 
@@ -24,7 +23,7 @@ type settings struct {
 	maxBody    int64
 	warn       func(context.Context, Warning)
 	logger     *slog.Logger
-	extraSpecs []*openapi3.T
+	operations []Operation
 	observe    func(Event)
 	retry      RetryPolicy
 	limiter    *Limiter
@@ -162,16 +161,15 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithSpec adds the operations of another spec (for example a newer or
-// extended openapi.yaml) to those the client knows by path, so their
-// x-rhombus-* extensions apply. Operations the client does not know are
-// still sent, named by the last segment of their path.
-func WithSpec(doc *openapi3.T) Option {
+// WithOperations adds operations to those the client knows by path (the
+// operations of openapi.yaml), or replaces one with the same path, so that
+// their retry rule, identifying fields, RUUID checks and result type apply.
+// A generated table of another spec can be passed whole. Operations the
+// client does not know are still sent, named by the last segment of their
+// path and never resent once they may have reached the server.
+func WithOperations(ops ...Operation) Option {
 	return func(s *settings) error {
-		if doc == nil {
-			return errors.New("rhombus: WithSpec: the document is nil")
-		}
-		s.extraSpecs = append(s.extraSpecs, doc)
+		s.operations = append(s.operations, ops...)
 		return nil
 	}
 }

@@ -8,12 +8,13 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -52,7 +53,7 @@ func (e *events) of(kind rhombus.EventKind) []rhombus.Event {
 var fastBackoff = rhombus.RetryPolicy{MaxAttempts: 4, BaseDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond, AttemptTimeout: 5 * time.Second}
 
 func registration(serial string) api.CreatePendingRegistrationRequest {
-	return api.CreatePendingRegistrationRequest{SerialNumber: rhombus.String(serial)}
+	return api.CreatePendingRegistrationRequest{SerialNumber: serial}
 }
 
 func TestRateLimitedThenSuccessWaitsRetryAfter(t *testing.T) {
@@ -92,40 +93,29 @@ func TestServerErrorOnWriteIsNotRetried(t *testing.T) {
 	assert.Len(t, s.Requests(), 1, "a write answered 5xx is not resent")
 }
 
-// TestConnectionRefusedWriteIsRetried points the client at a port where
-// nothing listens yet: the write provably never left, so it is resent, and
-// succeeds once a server is there.
+// TestConnectionRefusedWriteIsRetried: a remote host that refuses the
+// connection (a server restarting behind its address) never saw the write,
+// so it is resent, and succeeds once the server is back.
 func TestConnectionRefusedWriteIsRetried(t *testing.T) {
 	s := rhombustest.NewServer(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-
 	target, err := url.Parse(s.URL)
 	require.NoError(t, err)
-	proxy := &http.Server{Handler: httputil.NewSingleHostReverseProxy(target)}
-	t.Cleanup(func() { _ = proxy.Close() })
-	var once sync.Once
+	var refused atomic.Bool
 	var attempts []rhombus.Event
-	c := s.Client(rhombus.WithEndpoint("http://"+addr), rhombus.WithHTTPClient(&http.Client{}),
-		rhombus.WithRetryPolicy(fastBackoff),
-		rhombus.WithObserver(func(e rhombus.Event) {
-			if e.Kind != rhombus.EventAttempt {
-				return
+	c := s.Client(rhombus.WithEndpoint("https://api.rhombus.test"), rhombus.WithRetryPolicy(fastBackoff),
+		rhombus.WithHTTPClient(&http.Client{Transport: fnTransport(func(r *http.Request) (*http.Response, error) {
+			if !refused.Swap(true) {
+				return nil, &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
 			}
-			attempts = append(attempts, e)
-			// After the first refused attempt, start listening there.
-			once.Do(func() {
-				l, err := net.Listen("tcp", addr)
-				if err != nil {
-					t.Errorf("listening on %s again: %v", addr, err)
-					return
-				}
-				go func() { _ = proxy.Serve(l) }()
-			})
+			r = r.Clone(r.Context())
+			r.URL.Scheme, r.URL.Host = target.Scheme, target.Host
+			return http.DefaultTransport.RoundTrip(r)
+		})}),
+		rhombus.WithObserver(func(e rhombus.Event) {
+			if e.Kind == rhombus.EventAttempt {
+				attempts = append(attempts, e)
+			}
 		}))
-
 	_, err = c.CreatePendingRegistration(context.Background(), registration("RH1"))
 	require.NoError(t, err)
 	require.Len(t, attempts, 2)
@@ -135,13 +125,56 @@ func TestConnectionRefusedWriteIsRetried(t *testing.T) {
 	assert.Len(t, s.Registrations(s.DefaultOrg()), 1)
 }
 
+// TestConnectionFailuresThatWaitingCannotCure: nothing listening on a
+// loopback port, or a host name that does not resolve, fails at once
+// instead of after a series of backoffs that cannot help.
+func TestConnectionFailuresThatWaitingCannotCure(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	for _, tc := range []struct {
+		name string
+		opts []rhombus.Option
+		is   func(t *testing.T, err error)
+	}{
+		{"loopback port with nothing listening", []rhombus.Option{rhombus.WithEndpoint("http://" + addr)},
+			func(t *testing.T, err error) { assert.ErrorIs(t, err, syscall.ECONNREFUSED) }},
+		{"host name that does not resolve", []rhombus.Option{rhombus.WithEndpoint("https://api.rhombus.invalid"),
+			rhombus.WithHTTPClient(&http.Client{Transport: fnTransport(func(*http.Request) (*http.Response, error) {
+				return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "api.rhombus.invalid", IsNotFound: true}}
+			})})},
+			func(t *testing.T, err error) {
+				var dnsErr *net.DNSError
+				assert.ErrorAs(t, err, &dnsErr)
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var attempts atomic.Int64
+			opts := append([]rhombus.Option{rhombus.WithCredential(rhombus.APIToken(testKey)), rhombus.WithRetryPolicy(fastBackoff),
+				rhombus.WithObserver(func(e rhombus.Event) {
+					if e.Kind == rhombus.EventAttempt {
+						attempts.Add(1)
+					}
+				})}, tc.opts...)
+			c, err := rhombus.New(opts...)
+			require.NoError(t, err)
+			_, err = c.GetDeviceLicensesForOrg(context.Background(), someOrg)
+			var reqErr *rhombus.RequestError
+			require.ErrorAs(t, err, &reqErr)
+			tc.is(t, err)
+			assert.Equal(t, int64(1), attempts.Load(), "not retried")
+		})
+	}
+}
+
 func TestWriteDroppedAfterSendingIsOutcomeUnknown(t *testing.T) {
 	s := rhombustest.NewServer(t)
 	c := s.Client(rhombus.WithRetryPolicy(fastBackoff))
 	s.Fail(rhombustest.OpCreatePendingRegistration, rhombustest.Times(1), rhombustest.CloseAfterApply())
 	org := s.DefaultOrg()
 	_, err := c.CreatePendingRegistration(context.Background(), api.CreatePendingRegistrationRequest{
-		SerialNumber: rhombus.String("RH42"), OrgUUID: &org})
+		SerialNumber: "RH42", OrgUUID: org})
 	require.ErrorIs(t, err, rhombus.ErrOutcomeUnknown)
 	var unknown *rhombus.OutcomeUnknownError
 	require.ErrorAs(t, err, &unknown)

@@ -8,10 +8,13 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -170,15 +173,21 @@ func (c *Client) emit(ctx context.Context, e Event) {
 // retry policy, and turns the answer into a result or an error: it implements
 // the generated clients' HttpRequestDoer.
 //
-// A non-200 answer, a 200 whose envelope says "error": true, and a
+// A JSON request body is checked first: an invalid RUUID at one of the
+// operation's RUUID fields is a *ValidationError and nothing is sent. A
+// non-200 answer, a 200 whose envelope says "error": true, and a
 // responseStatus other than SUCCESS come back as *APIError; a body that cannot
-// be read as JSON as *DecodeError; a write that may have been applied but
-// failed as *OutcomeUnknownError; no answer at all as *RequestError. On
-// success the response's body holds the bytes read, so generated parsers
-// can decode it.
+// be read as JSON, or not into the operation's result type, as *DecodeError;
+// a write that may have been applied but failed (its 200 unreadable
+// included) as *OutcomeUnknownError; no answer at all as *RequestError. When
+// the context ends (deadline, budget or cancellation) after an earlier
+// attempt failed, the error holds both: errors.Is finds the context's error
+// and errors.As the earlier answer. On success the response's body holds the
+// bytes read, so generated parsers can decode it.
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	op := c.ops.lookup(req.URL.Path)
 	ctx := req.Context()
+	typed, _ := ctx.Value(typedCallKey{}).(*typedCall)
 	if c.retry.Budget > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.retry.Budget)
@@ -186,39 +195,58 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	}
 	payload, err := requestBody(req)
 	if err != nil {
-		return nil, &RequestError{Operation: op.name, Err: err}
+		return nil, &RequestError{Operation: op.ID, Err: err}
 	}
+	// A typed call has checked its request already, field by field.
+	if typed == nil {
+		if err := validateBody(op, payload, c.scrub); err != nil {
+			return nil, err
+		}
+	}
+	// Every value a credential sent on any attempt of this call is a secret
+	// of the call, whatever the credential kind (a token source gives a new
+	// token now and then): this copy of the client scrubs those as well.
+	var sentSecrets []string
+	c = c.withSecrets(func() []string { return sentSecrets })
+	var last error // the failure of the latest attempt that had an answer
 	for attempt := 1; ; attempt++ {
 		if c.limiter != nil {
 			if err := c.limiter.Wait(ctx); err != nil {
-				return nil, c.giveUp(ctx, op, attempt, &RequestError{Operation: op.name, Err: err})
+				return nil, c.giveUp(ctx, op, attempt, interrupted(op.ID, limiterError(ctx, err), last))
 			}
 		}
 		r, err := c.prepare(req, payload)
 		if err != nil {
 			// Refused before sending (a token source failed, say): final.
-			return nil, c.giveUp(ctx, op, attempt, &RequestError{Operation: op.name, Err: err})
+			return nil, c.giveUp(ctx, op, attempt, &RequestError{Operation: op.ID, Err: c.scrubErr(err)})
 		}
+		sentSecrets = append(sentSecrets, credentialValues(r.Header)...)
 		sentAt := time.Now()
 		resp, body, sent, err := c.attempt(ctx, op, r)
 		status := 0
 		if resp != nil {
 			status = resp.StatusCode
 		}
-		c.emit(ctx, Event{Kind: EventAttempt, Operation: op.name, Attempt: attempt, Status: status, Err: err})
+		c.emit(ctx, Event{Kind: EventAttempt, Operation: op.ID, Attempt: attempt, Status: status, Err: err})
 
 		var retry bool
 		var wait time.Duration
 		switch {
 		case resp == nil && err != nil: // no answer
-			if sent && !op.idempotent {
-				return nil, c.giveUp(ctx, op, attempt, &OutcomeUnknownError{
-					Operation: op.name, Fields: identifying(op, payload), Err: c.scrubErr(err)})
+			if ctx.Err() != nil && last != nil {
+				err = interrupted(op.ID, ctx.Err(), last)
 			}
-			retry, wait = ctx.Err() == nil, c.retry.backoff(attempt)
+			if sent && !op.Idempotent {
+				return nil, c.giveUp(ctx, op, attempt, &OutcomeUnknownError{
+					Operation: op.ID, Fields: identifying(op, payload), Err: err})
+			}
+			retry, wait = ctx.Err() == nil && !refusedForGood(r.URL, err), c.retry.backoff(attempt)
 		default:
 			if err == nil {
-				err = c.normalize(ctx, op.name, resp, body)
+				err = c.normalize(ctx, op.ID, resp, body)
+			}
+			if err == nil && status == http.StatusOK {
+				err = c.decodeResult(op, typed, resp, body)
 			}
 			if status == http.StatusTooManyRequests {
 				ra := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
@@ -232,7 +260,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			} else if c.limiter != nil {
 				c.limiter.succeeded()
 			}
-			if status >= 500 && op.idempotent {
+			if status >= 500 && op.Idempotent {
 				retry, wait = true, c.retry.backoff(attempt)
 			}
 			if err == nil {
@@ -240,6 +268,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 				resp.ContentLength = int64(len(body))
 				return resp, nil
 			}
+			last = err
 		}
 		if !retry || attempt >= c.retry.MaxAttempts {
 			return nil, c.giveUp(ctx, op, attempt, c.outcome(op, status, payload, err))
@@ -247,27 +276,104 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 			return nil, c.giveUp(ctx, op, attempt, err)
 		}
-		c.emit(ctx, Event{Kind: EventWait, Operation: op.name, Attempt: attempt, Status: status, Wait: wait, Err: err})
+		c.emit(ctx, Event{Kind: EventWait, Operation: op.ID, Attempt: attempt, Status: status, Wait: wait, Err: err})
 		if serr := sleep(ctx, wait); serr != nil {
-			return nil, c.giveUp(ctx, op, attempt, &RequestError{Operation: op.name,
-				Err: fmt.Errorf("%w while waiting to retry after: %v", serr, err)})
+			return nil, c.giveUp(ctx, op, attempt, interrupted(op.ID, serr, err))
 		}
 	}
+}
+
+// typedCall marks a request sent by one of the Client's typed methods: its
+// RUUIDs are checked already, and a 200 answer is decoded into result, once.
+type typedCall struct{ result any }
+
+type typedCallKey struct{}
+
+// decodeResult reads a 200 answer into the type of the operation's result:
+// the typed call's own value, or a throwaway one for a generated call, whose
+// parser decodes the body again. An answer that does not fit is a
+// *DecodeError (for a write, outcome unknown: see outcome).
+func (c *Client) decodeResult(op Operation, typed *typedCall, resp *http.Response, body []byte) error {
+	var into any
+	switch {
+	case typed != nil:
+		into = typed.result
+	case op.NewResult != nil:
+		into = op.NewResult()
+	default:
+		return nil
+	}
+	if err := json.Unmarshal(body, into); err != nil {
+		return c.decodeError(op.ID, resp, body, describeJSONError(err, body))
+	}
+	return nil
+}
+
+// interruptedError is a call whose context ended after an earlier attempt
+// had failed: both errors stay reachable with errors.Is and errors.As.
+type interruptedError struct {
+	op       string
+	ctxErr   error
+	previous error
+}
+
+func (e *interruptedError) Error() string {
+	return fmt.Sprintf("%v; the attempt before: %s", e.ctxErr, strings.TrimPrefix(e.previous.Error(), "rhombus: "+e.op+": "))
+}
+
+func (e *interruptedError) Unwrap() []error { return []error{e.ctxErr, e.previous} }
+
+// interrupted is the error of a call whose context ended with ctxErr;
+// previous is the failure of the attempt before, if any.
+func interrupted(op string, ctxErr, previous error) error {
+	if previous == nil {
+		return &RequestError{Operation: op, Err: ctxErr}
+	}
+	var ie *interruptedError
+	if errors.As(previous, &ie) {
+		previous = ie.previous
+	}
+	return &RequestError{Operation: op, Err: &interruptedError{op: op, ctxErr: ctxErr, previous: previous}}
+}
+
+// limiterError makes the limiter's refusal to wait past the deadline match
+// context.DeadlineExceeded, which it is in all but name.
+func limiterError(ctx context.Context, err error) error {
+	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if _, ok := ctx.Deadline(); ok {
+		return fmt.Errorf("%w (%v)", context.DeadlineExceeded, err)
+	}
+	return err
+}
+
+// refusedForGood reports a connection failure that waiting will not cure,
+// so resending only delays the answer: a host name that does not resolve,
+// or a loopback host where nothing listens (a local server that is not
+// running). A refused connection to a remote host is retried: a server
+// restarting behind its address refuses for a moment.
+func refusedForGood(u *url.URL, err error) bool {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+		return true
+	}
+	return errors.Is(err, syscall.ECONNREFUSED) && isLoopback(u.Hostname())
 }
 
 // outcome marks the failures of a write that may have been applied: a 5xx
 // (Rhombus answers 500 for server faults as well as bad requests) and a 200
 // whose body could not be read. Resending either could apply it twice.
-func (c *Client) outcome(op operation, status int, payload []byte, err error) error {
+func (c *Client) outcome(op Operation, status int, payload []byte, err error) error {
 	var decErr *DecodeError
-	if op.idempotent || (status < 500 && !(status == http.StatusOK && errors.As(err, &decErr))) {
+	if op.Idempotent || (status < 500 && !(status == http.StatusOK && errors.As(err, &decErr))) {
 		return err
 	}
-	return &OutcomeUnknownError{Operation: op.name, Fields: identifying(op, payload), Err: err}
+	return &OutcomeUnknownError{Operation: op.ID, Fields: identifying(op, payload), Err: err}
 }
 
-func (c *Client) giveUp(ctx context.Context, op operation, attempt int, err error) error {
-	c.emit(ctx, Event{Kind: EventGiveUp, Operation: op.name, Attempt: attempt, Err: err})
+func (c *Client) giveUp(ctx context.Context, op Operation, attempt int, err error) error {
+	c.emit(ctx, Event{Kind: EventGiveUp, Operation: op.ID, Attempt: attempt, Err: err})
 	return err
 }
 
@@ -289,7 +395,7 @@ func (c *Client) prepare(orig *http.Request, payload []byte) (*http.Request, err
 // attempt sends the request once. It returns the answer with its body read
 // (resp nil when none came), and whether the request may have reached the
 // server: false only when no connection was ever ready for it.
-func (c *Client) attempt(ctx context.Context, op operation, req *http.Request) (resp *http.Response, body []byte, sent bool, err error) {
+func (c *Client) attempt(ctx context.Context, op Operation, req *http.Request) (resp *http.Response, body []byte, sent bool, err error) {
 	if c.retry.AttemptTimeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.retry.AttemptTimeout)
@@ -301,9 +407,9 @@ func (c *Client) attempt(ctx context.Context, op operation, req *http.Request) (
 	}))
 	resp, err = c.http.Do(req)
 	if err != nil {
-		return nil, nil, gotConn, &RequestError{Operation: op.name, Err: c.scrubErr(err)}
+		return nil, nil, gotConn, &RequestError{Operation: op.ID, Err: c.scrubErr(err)}
 	}
-	body, readErr := readCapped(resp.Body, c.maxBody)
+	body, readErr := readCapped(resp.Body, resp.ContentLength, c.maxBody)
 	resp.Body.Close()
 	// A server that echoes a credential back must not get it into a result,
 	// an error or a log line: remove it once, here.
@@ -311,10 +417,10 @@ func (c *Client) attempt(ctx context.Context, op operation, req *http.Request) (
 	if readErr != nil {
 		var tooLarge *tooLargeError
 		if errors.As(readErr, &tooLarge) {
-			return resp, body, true, c.decodeError(op.name, resp, body, readErr)
+			return resp, body, true, c.decodeError(op.ID, resp, body, readErr)
 		}
 		// The answer broke off: for a write that is as good as no answer.
-		return nil, nil, true, &RequestError{Operation: op.name,
+		return nil, nil, true, &RequestError{Operation: op.ID,
 			Err: fmt.Errorf("reading the HTTP %d answer: %w", resp.StatusCode, c.scrubErr(readErr))}
 	}
 	return resp, body, true, nil
@@ -338,8 +444,8 @@ func requestBody(req *http.Request) ([]byte, error) {
 }
 
 // identifying picks the operation's identifying fields out of the JSON body.
-func identifying(op operation, payload []byte) map[string]string {
-	if len(op.identifying) == 0 || len(payload) == 0 {
+func identifying(op Operation, payload []byte) map[string]string {
+	if len(op.IdentifyingFields) == 0 || len(payload) == 0 {
 		return nil
 	}
 	var m map[string]json.RawMessage
@@ -347,7 +453,7 @@ func identifying(op operation, payload []byte) map[string]string {
 		return nil
 	}
 	out := make(map[string]string)
-	for _, f := range op.identifying {
+	for _, f := range op.IdentifyingFields {
 		raw, ok := m[f]
 		if !ok {
 			continue

@@ -47,7 +47,8 @@ var ruuidType = reflect.TypeFor[RUUID]()
 
 // validateRUUIDs checks every RUUID in v, at any depth, and returns the first
 // invalid one with its JSON path. It reads struct tags, so it works for every
-// generated request type without code of its own.
+// generated request type without code of its own. An empty RUUID is absent
+// (the models leave it out of the JSON).
 // redact rewrites a value that holds a secret, so the error cannot quote it.
 func validateRUUIDs(op string, v any, redact func(string) string) error {
 	var walk func(rv reflect.Value, path string) error
@@ -86,17 +87,8 @@ func validateRUUIDs(op string, v any, redact func(string) string) error {
 				}
 			}
 		case reflect.String:
-			if rv.Type() == ruuidType {
-				if err := RUUID(rv.String()).Validate(); err != nil {
-					if path == "" {
-						path = "(request)"
-					}
-					var re *ruuid.Error
-					if errors.As(err, &re) && redact(rv.String()) != rv.String() {
-						re.Value = "[REDACTED]"
-					}
-					return &ValidationError{Operation: op, Field: path, Err: err}
-				}
+			if rv.Type() == ruuidType && rv.Len() > 0 {
+				return checkRUUID(op, RUUID(rv.String()), path, redact)
 			}
 		}
 		return nil
@@ -117,4 +109,20 @@ func joinPath(parent, name string) string {
 		return name
 	}
 	return parent + "." + name
+}
+
+// checkRUUID validates one RUUID of a request.
+func checkRUUID(op string, r RUUID, path string, redact func(string) string) error {
+	err := r.Validate()
+	if err == nil {
+		return nil
+	}
+	if path == "" {
+		path = "(request)"
+	}
+	var re *ruuid.Error
+	if errors.As(err, &re) && redact(string(r)) != string(r) {
+		re.Value = "[REDACTED]"
+	}
+	return &ValidationError{Operation: op, Field: path, Err: err}
 }

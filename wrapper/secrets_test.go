@@ -66,7 +66,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 
 	// Refused before sending: invalid RUUID, bad construction, bad config.
 	c, _ := answering(t, jsonAnswer(200, `{}`))
-	_, err := c.CreateUser(context.Background(), api.CreateUserRequest{PermissionGroupUUID: rhombus.Ptr(rhombus.RUUID(testKey))})
+	_, err := c.CreateUser(context.Background(), api.CreateUserRequest{PermissionGroupUUID: rhombus.RUUID(testKey)})
 	record(err)
 	_, err = c.GetDeviceLicensesForOrg(context.Background(), rhombus.RUUID(testKey))
 	record(err)

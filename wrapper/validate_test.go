@@ -52,61 +52,66 @@ func TestRequestRUUIDsAreCheckedBeforeSending(t *testing.T) {
 	}{
 		{
 			name: "createUser permissionGroupUuid too short",
-			call: createUser(api.CreateUserRequest{Email: rhombus.String("jane@example.com"), PermissionGroupUUID: vPtr("abc")}),
+			call: createUser(api.CreateUserRequest{Email: "jane@example.com", PermissionGroupUUID: "abc"}),
 			op:   "createUser", field: "permissionGroupUuid", value: "abc",
 			want: `rhombus: createUser: field permissionGroupUuid: invalid RUUID "abc": ` + lenRule + "3",
 		},
 		{
-			name: "createUser permissionGroupUuid empty",
-			call: createUser(api.CreateUserRequest{PermissionGroupUUID: vPtr("")}),
-			op:   "createUser", field: "permissionGroupUuid", value: "",
+			// An empty RUUID field is absent (omitted from the JSON); one
+			// sent explicitly as "" in a raw body is refused.
+			name: "createUser permissionGroupUuid empty in a raw body",
+			call: func(ctx context.Context, c *rhombus.Client) error {
+				_, err := c.API().CreateUserWithBodyWithResponse(ctx, "application/json", strings.NewReader(`{"permissionGroupUuid":""}`))
+				return err
+			},
+			op: "createUser", field: "permissionGroupUuid", value: "",
 			want: `rhombus: createUser: field permissionGroupUuid: invalid RUUID "": must not be empty; a RUUID is exactly 22 characters`,
 		},
 		{
 			name: "createUser permissionGroupUuid standard UUID",
-			call: createUser(api.CreateUserRequest{PermissionGroupUUID: vPtr("123e4567-e89b-12d3-a456-426614174000")}),
+			call: createUser(api.CreateUserRequest{PermissionGroupUUID: "123e4567-e89b-12d3-a456-426614174000"}),
 			op:   "createUser", field: "permissionGroupUuid", value: "123e4567-e89b-12d3-a456-426614174000",
 			want: `rhombus: createUser: field permissionGroupUuid: invalid RUUID "123e4567-e89b-12d3-a456-426614174000": ` + stdUUID,
 		},
 		{
 			name: "createUser permissionGroupUuid non-canonical last character",
-			call: createUser(api.CreateUserRequest{PermissionGroupUUID: vPtr("AAAAAAAAAAAAAAAAAAAAAB")}),
+			call: createUser(api.CreateUserRequest{PermissionGroupUUID: "AAAAAAAAAAAAAAAAAAAAAB"}),
 			op:   "createUser", field: "permissionGroupUuid", value: "AAAAAAAAAAAAAAAAAAAAAB",
 			want: `rhombus: createUser: field permissionGroupUuid: invalid RUUID "AAAAAAAAAAAAAAAAAAAAAB": last character 'B' is not canonical: it must be one of A, Q, g, w`,
 		},
 		{
 			name: "createUser permissionGroupUuid padded",
-			call: createUser(api.CreateUserRequest{PermissionGroupUUID: vPtr("AAAAAAAAAAAAAAAAAAAAAA==")}),
+			call: createUser(api.CreateUserRequest{PermissionGroupUUID: "AAAAAAAAAAAAAAAAAAAAAA=="}),
 			op:   "createUser", field: "permissionGroupUuid", value: "AAAAAAAAAAAAAAAAAAAAAA==",
 			want: `rhombus: createUser: field permissionGroupUuid: invalid RUUID "AAAAAAAAAAAAAAAAAAAAAA==": ` + lenRule + "24",
 		},
 		{
 			name: "createUser permissionGroupUuid standard base64 plus",
-			call: createUser(api.CreateUserRequest{PermissionGroupUUID: vPtr("Ej5FZ+ibEtOkVkJmFBdAAA")}),
+			call: createUser(api.CreateUserRequest{PermissionGroupUUID: "Ej5FZ+ibEtOkVkJmFBdAAA"}),
 			op:   "createUser", field: "permissionGroupUuid", value: "Ej5FZ+ibEtOkVkJmFBdAAA",
 			want: `rhombus: createUser: field permissionGroupUuid: invalid RUUID "Ej5FZ+ibEtOkVkJmFBdAAA": character 6 ('+')` + alphabet,
 		},
 		{
 			name: "createPendingRegistration orgUuid",
-			call: pending(api.CreatePendingRegistrationRequest{SerialNumber: rhombus.String("RH123"), LocationUUID: vPtr(vValid), OrgUUID: vPtr("abc")}),
+			call: pending(api.CreatePendingRegistrationRequest{SerialNumber: "RH123", LocationUUID: vValid, OrgUUID: "abc"}),
 			op:   "createPendingRegistration", field: "orgUuid", value: "abc",
 			want: `rhombus: createPendingRegistration: field orgUuid: invalid RUUID "abc": ` + lenRule + "3",
 		},
 		{
 			name: "createPendingRegistration locationUuid slash",
-			call: pending(api.CreatePendingRegistrationRequest{OrgUUID: vPtr(vValid), LocationUUID: vPtr("AAAAAAAAAAAAAAAAAAAA/A")}),
+			call: pending(api.CreatePendingRegistrationRequest{OrgUUID: vValid, LocationUUID: "AAAAAAAAAAAAAAAAAAAA/A"}),
 			op:   "createPendingRegistration", field: "locationUuid", value: "AAAAAAAAAAAAAAAAAAAA/A",
 			want: `rhombus: createPendingRegistration: field locationUuid: invalid RUUID "AAAAAAAAAAAAAAAAAAAA/A": character 21 ('/')` + alphabet,
 		},
 		{
 			name: "createPendingRegistration locationUuid trailing space",
-			call: pending(api.CreatePendingRegistrationRequest{LocationUUID: vPtr(vValid + " ")}),
+			call: pending(api.CreatePendingRegistrationRequest{LocationUUID: vValid + " "}),
 			op:   "createPendingRegistration", field: "locationUuid", value: vValid + " ",
 			want: `rhombus: createPendingRegistration: field locationUuid: invalid RUUID "AAAAAAAAAAAAAAAAAAAAAA ": ` + lenRule + "23",
 		},
 		{
 			name: "createPendingRegistration both invalid reports the first field",
-			call: pending(api.CreatePendingRegistrationRequest{LocationUUID: vPtr("loc"), OrgUUID: vPtr("org")}),
+			call: pending(api.CreatePendingRegistrationRequest{LocationUUID: "loc", OrgUUID: "org"}),
 			op:   "createPendingRegistration", field: "locationUuid", value: "loc",
 			want: `rhombus: createPendingRegistration: field locationUuid: invalid RUUID "loc": ` + lenRule + "3",
 		},
@@ -177,9 +182,9 @@ func TestRequestRUUIDsAreCheckedBeforeSending(t *testing.T) {
 
 	t.Run("valid RUUIDs are sent", func(t *testing.T) {
 		before := len(srv.records())
-		_, err := c.CreateUser(context.Background(), api.CreateUserRequest{PermissionGroupUUID: vPtr("Ej5FZ-ibEtOkVkJmFBdAAA")})
+		_, err := c.CreateUser(context.Background(), api.CreateUserRequest{PermissionGroupUUID: "Ej5FZ-ibEtOkVkJmFBdAAA"})
 		require.NoError(t, err)
-		_, err = c.CreatePendingRegistration(context.Background(), api.CreatePendingRegistrationRequest{OrgUUID: vPtr(vValid), LocationUUID: vPtr("_____________________w")})
+		_, err = c.CreatePendingRegistration(context.Background(), api.CreatePendingRegistrationRequest{OrgUUID: vValid, LocationUUID: "_____________________w"})
 		require.NoError(t, err)
 		_, err = c.GetDeviceLicensesForOrg(context.Background(), rhombus.MustParseRUUID("---------------------Q"))
 		require.NoError(t, err)
@@ -190,7 +195,6 @@ func TestRequestRUUIDsAreCheckedBeforeSending(t *testing.T) {
 }
 
 func TestGeneratedClientRefusesInvalidRUUIDs(t *testing.T) {
-	const marshalPrefix = "json: error calling MarshalText for type *ruuid.RUUID: "
 	srv := newAuthServer(t, false)
 	c := newAuthClient(t, srv, rhombus.PartnerAPIToken(authKey))
 	ctx := context.Background()
@@ -203,41 +207,42 @@ func TestGeneratedClientRefusesInvalidRUUIDs(t *testing.T) {
 		{
 			name: "CreateUserWithResponse",
 			call: func() error {
-				_, err := c.API().CreateUserWithResponse(ctx, api.CreateUserRequest{PermissionGroupUUID: vPtr("abc")})
+				_, err := c.API().CreateUserWithResponse(ctx, api.CreateUserRequest{PermissionGroupUUID: "abc"})
 				return err
 			},
-			want: marshalPrefix + `invalid RUUID "abc": must be exactly 22 characters, got 3`,
+			want: `rhombus: createUser: field permissionGroupUuid: invalid RUUID "abc": must be exactly 22 characters, got 3`,
 		},
 		{
 			name: "CreateUserWithResponse with ClientOrg editor",
 			call: func() error {
-				_, err := c.API().CreateUserWithResponse(ctx, api.CreateUserRequest{PermissionGroupUUID: vPtr("AAAAAAAAAAAAAAAAAAAAAB")}, rhombus.ClientOrg(authOrg))
+				_, err := c.API().CreateUserWithResponse(ctx, api.CreateUserRequest{PermissionGroupUUID: "AAAAAAAAAAAAAAAAAAAAAB"}, rhombus.ClientOrg(authOrg))
 				return err
 			},
-			want: marshalPrefix + `invalid RUUID "AAAAAAAAAAAAAAAAAAAAAB": last character 'B' is not canonical: it must be one of A, Q, g, w`,
+			want: `rhombus: createUser: field permissionGroupUuid: invalid RUUID "AAAAAAAAAAAAAAAAAAAAAB": last character 'B' is not canonical: it must be one of A, Q, g, w`,
 		},
 		{
 			name: "CreatePendingRegistrationWithResponse",
 			call: func() error {
-				_, err := c.API().CreatePendingRegistrationWithResponse(ctx, api.CreatePendingRegistrationRequest{OrgUUID: vPtr("123e4567-e89b-12d3-a456-426614174000")})
+				_, err := c.API().CreatePendingRegistrationWithResponse(ctx, api.CreatePendingRegistrationRequest{OrgUUID: "123e4567-e89b-12d3-a456-426614174000"})
 				return err
 			},
-			want: marshalPrefix + `invalid RUUID "123e4567-e89b-12d3-a456-426614174000": is a standard UUID, not a RUUID (22-character base64url); convert it with ruuid.FromUUIDString or rhombus.RUUIDFromUUID`,
+			want: `rhombus: createPendingRegistration: field orgUuid: invalid RUUID "123e4567-e89b-12d3-a456-426614174000": is a standard UUID, not a RUUID (22-character base64url); convert it with ruuid.FromUUIDString or rhombus.RUUIDFromUUID`,
 		},
 		{
 			name: "GetDeviceLicensesForOrgWithResponse",
 			call: func() error {
-				_, err := c.API().GetDeviceLicensesForOrgWithResponse(ctx, api.GetDeviceLicensesForOrgRequest{OrgUUID: vPtr("")})
+				_, err := c.API().GetDeviceLicensesForOrgWithResponse(ctx, api.GetDeviceLicensesForOrgRequest{OrgUUID: "AAAAAAAAAAAAAAAAAAAAA="})
 				return err
 			},
-			want: marshalPrefix + `invalid RUUID "": must not be empty; a RUUID is exactly 22 characters`,
+			want: `rhombus: getDeviceLicensesForOrg: field orgUuid: invalid RUUID "AAAAAAAAAAAAAAAAAAAAA=": character 22 (padding '=') is outside the base64url alphabet A-Z a-z 0-9 - _`,
 		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.call()
-			require.Error(t, err, "marshalling must refuse the invalid RUUID")
+			require.Error(t, err, "Client.Do must refuse the invalid RUUID")
 			assert.Equal(t, tc.want, err.Error())
+			assert.ErrorIs(t, err, rhombus.ErrInvalidRequest)
 			var re *ruuid.Error
 			assert.True(t, errors.As(err, &re), "error %T must unwrap to *ruuid.Error", err)
 		})
@@ -246,7 +251,7 @@ func TestGeneratedClientRefusesInvalidRUUIDs(t *testing.T) {
 
 	// The same client sends a valid request, so the refusals above are not
 	// a broken client.
-	res, err := c.API().CreateUserWithResponse(ctx, api.CreateUserRequest{PermissionGroupUUID: vPtr(vValid)})
+	res, err := c.API().CreateUserWithResponse(ctx, api.CreateUserRequest{PermissionGroupUUID: vValid})
 	require.NoError(t, err)
 	require.NotNil(t, res.JSON200)
 	assert.Len(t, srv.records(), 1)

@@ -6,10 +6,11 @@ import (
 	"github.com/rhombuskit/rhombus-go/api"
 )
 
-// Optional request fields are pointers, so that "not set" differs from a zero
-// value. These helpers make a field one expression:
+// Optional booleans and numbers of the models are pointers, so that "not
+// set" differs from false or 0 (other optional fields are values, left out
+// when zero). These helpers make such a field one expression:
 //
-//	api.CreateUserRequest{Email: rhombus.String("jane@example.com")}
+//	api.CreateUserRequest{SuppressWelcomeEmail: rhombus.Bool(true)}
 
 // Ptr returns a pointer to v.
 func Ptr[T any](v T) *T { return &v }
@@ -28,10 +29,10 @@ func Int64(n int64) *int64 { return &n }
 
 // StaticEpochSeconds is the provisioner union holding the fixed time t (in
 // whole seconds), for credentialProvisioningRules' start and end dates.
-func StaticEpochSeconds(t time.Time) *api.EpochSecondsProvisioner {
+func StaticEpochSeconds(t time.Time) api.EpochSecondsProvisioner {
 	var p api.EpochSecondsProvisioner
 	// FromStaticEpochSecondsProvisioner can fail only if marshalling a struct
 	// of a string and an int64 fails, which it cannot.
 	_ = p.FromStaticEpochSecondsProvisioner(api.StaticEpochSecondsProvisioner{Value: Int64(t.Unix())})
-	return &p
+	return p
 }

@@ -39,7 +39,7 @@ var deviceBulk = &bulkOp{
 		if err != nil {
 			return "", "", err
 		}
-		return "", str(resp.WarningMsg), nil
+		return "", resp.WarningMsg, nil
 	},
 }
 
@@ -51,7 +51,7 @@ var userBulk = &bulkOp{
 		if err != nil {
 			return "", "", err
 		}
-		return ruuidText(resp.UserUUID, ""), str(resp.WarningMsg), nil
+		return ruuidText(resp.UserUUID, ""), resp.WarningMsg, nil
 	},
 }
 

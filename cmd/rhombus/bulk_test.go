@@ -16,7 +16,6 @@ import (
 	"github.com/rhombuskit/rhombus-go/api"
 	"github.com/rhombuskit/rhombus-go/rhombustest"
 	"github.com/rhombuskit/rhombus-go/ruuid"
-	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 )
 
 // fast lifts the client-side limit so tests are not paced at the vendor's
@@ -260,7 +259,7 @@ func TestBulkResumeAfterInterrupt(t *testing.T) {
 func TestCreateUsersResume(t *testing.T) {
 	s := rhombustest.NewServer(t)
 	c := newCLI(t, s)
-	if _, err := s.Client().CreateUser(context.Background(), api.CreateUserRequest{Email: rhombus.String("existing@example.com"), Name: rhombus.String("Existing")}); err != nil {
+	if _, err := s.Client().CreateUser(context.Background(), api.CreateUserRequest{Email: "existing@example.com", Name: "Existing"}); err != nil {
 		t.Fatal(err)
 	}
 	group := string(s.PermissionGroup())

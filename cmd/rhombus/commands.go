@@ -102,7 +102,7 @@ func (f *deviceFlags) request(a *app, set map[string]bool) (api.CreatePendingReg
 	}
 	ps := in.apply(&req, flagNamer(deviceFlagNames))
 	ps = append(ps, checkDeviceJSON(req, fromFlag(deviceFlagNames, set))...)
-	if req.SerialNumber == nil {
+	if req.SerialNumber == "" {
 		ps = append(ps, problem{"--serial-number", "is required (or serialNumber in --cli-input-json)"})
 	}
 	return req, ps
@@ -159,7 +159,7 @@ func (f *userFlags) request(a *app, set map[string]bool) (api.CreateUserRequest,
 	}
 	ps := in.apply(&req, flagNamer(userFlagNames))
 	ps = append(ps, checkUserJSON(req, fromFlag(userFlagNames, set))...)
-	if req.Email == nil {
+	if req.Email == "" {
 		ps = append(ps, problem{"--email", "is required (or email in --cli-input-json)"})
 	}
 	return req, ps
@@ -189,15 +189,15 @@ func (f *licenseFlags) request(a *app, set map[string]bool) (api.RUUID, []proble
 			return "", []problem{*p}
 		}
 		req.OrgUUID = org
-	} else if req.OrgUUID != nil {
-		if p := checkRUUID(jsonField("orgUuid"), string(*req.OrgUUID)); p != nil {
+	} else if req.OrgUUID != "" {
+		if p := checkRUUID(jsonField("orgUuid"), string(req.OrgUUID)); p != nil {
 			return "", []problem{*p}
 		}
 	}
-	if req.OrgUUID == nil {
+	if req.OrgUUID == "" {
 		return "", []problem{{"--org-uuid", "is required (or orgUuid in --cli-input-json)"}}
 	}
-	return *req.OrgUUID, nil
+	return req.OrgUUID, nil
 }
 
 // flagNamer names a request field by its flag.

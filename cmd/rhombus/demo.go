@@ -56,8 +56,8 @@ func runDemo(a *app, g *globals, args []string) error {
 	d.step(1, "Register a camera before it comes online", "createPendingRegistration")
 	psk := []byte("correct horse battery")
 	_, err = orgClient.CreatePendingRegistration(ctx, api.CreatePendingRegistrationRequest{
-		SerialNumber: rhombus.String("RHD-DEMO-0001"),
-		WifiSsid:     rhombus.String("Office_WiFi"),
+		SerialNumber: "RHD-DEMO-0001",
+		WifiSsid:     "Office_WiFi",
 		WifiPsk:      [][]byte{psk},
 	})
 	d.exchange()
@@ -70,9 +70,9 @@ func runDemo(a *app, g *globals, args []string) error {
 	// 2. createUser
 	d.step(2, "Create a user", "createUser")
 	jane := api.CreateUserRequest{
-		Email:                 rhombus.String("jane.doe@example.com"),
-		Name:                  rhombus.String("Jane Doe"),
-		PermissionGroupUUID:   rhombus.Ptr(s.PermissionGroup()),
+		Email:                 "jane.doe@example.com",
+		Name:                  "Jane Doe",
+		PermissionGroupUUID:   s.PermissionGroup(),
 		AccessibleRhombusApps: []api.RhombusApp{api.RhombusAppCONSOLE},
 		SuppressWelcomeEmail:  rhombus.Bool(true),
 	}
@@ -101,7 +101,7 @@ func runDemo(a *app, g *globals, args []string) error {
 	d.note("The fake is told to add a warningMsg to its next answer, as the real API sometimes does.")
 	s.Fail(rhombustest.OpCreatePendingRegistration, rhombustest.Warning("Wi-Fi settings will be applied when the device first connects"))
 	reg, err := orgClient.CreatePendingRegistration(ctx, api.CreatePendingRegistrationRequest{
-		SerialNumber: rhombus.String("RHD-DEMO-0002"),
+		SerialNumber: "RHD-DEMO-0002",
 	})
 	d.exchange()
 	if err != nil {
@@ -113,7 +113,7 @@ func runDemo(a *app, g *globals, args []string) error {
 		d.result("warning", w.String()+"   (from WithWarningHandler)")
 	}
 	wmu.Unlock()
-	d.result("", fmt.Sprintf("resp.WarningMsg = %q", str(reg.WarningMsg)))
+	d.result("", fmt.Sprintf("resp.WarningMsg = %q", reg.WarningMsg))
 
 	// 5. A refused duplicate.
 	d.step(5, "A refused duplicate: the same user again", "createUser")

@@ -38,8 +38,8 @@ func printRegistration(w io.Writer, format string, r api.CreatePendingRegistrati
 	}
 	return table(w, [][]string{
 		{"SERIAL NUMBER", "ORG UUID", "LOCATION UUID", "WIFI SSID", "RESULT", "WARNING"},
-		{str(r.SerialNumber), ruuidText(r.OrgUUID, "(the key's)"), ruuidText(r.LocationUUID, "-"), orDash(str(r.WifiSsid)),
-			"pending registration created", orDash(str(resp.WarningMsg))},
+		{r.SerialNumber, ruuidText(r.OrgUUID, "(the key's)"), ruuidText(r.LocationUUID, "-"), orDash(r.WifiSsid),
+			"pending registration created", orDash(resp.WarningMsg)},
 	})
 }
 
@@ -47,13 +47,10 @@ func printUser(w io.Writer, format string, req api.CreateUserRequest, resp *api.
 	if format == "json" {
 		return printJSON(w, resp)
 	}
-	status := ""
-	if resp.ResponseStatus != nil {
-		status = string(*resp.ResponseStatus)
-	}
+	status := string(resp.ResponseStatus)
 	return table(w, [][]string{
 		{"EMAIL", "NAME", "USER UUID", "STATUS", "WARNING"},
-		{str(req.Email), orDash(str(req.Name)), ruuidText(resp.UserUUID, "-"), orDash(status), orDash(str(resp.WarningMsg))},
+		{req.Email, orDash(req.Name), ruuidText(resp.UserUUID, "-"), orDash(status), orDash(resp.WarningMsg)},
 	})
 }
 
@@ -74,17 +71,10 @@ func licenseTable(w io.Writer, ls []api.DeviceLicense) error {
 	for _, l := range ls {
 		rows = append(rows, []string{
 			ruuidText(l.UUID, "-"), enumText(l.DeviceType), enumText(l.LicenseType),
-			enumText(l.State), orDash(str(l.ProductCode)), boolText(l.Trial), ruuidText(l.DeviceUUID, "-"),
+			enumText(l.State), orDash(l.ProductCode), boolText(l.Trial), ruuidText(l.DeviceUUID, "-"),
 		})
 	}
 	return table(w, rows)
-}
-
-func str(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }
 
 func orDash(s string) string {
@@ -94,20 +84,20 @@ func orDash(s string) string {
 	return s
 }
 
-func ruuidText(p *api.RUUID, none string) string {
-	if p == nil {
+func ruuidText(r api.RUUID, none string) string {
+	if r == "" {
 		return none
 	}
-	return string(*p)
+	return string(r)
 }
 
 // enumText prints any of the API's string enums, including values this
 // build does not know: the server adds them without notice.
-func enumText[T ~string](p *T) string {
-	if p == nil {
+func enumText[T ~string](v T) string {
+	if v == "" {
 		return "-"
 	}
-	return string(*p)
+	return string(v)
 }
 
 func boolText(p *bool) string {

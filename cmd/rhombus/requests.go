@@ -36,7 +36,7 @@ func (in deviceInput) apply(req *api.CreatePendingRegistrationRequest, name name
 	}
 	if in.serialNumber != nil {
 		add(checkSerial(name("serialNumber"), *in.serialNumber))
-		req.SerialNumber = in.serialNumber
+		req.SerialNumber = *in.serialNumber
 	}
 	if in.orgUUID != nil {
 		var p *problem
@@ -49,7 +49,7 @@ func (in deviceInput) apply(req *api.CreatePendingRegistrationRequest, name name
 		add(p)
 	}
 	if in.wifiSsid != nil {
-		req.WifiSsid = in.wifiSsid
+		req.WifiSsid = *in.wifiSsid
 	}
 	if in.wifiPsk != nil {
 		psk, pp := parsePSKs(name("wifiPsk"), in.wifiPsk)
@@ -65,16 +65,16 @@ func checkDeviceJSON(req api.CreatePendingRegistrationRequest, fromFlag func(str
 	var ps []problem
 	for _, f := range []struct {
 		name string
-		v    *api.RUUID
+		v    api.RUUID
 	}{{"orgUuid", req.OrgUUID}, {"locationUuid", req.LocationUUID}} {
-		if f.v != nil && !fromFlag(f.name) {
-			if p := checkRUUID(jsonField(f.name), string(*f.v)); p != nil {
+		if f.v != "" && !fromFlag(f.name) {
+			if p := checkRUUID(jsonField(f.name), string(f.v)); p != nil {
 				ps = append(ps, *p)
 			}
 		}
 	}
-	if req.SerialNumber != nil && !fromFlag("serialNumber") {
-		if p := checkSerial(jsonField("serialNumber"), *req.SerialNumber); p != nil {
+	if req.SerialNumber != "" && !fromFlag("serialNumber") {
+		if p := checkSerial(jsonField("serialNumber"), req.SerialNumber); p != nil {
 			ps = append(ps, *p)
 		}
 	}
@@ -99,10 +99,10 @@ func (in userInput) apply(req *api.CreateUserRequest, name namer) []problem {
 	}
 	if in.email != nil {
 		add(checkEmail(name("email"), *in.email))
-		req.Email = in.email
+		req.Email = *in.email
 	}
 	if in.name != nil {
-		req.Name = in.name
+		req.Name = *in.name
 	}
 	if in.permissionGroupUUID != nil {
 		var p *problem
@@ -125,21 +125,10 @@ func (in userInput) apply(req *api.CreateUserRequest, name namer) []problem {
 	boolField("suppressWelcomeEmail", in.suppressWelcomeEmail, &req.SuppressWelcomeEmail)
 	boolField("suppressRhombusKeyWelcomeEmail", in.suppressRhombusKeyWelcomeEmail, &req.SuppressRhombusKeyWelcomeEmail)
 
-	// The Rhombus Key settings are created only when one of them is given,
-	// so that a request without them sends no rhombusKeySettings at all.
-	keySettings := func() *api.RhombusKeyAppSettings {
-		if req.RhombusKeySettings == nil {
-			req.RhombusKeySettings = &api.RhombusKeyAppSettings{}
-		}
-		return req.RhombusKeySettings
-	}
-	rules := func() *api.CredentialProvisioningRules {
-		ks := keySettings()
-		if ks.CredentialProvisioningRules == nil {
-			ks.CredentialProvisioningRules = &api.CredentialProvisioningRules{}
-		}
-		return ks.CredentialProvisioningRules
-	}
+	// The Rhombus Key settings are sent only when one of them is given: an
+	// empty struct is left out of the JSON (the fields are omitzero).
+	keySettings := func() *api.RhombusKeyAppSettings { return &req.RhombusKeySettings }
+	rules := func() *api.CredentialProvisioningRules { return &req.RhombusKeySettings.CredentialProvisioningRules }
 	if in.bypassSaml != nil {
 		boolField("bypassSaml", in.bypassSaml, &keySettings().BypassSaml)
 	}
@@ -181,13 +170,13 @@ func (in userInput) apply(req *api.CreateUserRequest, name namer) []problem {
 // replaced.
 func checkUserJSON(req api.CreateUserRequest, fromFlag func(string) bool) []problem {
 	var ps []problem
-	if req.Email != nil && !fromFlag("email") {
-		if p := checkEmail(jsonField("email"), *req.Email); p != nil {
+	if req.Email != "" && !fromFlag("email") {
+		if p := checkEmail(jsonField("email"), req.Email); p != nil {
 			ps = append(ps, *p)
 		}
 	}
-	if req.PermissionGroupUUID != nil && !fromFlag("permissionGroupUuid") {
-		if p := checkRUUID(jsonField("permissionGroupUuid"), string(*req.PermissionGroupUUID)); p != nil {
+	if req.PermissionGroupUUID != "" && !fromFlag("permissionGroupUuid") {
+		if p := checkRUUID(jsonField("permissionGroupUuid"), string(req.PermissionGroupUUID)); p != nil {
 			ps = append(ps, *p)
 		}
 	}

@@ -30,12 +30,11 @@ func checkRUUID(field, v string) *problem {
 	return nil
 }
 
-func parseRUUIDField(field, v string) (*api.RUUID, *problem) {
+func parseRUUIDField(field, v string) (api.RUUID, *problem) {
 	if p := checkRUUID(field, v); p != nil {
-		return nil, p
+		return "", p
 	}
-	r := api.RUUID(v)
-	return &r, nil
+	return api.RUUID(v), nil
 }
 
 // knownApps lists the RhombusApp values in the spec's order.

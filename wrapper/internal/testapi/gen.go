@@ -1,7 +1,8 @@
-// Package testapi is a client generated from a test-only spec holding an
-// operation that openapi.yaml lacks. It exists to prove that the wrapper
-// serves any generated operation without code of its own; nothing outside
-// the wrapper's tests uses it.
+// Package testapi is a client generated from a test-only spec holding
+// operations that openapi.yaml lacks, and its operation table. It exists to
+// prove that the wrapper serves any generated operation without code of its
+// own; nothing outside the wrapper's tests uses it.
 package testapi
 
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config oapi-codegen.yaml openapi.yaml
+//go:generate go run ../../../internal/gen/operations -spec openapi.yaml -out operations.gen.go -pkg testapi -var Operations -op github.com/rhombuskit/rhombus-go/wrapper

@@ -5,39 +5,52 @@ package testapi
 
 import (
 	"bytes"
-	"compress/flate"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"path"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/rhombuskit/rhombus-go/ruuid"
 )
 
 // GetCameraConfigRequest defines model for GetCameraConfigRequest.
 type GetCameraConfigRequest struct {
-	CameraUUID *RUUID `json:"cameraUuid,omitempty"`
+	CameraUUID RUUID `json:"cameraUuid,omitempty,omitzero"`
 }
 
 // GetCameraConfigResponse defines model for GetCameraConfigResponse.
 type GetCameraConfigResponse struct {
-	Error      *bool   `json:"error,omitempty"`
-	ErrorMsg   *string `json:"errorMsg,omitempty"`
-	Resolution *string `json:"resolution,omitempty"`
-	WarningMsg *string `json:"warningMsg,omitempty"`
+	Resolution string `json:"resolution,omitempty,omitzero"`
+	WarningMsg string `json:"warningMsg,omitempty,omitzero"`
 }
 
 // RUUID defines model for RUUID.
 type RUUID = ruuid.RUUID
 
+// UpdateCameraConfigRequest defines model for UpdateCameraConfigRequest.
+type UpdateCameraConfigRequest struct {
+	CameraUUID RUUID `json:"cameraUuid,omitempty,omitzero"`
+	Neighbours []struct {
+		UUID RUUID `json:"uuid,omitempty,omitzero"`
+	} `json:"neighbours,omitempty,omitzero"`
+	Resolution string `json:"resolution,omitempty,omitzero"`
+}
+
+// UpdateCameraConfigResponse defines model for UpdateCameraConfigResponse.
+type UpdateCameraConfigResponse struct {
+	CameraUUID RUUID  `json:"cameraUuid,omitempty,omitzero"`
+	Version    *int32 `json:"version,omitempty"`
+	WarningMsg string `json:"warningMsg,omitempty,omitzero"`
+}
+
 // GetCameraConfigJSONRequestBody defines body for GetCameraConfig for application/json ContentType.
 type GetCameraConfigJSONRequestBody = GetCameraConfigRequest
+
+// UpdateCameraConfigJSONRequestBody defines body for UpdateCameraConfig for application/json ContentType.
+type UpdateCameraConfigJSONRequestBody = UpdateCameraConfigRequest
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -126,6 +139,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/camera/getCameraConfig (the `GetCameraConfig` operationId).
 	GetCameraConfig(ctx context.Context, body GetCameraConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateCameraConfigWithBody Change the configuration of a camera
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/camera/updateCameraConfig (the `UpdateCameraConfig` operationId).
+	UpdateCameraConfigWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateCameraConfig Change the configuration of a camera
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/camera/updateCameraConfig (the `UpdateCameraConfig` operationId).
+	UpdateCameraConfig(ctx context.Context, body UpdateCameraConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // GetCameraConfigWithBody Get the configuration of a camera
@@ -162,6 +189,40 @@ func (c *Client) GetCameraConfig(ctx context.Context, body GetCameraConfigJSONRe
 	return c.Client.Do(req)
 }
 
+// UpdateCameraConfigWithBody Change the configuration of a camera
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/camera/updateCameraConfig (the `UpdateCameraConfig` operationId).
+func (c *Client) UpdateCameraConfigWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCameraConfigRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateCameraConfig Change the configuration of a camera
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/camera/updateCameraConfig (the `UpdateCameraConfig` operationId).
+func (c *Client) UpdateCameraConfig(ctx context.Context, body UpdateCameraConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCameraConfigRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // NewGetCameraConfigRequest calls the generic GetCameraConfig builder with application/json body
 func NewGetCameraConfigRequest(server string, body GetCameraConfigJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -183,6 +244,46 @@ func NewGetCameraConfigRequestWithBody(server string, contentType string, body i
 	}
 
 	operationPath := fmt.Sprintf("/api/camera/getCameraConfig")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUpdateCameraConfigRequest calls the generic UpdateCameraConfig builder with application/json body
+func NewUpdateCameraConfigRequest(server string, body UpdateCameraConfigJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateCameraConfigRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewUpdateCameraConfigRequestWithBody constructs an http.Request for the UpdateCameraConfig method, with any body, and a specified content type
+func NewUpdateCameraConfigRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/camera/updateCameraConfig")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -259,6 +360,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/camera/getCameraConfig (the `GetCameraConfig` operationId).
 	GetCameraConfigWithResponse(ctx context.Context, body GetCameraConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*GetCameraConfigHTTPResponse, error)
+
+	// UpdateCameraConfigWithBodyWithResponse Change the configuration of a camera
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/camera/updateCameraConfig (the `UpdateCameraConfig` operationId).
+	UpdateCameraConfigWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCameraConfigHTTPResponse, error)
+
+	// UpdateCameraConfigWithResponse Change the configuration of a camera
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/camera/updateCameraConfig (the `UpdateCameraConfig` operationId).
+	UpdateCameraConfigWithResponse(ctx context.Context, body UpdateCameraConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCameraConfigHTTPResponse, error)
 }
 
 type GetCameraConfigHTTPResponse struct {
@@ -302,6 +417,47 @@ func (r GetCameraConfigHTTPResponse) ContentType() string {
 	return ""
 }
 
+type UpdateCameraConfigHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UpdateCameraConfigResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateCameraConfigHTTPResponse) GetJSON200() *UpdateCameraConfigResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateCameraConfigHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateCameraConfigHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateCameraConfigHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateCameraConfigHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetCameraConfigWithBodyWithResponse Get the configuration of a camera
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -326,6 +482,32 @@ func (c *ClientWithResponses) GetCameraConfigWithResponse(ctx context.Context, b
 		return nil, err
 	}
 	return ParseGetCameraConfigHTTPResponse(rsp)
+}
+
+// UpdateCameraConfigWithBodyWithResponse Change the configuration of a camera
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/camera/updateCameraConfig (the `UpdateCameraConfig` operationId).
+func (c *ClientWithResponses) UpdateCameraConfigWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCameraConfigHTTPResponse, error) {
+	rsp, err := c.UpdateCameraConfigWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateCameraConfigHTTPResponse(rsp)
+}
+
+// UpdateCameraConfigWithResponse Change the configuration of a camera
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/camera/updateCameraConfig (the `UpdateCameraConfig` operationId).
+func (c *ClientWithResponses) UpdateCameraConfigWithResponse(ctx context.Context, body UpdateCameraConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCameraConfigHTTPResponse, error) {
+	rsp, err := c.UpdateCameraConfig(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateCameraConfigHTTPResponse(rsp)
 }
 
 // ParseGetCameraConfigHTTPResponse parses an HTTP response from a GetCameraConfigWithResponse call
@@ -354,110 +536,28 @@ func ParseGetCameraConfigHTTPResponse(rsp *http.Response) (*GetCameraConfigHTTPR
 	return response, nil
 }
 
-// Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
-// Stored as a slice of fixed-width chunks rather than one concatenated
-// const string: with thousands of chunks the chained `+` fold is several
-// times slower for the Go compiler than parsing a slice literal.
-var swaggerSpec = []string{
-	"tFRNb9NAEP0r1tADSHactid8C0VCUYWAoFyIAtrYY3tbe2fZnaU1kf872t180AZoL9w23tk3b968ly2U",
-	"1GtSqNhCsQVbttiLcHyHfCV6NOKKVC2bBX53aNnfaEMaDUsMdWUoWjpZ+V9nBmso4EV+xM13oPliuZy/",
-	"hXFMgQeNUABtbrBkGNPTZlaTsnjaDY0h4w/KdZ3YdAgFG4cHyA1Rh0J5zFD63jb/qLZspGp8sUFLnWNJ",
-	"6lnld8IoqZrnof9p4KhFsYWaTC8Yit2X9ARMC2Y0Cgr4upplX0T2c5q9/pattxfn42r2qblbn8Hjlinc",
-	"Zw1lu4/GOVlN9viHm0z2mkzcqOAWCmgkt24zKanPTUv9xtlbyftj1lAekGD0E1ksnZE8fPbLjbuZaXmN",
-	"gz9JT7dFUaHxE4ne07jPhOM2E1re4nCkLOKrMYWZ4zbCPYVhY9UJhicmVU3+PUv2IsIi0k9mH+fJS0bL",
-	"GaluSGpyhtvEe0v4tb+CFH6gscEBcD6ZekakUQktoYDLyXRyCWEbbRg2F1rm0ft589C9QVGKWTngzysv",
-	"8KNC77sQqzdUBeFKUowqvBRad7IMb/MbG30Zk/RUzv6S3KCO7ycNVtFd0fghamGoi+n0/7HYRTrQqNCW",
-	"RuqYN/hwDb9bCorV0Uyr9UNjrNbjOgXr+l6YAQr/z5Fwi0kZurgodkJ1IpK4nWD5vYdlhb2mOFwQYBzH",
-	"XwEAAP//",
-}
-
-// decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
-// after base64-decoding and flate-decompressing the embedded blob.
-func decodeSpec() ([]byte, error) {
-	encoded := strings.Join(swaggerSpec, "")
-	compressed, err := base64.StdEncoding.DecodeString(encoded)
+// ParseUpdateCameraConfigHTTPResponse parses an HTTP response from a UpdateCameraConfigWithResponse call
+func ParseUpdateCameraConfigHTTPResponse(rsp *http.Response) (*UpdateCameraConfigHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
-		return nil, fmt.Errorf("error base64 decoding spec: %w", err)
-	}
-	zr := flate.NewReader(bytes.NewReader(compressed))
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(zr); err != nil {
-		return nil, fmt.Errorf("read flate: %w", err)
-	}
-	if err := zr.Close(); err != nil {
-		return nil, fmt.Errorf("close flate reader: %w", err)
+		return nil, err
 	}
 
-	return buf.Bytes(), nil
-}
-
-var rawSpec = decodeSpecCached()
-
-// a naive cache of the decoded OpenAPI spec
-func decodeSpecCached() func() ([]byte, error) {
-	data, err := decodeSpec()
-	return func() ([]byte, error) {
-		return data, err
-	}
-}
-
-// Constructs a synthetic filesystem for resolving external references when loading openapi specifications.
-func PathToRawSpec(pathToFile string) map[string]func() ([]byte, error) {
-	res := make(map[string]func() ([]byte, error))
-	if len(pathToFile) > 0 {
-		res[pathToFile] = rawSpec
+	response := &UpdateCameraConfigHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
 	}
 
-	return res
-}
-
-// GetSpec returns the OpenAPI specification corresponding to the generated
-// code in this file. External references in the spec are resolved through
-// PathToRawSpec; externally-referenced files must be embedded in their
-// corresponding Go packages (via the import-mapping feature). URL-based
-// external refs are not supported.
-func GetSpec() (swagger *openapi3.T, err error) {
-	resolvePath := PathToRawSpec("")
-
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = true
-	loader.ReadFromURIFunc = func(loader *openapi3.Loader, url *url.URL) ([]byte, error) {
-		pathToFile := url.String()
-		pathToFile = path.Clean(pathToFile)
-		getSpec, ok := resolvePath[pathToFile]
-		if !ok {
-			err1 := fmt.Errorf("path not found: %s", pathToFile)
-			return nil, err1
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UpdateCameraConfigResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
 		}
-		return getSpec()
-	}
-	var specData []byte
-	specData, err = rawSpec()
-	if err != nil {
-		return
-	}
-	swagger, err = loader.LoadFromData(specData)
-	if err != nil {
-		return
-	}
-	return
-}
+		response.JSON200 = &dest
 
-// GetSpecJSON returns the raw JSON bytes of the embedded OpenAPI
-// specification: decompressed but not unmarshaled. External references
-// are not resolved here; the bytes are the spec exactly as embedded by
-// codegen. The result is cached at package init time, so repeated calls
-// are cheap.
-func GetSpecJSON() ([]byte, error) {
-	return rawSpec()
-}
+	}
 
-// GetSwagger returns the OpenAPI specification corresponding to the
-// generated code in this file.
-//
-// Deprecated: GetSwagger predates kin-openapi renaming openapi3.Swagger
-// to openapi3.T. Use [GetSpec] instead. This wrapper is retained for
-// backwards compatibility.
-func GetSwagger() (*openapi3.T, error) {
-	return GetSpec()
+	return response, nil
 }
