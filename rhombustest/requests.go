@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"slices"
 	"time"
+
+	"github.com/rhombuskit/rhombus-go/internal/secretheader"
 )
 
 // Request is a request the server received, as Requests returns it.
@@ -21,13 +23,12 @@ type Request struct {
 // redacted is what Requests shows instead of a secret.
 const redacted = "REDACTED"
 
-// secretHeaders never leave the server in a record or a log line.
-var secretHeaders = []string{HeaderAPIKey, HeaderAccessToken, "Authorization", "Proxy-Authorization", "Cookie"}
-
+// redact copies h with the values of the headers that carry credentials
+// replaced: they never leave the server in a record or a log line.
 func redact(h http.Header) http.Header {
 	out := h.Clone()
-	for _, k := range secretHeaders {
-		if _, ok := out[k]; ok {
+	for k := range out {
+		if secretheader.Is(k) {
 			out[k] = []string{redacted}
 		}
 	}

@@ -13,21 +13,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rhombuskit/rhombus-go/internal/secretheader"
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 )
 
 // redacted replaces every secret --verbose would otherwise print.
 const redacted = "[REDACTED]"
-
-// secretHeaders carry credentials; their values are never printed. The
-// vendor's own MCP server logs them in full, which is what this avoids.
-var secretHeaders = map[string]bool{
-	"x-auth-apikey":       true,
-	"x-auth-access-token": true,
-	"authorization":       true,
-	"cookie":              true,
-	"proxy-authorization": true,
-}
 
 // verbose logs one line per request and one per response to w, and the
 // client's retry decisions (waits and give-ups) from its observer.
@@ -148,7 +139,8 @@ func headerText(h http.Header) string {
 			b.WriteByte(' ')
 		}
 		val := strings.Join(h[k], ",")
-		if secretHeaders[strings.ToLower(k)] {
+		// Headers that carry credentials are never printed.
+		if secretheader.Is(k) {
 			val = redacted
 		}
 		fmt.Fprintf(&b, "%s=%q", strings.ToLower(k), val)
