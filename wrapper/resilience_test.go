@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"strconv"
@@ -16,6 +15,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -185,42 +185,47 @@ func TestWriteDroppedAfterSendingIsOutcomeUnknown(t *testing.T) {
 	assert.Len(t, s.Registrations(org), 1, "the server applied it once")
 }
 
+// TestCancelDuringWaitReturnsPromptly: cancelling while the client waits
+// out a 30 s Retry-After returns at once (no time passes in the bubble),
+// with the cancellation and the 429 both reachable.
 func TestCancelDuringWaitReturnsPromptly(t *testing.T) {
-	s := rhombustest.NewServer(t)
-	var ev events
-	waiting := make(chan struct{})
-	c := s.Client(rhombus.WithObserver(func(e rhombus.Event) {
-		ev.record(e)
-		if e.Kind == rhombus.EventWait {
-			close(waiting)
-		}
-	}))
-	s.Fail(rhombustest.OpGetDeviceLicensesForOrg, rhombustest.Times(1), rhombustest.RateLimited(30*time.Second))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		_, err := c.GetDeviceLicensesForOrg(ctx, s.DefaultOrg())
-		done <- err
-	}()
-	<-waiting
-	cancelled := time.Now()
-	cancel()
-	err := <-done
-	returned := time.Since(cancelled)
-	assert.ErrorIs(t, err, context.Canceled)
-	assert.Less(t, returned, 50*time.Millisecond, "the call returned after cancellation")
-	assert.Len(t, s.Requests(), 1)
+	synctest.Test(t, func(t *testing.T) {
+		var n atomic.Int64
+		ctx, cancel := context.WithCancel(context.Background())
+		c := inMemory(t, func(r *http.Request) (*http.Response, error) {
+			n.Add(1)
+			a := memAnswer(r, 429, "text/plain", "calm")
+			a.Header.Set("Retry-After", "30")
+			return a, nil
+		}, rhombus.WithObserver(func(e rhombus.Event) {
+			if e.Kind == rhombus.EventWait {
+				cancel()
+			}
+		}))
+		start := time.Now()
+		_, err := c.GetDeviceLicensesForOrg(ctx, someOrg)
+		assert.ErrorIs(t, err, context.Canceled)
+		assert.ErrorIs(t, err, rhombus.ErrRateLimited)
+		assert.Zero(t, time.Since(start), "the call returned when it was cancelled")
+		assert.Equal(t, int64(1), n.Load())
+	})
 }
 
 func TestDeadlineShorterThanRetryAfterGivesUpAtOnce(t *testing.T) {
-	s := rhombustest.NewServer(t)
-	c := s.Client()
-	s.Fail(rhombustest.OpGetDeviceLicensesForOrg, rhombustest.Times(1), rhombustest.RateLimited(10*time.Second))
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	_, err := c.GetDeviceLicensesForOrg(ctx, s.DefaultOrg())
-	assert.ErrorIs(t, err, rhombus.ErrRateLimited, "the 429 is returned rather than a wait past the deadline")
-	assert.NoError(t, ctx.Err(), "it did not wait for the deadline")
+	synctest.Test(t, func(t *testing.T) {
+		c := inMemory(t, func(r *http.Request) (*http.Response, error) {
+			a := memAnswer(r, 429, "text/plain", "calm")
+			a.Header.Set("Retry-After", "10")
+			return a, nil
+		})
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		start := time.Now()
+		_, err := c.GetDeviceLicensesForOrg(ctx, someOrg)
+		assert.ErrorIs(t, err, rhombus.ErrRateLimited, "the 429 is returned rather than a wait past the deadline")
+		assert.Zero(t, time.Since(start), "it did not wait for the deadline")
+		assert.NoError(t, ctx.Err())
+	})
 }
 
 func TestSequentialCallsReuseOneConnection(t *testing.T) {
@@ -290,7 +295,6 @@ func TestRetryPolicyValidation(t *testing.T) {
 	assert.EqualError(t, err, "rhombus: NewLimiter: the rate must be positive, got 0")
 	_, err = rhombus.NewLimiter(1, 0)
 	assert.EqualError(t, err, "rhombus: NewLimiter: the burst must be at least 1, got 0")
-	assert.False(t, errors.Is(err, rhombus.ErrOutcomeUnknown))
 }
 
 // TestAttemptsWaitsAndGiveUpsAreLogged checks that every attempt, wait and
@@ -329,64 +333,59 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-// scripted answers each request with the next of answers, then with the last.
-func scripted(t *testing.T, answers ...answer) (*rhombus.Client, *atomic.Int64, *[]time.Time) {
-	t.Helper()
-	var n atomic.Int64
-	var mu sync.Mutex
-	var at []time.Time
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		i := int(n.Add(1)) - 1
-		mu.Lock()
-		at = append(at, time.Now())
-		mu.Unlock()
-		a := answers[min(i, len(answers)-1)]
-		for k, v := range a.header {
-			w.Header().Set(k, v)
-		}
-		w.Header().Set("Content-Type", a.contentType)
-		w.WriteHeader(a.status)
-		_, _ = io.WriteString(w, a.body)
-	}))
-	t.Cleanup(srv.Close)
-	c, err := rhombus.New(rhombus.WithEndpoint(srv.URL), rhombus.WithCredential(rhombus.APIToken(testKey)),
-		rhombus.WithHTTPClient(srv.Client()), rhombus.WithRetryPolicy(fastBackoff))
-	require.NoError(t, err)
-	return c, &n, &at
-}
-
 func TestRateLimitedWithoutRetryAfterBacksOff(t *testing.T) {
-	c, n, _ := scripted(t,
-		answer{status: 429, contentType: "text/plain", body: "Too many api requests. Enhance your calm."},
-		jsonAnswer(200, `{"error":false}`))
-	start := time.Now()
-	_, err := c.CreatePendingRegistration(context.Background(), registration("RH1"))
-	require.NoError(t, err)
-	assert.Equal(t, int64(2), n.Load(), "a 429 is resent even for a write")
-	assert.Less(t, time.Since(start), time.Second, "without Retry-After the wait is the policy's backoff (5 ms here)")
+	synctest.Test(t, func(t *testing.T) {
+		var at []time.Time
+		c := inMemory(t, func(r *http.Request) (*http.Response, error) {
+			at = append(at, time.Now())
+			if len(at) == 1 {
+				return memAnswer(r, 429, "text/plain", "Too many api requests. Enhance your calm."), nil
+			}
+			return memAnswer(r, 200, "application/json", `{}`), nil
+		}, rhombus.WithRetryPolicy(fastBackoff))
+		_, err := c.CreatePendingRegistration(context.Background(), registration("RH1"))
+		require.NoError(t, err)
+		require.Len(t, at, 2, "a 429 is resent even for a write")
+		assert.Equal(t, fastBackoff.BaseDelay, at[1].Sub(at[0]), "without Retry-After the wait is the policy's backoff")
+	})
 }
 
 func TestRetryAfterAsHTTPDateIsHonoured(t *testing.T) {
-	when := time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat)
-	c, n, at := scripted(t,
-		answer{status: 429, contentType: "text/plain", body: "calm", header: map[string]string{"Retry-After": when}},
-		jsonAnswer(200, `{"error":false}`))
-	_, err := c.CreatePendingRegistration(context.Background(), registration("RH1"))
-	require.NoError(t, err)
-	require.Equal(t, int64(2), n.Load())
-	// An HTTP date has whole seconds: the wait is at least a second.
-	assert.GreaterOrEqual(t, (*at)[1].Sub((*at)[0]), time.Second)
+	synctest.Test(t, func(t *testing.T) {
+		var at []time.Time
+		c := inMemory(t, func(r *http.Request) (*http.Response, error) {
+			at = append(at, time.Now())
+			if len(at) == 1 {
+				a := memAnswer(r, 429, "text/plain", "calm")
+				a.Header.Set("Retry-After", time.Now().Add(2*time.Second).UTC().Format(http.TimeFormat))
+				return a, nil
+			}
+			return memAnswer(r, 200, "application/json", `{}`), nil
+		}, rhombus.WithRetryPolicy(fastBackoff))
+		_, err := c.CreatePendingRegistration(context.Background(), registration("RH1"))
+		require.NoError(t, err)
+		require.Len(t, at, 2)
+		assert.Equal(t, 2*time.Second, at[1].Sub(at[0]))
+	})
 }
 
+// TestBudgetBoundsACall: a read answered 503 again and again is retried
+// until the budget would run out during the next wait, then the last answer
+// is returned. Attempts at 0, 70, ..., 280 ms; the wait after the fifth
+// would end past 300 ms.
 func TestBudgetBoundsACall(t *testing.T) {
-	c, n, _ := scripted(t, answer{status: 503, contentType: "text/plain", body: "down"})
-	c2, err := rhombus.New(rhombus.WithEndpoint(c.BaseURL()), rhombus.WithCredential(rhombus.APIToken(testKey)),
-		rhombus.WithRetryPolicy(rhombus.RetryPolicy{MaxAttempts: 1000, BaseDelay: 20 * time.Millisecond, MaxDelay: 20 * time.Millisecond, Budget: 300 * time.Millisecond}))
-	require.NoError(t, err)
-	_, err = c2.GetDeviceLicensesForOrg(context.Background(), rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA"))
-	assert.ErrorIs(t, err, rhombus.ErrServer, "the last answer is returned when the budget runs out")
-	assert.Less(t, n.Load(), int64(1000), "the budget, not MaxAttempts, ended the call")
-	assert.Greater(t, n.Load(), int64(1), "reads are retried within the budget")
+	synctest.Test(t, func(t *testing.T) {
+		var n atomic.Int64
+		c := inMemory(t, func(r *http.Request) (*http.Response, error) {
+			n.Add(1)
+			return memAnswer(r, 503, "text/plain", "down"), nil
+		}, rhombus.WithRetryPolicy(rhombus.RetryPolicy{MaxAttempts: 1000, BaseDelay: 70 * time.Millisecond, MaxDelay: 70 * time.Millisecond, Budget: 300 * time.Millisecond}))
+		start := time.Now()
+		_, err := c.GetDeviceLicensesForOrg(context.Background(), someOrg)
+		assert.ErrorIs(t, err, rhombus.ErrServer, "the last answer is returned when the budget runs out")
+		assert.Equal(t, int64(5), n.Load(), "the budget, not MaxAttempts, ended the call")
+		assert.Equal(t, 280*time.Millisecond, time.Since(start))
+	})
 }
 
 // TestFailedTokenSourceIsFinal: a request the client could not authorize

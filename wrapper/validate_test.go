@@ -14,9 +14,6 @@ import (
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 )
 
-// vPtr returns a pointer to the RUUID s, valid or not.
-func vPtr(s string) *rhombus.RUUID { r := rhombus.RUUID(s); return &r }
-
 const vValid = "AAAAAAAAAAAAAAAAAAAAAA"
 
 func TestRequestRUUIDsAreCheckedBeforeSending(t *testing.T) {
