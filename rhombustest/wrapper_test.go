@@ -183,12 +183,11 @@ func TestEveryCredentialKindAgainstTheFake(t *testing.T) {
 	s := rhombustest.NewServer(t)
 	for _, kind := range rhombustest.Kinds() {
 		t.Run(kind.String(), func(t *testing.T) {
-			c := s.ClientFor(kind)
+			var opts []rhombus.Option
 			if kind.IsPartner() {
-				var err error
-				c, err = c.ForClientOrg(s.DefaultOrg())
-				require.NoError(t, err)
+				opts = append(opts, rhombus.WithClientOrg(s.DefaultOrg()))
 			}
+			c := s.ClientFor(kind, opts...)
 			res, err := c.GetDeviceLicensesForOrg(context.Background(), s.DefaultOrg())
 			require.NoError(t, err)
 			assert.Len(t, res.DeviceLicenses, len(s.Licenses(s.DefaultOrg())))

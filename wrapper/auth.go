@@ -17,13 +17,13 @@ const (
 	headerOrg         = "x-auth-org"
 )
 
-// The x-auth-scheme values.
+// The x-auth-scheme values; Credential.Scheme reports a credential's.
 const (
-	SchemeAPIToken        = "api-token"
-	SchemePartnerAPIToken = "partner-api-token"
-	SchemeCertificate     = "api"
-	SchemePartnerCert     = "partner-api"
-	SchemeOAuthToken      = "api-oauth-token"
+	schemeAPIToken        = "api-token"
+	schemePartnerAPIToken = "partner-api-token"
+	schemeCertificate     = "api"
+	schemePartnerCert     = "partner-api"
+	schemeOAuthToken      = "api-oauth-token"
 )
 
 // Credential authenticates requests. Build one with [APIToken],
@@ -69,14 +69,14 @@ type keyCredential struct {
 
 // APIToken is an organisation API token: x-auth-apikey with x-auth-scheme api-token.
 func APIToken(key string) Credential {
-	return &keyCredential{key: hide(key), scheme: SchemeAPIToken}
+	return &keyCredential{key: hide(key), scheme: schemeAPIToken}
 }
 
 // PartnerAPIToken is a partner API token: x-auth-apikey with x-auth-scheme
 // partner-api-token. Combine it with [WithClientOrg] to act inside a client
 // organisation.
 func PartnerAPIToken(key string) Credential {
-	return &keyCredential{key: hide(key), scheme: SchemePartnerAPIToken, partner: true}
+	return &keyCredential{key: hide(key), scheme: schemePartnerAPIToken, partner: true}
 }
 
 // CertificateKey is an organisation certificate key: the client certificate
@@ -84,12 +84,12 @@ func PartnerAPIToken(key string) Credential {
 // x-auth-apikey with x-auth-scheme api. See [LoadCertificateKey] to read
 // the certificate from PEM files.
 func CertificateKey(key string, cert tls.Certificate) Credential {
-	return &keyCredential{key: hide(key), scheme: SchemeCertificate, cert: hideCert(cert)}
+	return &keyCredential{key: hide(key), scheme: schemeCertificate, cert: hideCert(cert)}
 }
 
 // PartnerCertificateKey is [CertificateKey] for a partner: x-auth-scheme partner-api.
 func PartnerCertificateKey(key string, cert tls.Certificate) Credential {
-	return &keyCredential{key: hide(key), scheme: SchemePartnerCert, partner: true, cert: hideCert(cert)}
+	return &keyCredential{key: hide(key), scheme: schemePartnerCert, partner: true, cert: hideCert(cert)}
 }
 
 func (k *keyCredential) Scheme() string { return k.scheme }
@@ -126,10 +126,10 @@ func (k *keyCredential) certificate() *tls.Certificate {
 
 func (k *keyCredential) String() string {
 	kind := map[string]string{
-		SchemeAPIToken:        "APIToken",
-		SchemePartnerAPIToken: "PartnerAPIToken",
-		SchemeCertificate:     "CertificateKey",
-		SchemePartnerCert:     "PartnerCertificateKey",
+		schemeAPIToken:        "APIToken",
+		schemePartnerAPIToken: "PartnerAPIToken",
+		schemeCertificate:     "CertificateKey",
+		schemePartnerCert:     "PartnerCertificateKey",
 	}[k.scheme]
 	return "rhombus." + kind + "([REDACTED])"
 }
@@ -161,7 +161,7 @@ func OAuthToken(token string) Credential { return &oauthCredential{fixed: hide(t
 // OAuthTokenSource is like [OAuthToken] with a token from src on every request.
 func OAuthTokenSource(src TokenSource) Credential { return &oauthCredential{fixed: hide(""), src: src} }
 
-func (o *oauthCredential) Scheme() string { return SchemeOAuthToken }
+func (o *oauthCredential) Scheme() string { return schemeOAuthToken }
 func (o *oauthCredential) Partner() bool  { return false }
 
 func (o *oauthCredential) EditRequest(_ context.Context, req *http.Request) error {
@@ -181,7 +181,7 @@ func (o *oauthCredential) apply(req *http.Request) error {
 	}
 	clearCredentialHeaders(req.Header)
 	req.Header.Set(headerAccessToken, tok)
-	req.Header.Set(headerScheme, SchemeOAuthToken)
+	req.Header.Set(headerScheme, schemeOAuthToken)
 	return nil
 }
 
@@ -251,17 +251,4 @@ func checkClientOrg(c Credential, org RUUID) error {
 		return fmt.Errorf("rhombus: client organisation (x-auth-org) needs a partner credential, not %v", c)
 	}
 	return nil
-}
-
-// ClientOrg is a request editor that sets x-auth-org for one call of a
-// generated client made with [Client.Do]. Prefer [Client.ForClientOrg],
-// which also checks that the credential is a partner's.
-func ClientOrg(org RUUID) func(context.Context, *http.Request) error {
-	return func(_ context.Context, req *http.Request) error {
-		if err := org.Validate(); err != nil {
-			return fmt.Errorf("rhombus: client organisation: %w", err)
-		}
-		req.Header.Set(headerOrg, string(org))
-		return nil
-	}
 }

@@ -242,31 +242,20 @@ func TestCredentialHeaders(t *testing.T) {
 			want: []authWant{withOrg(keyWant("partner-api"), authOrg)},
 		},
 		{
-			name: "PartnerAPIToken with ForClientOrg", cred: rhombus.PartnerAPIToken(authKey),
-			derive: func(c *rhombus.Client) (*rhombus.Client, error) { return c.ForClientOrg(authOrg) },
-			want:   []authWant{withOrg(keyWant("partner-api-token"), authOrg)},
-		},
-		{
-			name: "ForClientOrg replaces the org of WithClientOrg", cred: rhombus.PartnerAPIToken(authKey),
-			opts:   []rhombus.Option{rhombus.WithClientOrg(authOrg)},
-			derive: func(c *rhombus.Client) (*rhombus.Client, error) { return c.ForClientOrg(authOtherOrg) },
-			want:   []authWant{withOrg(keyWant("partner-api-token"), authOtherOrg)},
-		},
-		{
-			name: "ForClientOrg with the typed createUser", cred: rhombus.PartnerAPIToken(authKey),
-			derive: func(c *rhombus.Client) (*rhombus.Client, error) { return c.ForClientOrg(authOrg) },
-			call:   createUserTyped,
-			want:   []authWant{withOrg(keyWant("partner-api-token"), authOrg)},
-		},
-		{
-			name: "per-call ClientOrg editor", cred: rhombus.PartnerAPIToken(authKey),
-			call: createUserGenerated(rhombus.ClientOrg(authOrg)),
+			name: "WithClientOrg with the typed createUser", cred: rhombus.PartnerAPIToken(authKey),
+			opts: []rhombus.Option{rhombus.WithClientOrg(authOrg)},
+			call: createUserTyped,
 			want: []authWant{withOrg(keyWant("partner-api-token"), authOrg)},
 		},
 		{
-			name: "per-call ClientOrg wins over WithClientOrg", cred: rhombus.PartnerAPIToken(authKey),
+			name: "x-auth-org from a request editor", cred: rhombus.PartnerAPIToken(authKey),
+			call: createUserGenerated(orgEditor(authOrg)),
+			want: []authWant{withOrg(keyWant("partner-api-token"), authOrg)},
+		},
+		{
+			name: "x-auth-org from a request editor wins over WithClientOrg", cred: rhombus.PartnerAPIToken(authKey),
 			opts: []rhombus.Option{rhombus.WithClientOrg(authOrg)},
-			call: createUserGenerated(rhombus.ClientOrg(authOtherOrg)),
+			call: createUserGenerated(orgEditor(authOtherOrg)),
 			want: []authWant{withOrg(keyWant("partner-api-token"), authOtherOrg)},
 		},
 		{
@@ -304,110 +293,16 @@ func TestCredentialHeaders(t *testing.T) {
 	}
 }
 
-func TestForClientOrgLeavesTheOriginalClientUnchanged(t *testing.T) {
-	srv := newAuthServer(t, false)
-	c := newAuthClient(t, srv, rhombus.PartnerAPIToken(authKey))
-	scoped, err := c.ForClientOrg(authOrg)
-	require.NoError(t, err)
-	require.NotSame(t, c, scoped, "ForClientOrg must return a copy")
-	_, err = getLicenses(context.Background(), c)
-	require.NoError(t, err)
-	_, err = createUserGenerated()(context.Background(), scoped)
-	require.NoError(t, err)
-	_, err = createUserGenerated()(context.Background(), c)
-	require.NoError(t, err)
-	recs := srv.records()
-	require.Len(t, recs, 3)
-	assertAuthHeaders(t, recs[0].header, authWant{scheme: "partner-api-token", apiKey: authKey})
-	assertAuthHeaders(t, recs[1].header, authWant{scheme: "partner-api-token", apiKey: authKey, org: string(authOrg)})
-	assertAuthHeaders(t, recs[2].header, authWant{scheme: "partner-api-token", apiKey: authKey})
-}
-
-func TestCallerSetCredentialHeadersAreReplaced(t *testing.T) {
-	cases := []struct {
-		name string
-		cred rhombus.Credential
-		want authWant
-	}{
-		{"APIToken", rhombus.APIToken(authKey), authWant{scheme: "api-token", apiKey: authKey}},
-		{"PartnerAPIToken", rhombus.PartnerAPIToken(authKey), authWant{scheme: "partner-api-token", apiKey: authKey}},
-		{"OAuthToken", rhombus.OAuthToken(authToken), authWant{scheme: "api-oauth-token", accessToken: authToken}},
-	}
-	editors := map[string]api.RequestEditorFn{
-		"canonical Add": func(_ context.Context, req *http.Request) error {
-			req.Header.Add("x-auth-apikey", "caller-key-1")
-			req.Header.Add("X-AUTH-APIKEY", "caller-key-2")
-			req.Header.Set("x-auth-scheme", "bogus-scheme")
-			req.Header.Set("x-auth-access-token", "caller-token")
-			return nil
-		},
-		"non-canonical map keys": func(_ context.Context, req *http.Request) error {
-			req.Header["x-auth-apikey"] = []string{"caller-key-3"}
-			req.Header["x-auth-scheme"] = []string{"bogus-scheme"}
-			req.Header["x-auth-access-token"] = []string{"caller-token"}
-			return nil
-		},
-	}
-	for _, tc := range cases {
-		for ename, editor := range editors {
-			t.Run(tc.name+"/"+ename, func(t *testing.T) {
-				srv := newAuthServer(t, false)
-				c := newAuthClient(t, srv, tc.cred)
-				_, err := createUserGenerated(editor)(context.Background(), c)
-				require.NoError(t, err)
-				recs := srv.records()
-				require.Len(t, recs, 1)
-				assertAuthHeaders(t, recs[0].header, tc.want)
-			})
-		}
+// orgEditor sets x-auth-org on one generated call, as a caller's own
+// request editor may; the client checks it like its own.
+func orgEditor(org rhombus.RUUID) api.RequestEditorFn {
+	return func(_ context.Context, req *http.Request) error {
+		req.Header.Set("x-auth-org", string(org))
+		return nil
 	}
 }
 
-func TestCallerSetClientOrgHeader(t *testing.T) {
-	nonCanonicalOrg := func(org rhombus.RUUID) api.RequestEditorFn {
-		return func(_ context.Context, req *http.Request) error {
-			req.Header["x-auth-org"] = []string{string(org)}
-			return nil
-		}
-	}
-	t.Run("a non-canonical x-auth-org wins over WithClientOrg, sent once", func(t *testing.T) {
-		srv := newAuthServer(t, false)
-		c := newAuthClient(t, srv, rhombus.PartnerAPIToken(authKey), rhombus.WithClientOrg(authOrg))
-		_, err := createUserGenerated(nonCanonicalOrg(authOtherOrg))(context.Background(), c)
-		require.NoError(t, err)
-		recs := srv.records()
-		require.Len(t, recs, 1)
-		assertAuthHeaders(t, recs[0].header, authWant{scheme: "partner-api-token", apiKey: authKey, org: string(authOtherOrg)})
-	})
-	t.Run("a non-canonical x-auth-org needs a partner credential", func(t *testing.T) {
-		srv := newAuthServer(t, false)
-		c := newAuthClient(t, srv, rhombus.APIToken(authKey))
-		_, err := createUserGenerated(nonCanonicalOrg(authOrg))(context.Background(), c)
-		require.Error(t, err)
-		assert.Contains(t, err.Error(), "needs a partner credential")
-		assert.Empty(t, srv.records(), "nothing may be sent")
-	})
-}
-
-func TestClientOrgRefusals(t *testing.T) {
-	t.Run("WithClientOrg needs a partner credential", func(t *testing.T) {
-		cases := []struct {
-			cred rhombus.Credential
-			kind string
-		}{
-			{rhombus.APIToken(authKey), "rhombus.APIToken([REDACTED])"},
-			{rhombus.OAuthToken(authToken), "rhombus.OAuthToken([REDACTED])"},
-			{rhombus.CertificateKey(authKey, authCert(t)), "rhombus.CertificateKey([REDACTED])"},
-		}
-		for _, tc := range cases {
-			c, err := rhombus.New(rhombus.WithCredential(tc.cred), rhombus.WithClientOrg(authOrg))
-			require.Error(t, err, tc.kind)
-			assert.Nil(t, c)
-			assert.Equal(t, "rhombus: client organisation (x-auth-org) needs a partner credential, not "+tc.kind, err.Error())
-			assert.Contains(t, err.Error(), "x-auth-org")
-		}
-	})
-
+func TestClientOrgChecks(t *testing.T) {
 	t.Run("WithClientOrg with an invalid RUUID", func(t *testing.T) {
 		_, err := rhombus.New(rhombus.WithCredential(rhombus.PartnerAPIToken(authKey)), rhombus.WithClientOrg("abc"))
 		require.Error(t, err)
@@ -416,38 +311,32 @@ func TestClientOrgRefusals(t *testing.T) {
 		assert.True(t, errors.As(err, &re), "must unwrap to *ruuid.Error")
 	})
 
-	t.Run("ForClientOrg with an invalid RUUID", func(t *testing.T) {
-		srv := newAuthServer(t, false)
-		c := newAuthClient(t, srv, rhombus.PartnerAPIToken(authKey))
+	t.Run("WithClientOrg with invalid RUUIDs", func(t *testing.T) {
 		for in, want := range map[rhombus.RUUID]string{
-			"abc":                                  `rhombus: client organisation: invalid RUUID "abc": must be exactly 22 characters, got 3`,
-			"":                                     `rhombus: client organisation: invalid RUUID "": must not be empty; a RUUID is exactly 22 characters`,
-			"123e4567-e89b-12d3-a456-426614174000": `rhombus: client organisation: invalid RUUID "123e4567-e89b-12d3-a456-426614174000": is a standard UUID, not a RUUID (22-character base64url); convert it with ruuid.FromUUIDString or rhombus.RUUIDFromUUID`,
-			"AAAAAAAAAAAAAAAAAAAAAB":               `rhombus: client organisation: invalid RUUID "AAAAAAAAAAAAAAAAAAAAAB": last character 'B' is not canonical: it must be one of A, Q, g, w`,
+			"":                                     `rhombus: WithClientOrg: invalid RUUID "": must not be empty; a RUUID is exactly 22 characters`,
+			"123e4567-e89b-12d3-a456-426614174000": `rhombus: WithClientOrg: invalid RUUID "123e4567-e89b-12d3-a456-426614174000": is a standard UUID, not a RUUID (22-character base64url); convert it with ruuid.FromUUIDString or rhombus.RUUIDFromUUID`,
+			"AAAAAAAAAAAAAAAAAAAAAB":               `rhombus: WithClientOrg: invalid RUUID "AAAAAAAAAAAAAAAAAAAAAB": last character 'B' is not canonical: it must be one of A, Q, g, w`,
 		} {
-			scoped, err := c.ForClientOrg(in)
-			require.Error(t, err, "ForClientOrg(%q)", in)
-			assert.Nil(t, scoped)
+			c, err := rhombus.New(rhombus.WithCredential(rhombus.PartnerAPIToken(authKey)), rhombus.WithClientOrg(in))
+			require.Error(t, err, "WithClientOrg(%q)", in)
+			assert.Nil(t, c)
 			assert.Equal(t, want, err.Error())
 			var re *ruuid.Error
-			assert.True(t, errors.As(err, &re), "ForClientOrg(%q) must unwrap to *ruuid.Error", in)
+			assert.True(t, errors.As(err, &re), "WithClientOrg(%q) must unwrap to *ruuid.Error", in)
 		}
-		assert.Empty(t, srv.records(), "nothing may be sent")
 	})
 
-	t.Run("ForClientOrg needs a partner credential", func(t *testing.T) {
-		srv := newAuthServer(t, false)
-		c := newAuthClient(t, srv, rhombus.APIToken(authKey))
-		scoped, err := c.ForClientOrg(authOrg)
+	t.Run("WithClientOrg needs a partner credential", func(t *testing.T) {
+		c, err := rhombus.New(rhombus.WithCredential(rhombus.APIToken(authKey)), rhombus.WithClientOrg(authOrg))
 		require.Error(t, err)
-		assert.Nil(t, scoped)
+		assert.Nil(t, c)
 		assert.Equal(t, "rhombus: client organisation (x-auth-org) needs a partner credential, not rhombus.APIToken([REDACTED])", err.Error())
 	})
 
-	t.Run("per-call ClientOrg needs a partner credential", func(t *testing.T) {
+	t.Run("x-auth-org from an editor needs a partner credential", func(t *testing.T) {
 		srv := newAuthServer(t, false)
 		c := newAuthClient(t, srv, rhombus.APIToken(authKey))
-		_, err := createUserGenerated(rhombus.ClientOrg(authOrg))(context.Background(), c)
+		_, err := createUserGenerated(orgEditor(authOrg))(context.Background(), c)
 		require.Error(t, err)
 		var reqErr *rhombus.RequestError
 		require.True(t, errors.As(err, &reqErr), "error %T must unwrap to *rhombus.RequestError", err)
@@ -455,12 +344,12 @@ func TestClientOrgRefusals(t *testing.T) {
 		assert.Empty(t, srv.records(), "nothing may be sent")
 	})
 
-	t.Run("per-call ClientOrg with an invalid RUUID", func(t *testing.T) {
+	t.Run("x-auth-org from an editor with an invalid RUUID", func(t *testing.T) {
 		srv := newAuthServer(t, false)
 		c := newAuthClient(t, srv, rhombus.PartnerAPIToken(authKey))
-		_, err := createUserGenerated(rhombus.ClientOrg("abc"))(context.Background(), c)
+		_, err := createUserGenerated(orgEditor("abc"))(context.Background(), c)
 		require.Error(t, err)
-		assert.Equal(t, `rhombus: client organisation: invalid RUUID "abc": must be exactly 22 characters, got 3`, err.Error())
+		assert.Equal(t, `rhombus: createUser: client organisation: invalid RUUID "abc": must be exactly 22 characters, got 3`, err.Error())
 		var re *ruuid.Error
 		assert.True(t, errors.As(err, &re), "must unwrap to *ruuid.Error")
 		assert.Empty(t, srv.records(), "nothing may be sent")

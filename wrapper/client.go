@@ -27,8 +27,7 @@ const DefaultUserAgent = "rhombus-go/" + Version + " (+https://github.com/rhombu
 const DefaultMaxResponseBytes = 10 << 20
 
 // Client calls the Rhombus API. Build one with [New] and share it: it is safe
-// for concurrent use, and the methods that change a setting ([Client.ForClientOrg])
-// return a copy instead of mutating it.
+// for concurrent use, and its settings do not change after New.
 type Client struct {
 	base      *url.URL
 	http      *http.Client
@@ -138,18 +137,6 @@ func (c *Client) API() *api.ClientWithResponses { return c.gen }
 // other specs with [Client.Do] as their HTTP doer.
 func (c *Client) BaseURL() string { return c.base.String() }
 
-// ForClientOrg returns a copy of the client that acts inside the client
-// organisation org (the x-auth-org header). It needs a partner credential.
-func (c *Client) ForClientOrg(org RUUID) (*Client, error) {
-	if err := checkClientOrg(c.cred, org); err != nil {
-		return nil, err
-	}
-	cp := *c
-	cp.clientOrg = org
-	cp.bindGenerated()
-	return &cp, nil
-}
-
 // String describes the client without its credential.
 func (c *Client) String() string {
 	s := fmt.Sprintf("rhombus.Client{endpoint: %s, credential: %s", c.base, c.cred)
@@ -164,8 +151,8 @@ func (c *Client) GoString() string { return c.String() }
 
 // authorize sets the headers of the credential, the client organisation and
 // the User-Agent. Credential headers already on the request are replaced, so
-// exactly the credential's are sent; an x-auth-org set for this one call (see
-// [ClientOrg]) wins over the client's.
+// exactly the credential's are sent; an x-auth-org a request editor set for
+// one call is checked like the client's and wins over it.
 func (c *Client) authorize(req *http.Request) error {
 	for _, h := range []string{headerAPIKey, headerScheme, headerAccessToken} {
 		req.Header.Del(h)

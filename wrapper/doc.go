@@ -12,18 +12,27 @@
 // first and is one statement:
 //
 //	c, err := rhombus.New(rhombus.WithCredential(rhombus.APIToken(key)))
-//	user, err := c.CreateUser(ctx, api.CreateUserRequest{Email: rhombus.String("jane@example.com")})
+//	user, err := c.CreateUser(ctx, api.CreateUserRequest{Email: "jane@example.com", Name: "Jane Doe"})
 //
 // Any operation of the spec, including ones added after this package was
 // written, can be called through [Client.API] with the same credentials and
 // error handling; [Client.Do] does the same for generated clients of other
-// specs.
+// specs, whose generated operation table [WithOperations] adds.
+//
+// # Models
+//
+// The request and result types are generated (package api). Optional
+// fields are plain values, left out of the JSON when zero, except booleans
+// and numbers, where zero is a real value: those are pointers (set one with
+// new(true)), read without a nil check through generated getters such as
+// GetSuppressWelcomeEmail. A result is a success, so it carries no error
+// fields; a warningMsg stays on it.
 //
 // # Credentials
 //
 // Organisation and partner API tokens, certificate keys (mutual TLS), OAuth
 // access tokens (fixed or from a [TokenSource]) and partner scoping to a
-// client organisation ([WithClientOrg], [Client.ForClientOrg]) each send
+// client organisation ([WithClientOrg]) each send
 // exactly the headers Rhombus reads. [FromEnvironment] reads the variables and
 // ~/.rhombus files of the vendor's command line tool. Credentials never appear
 // in errors, logs or the %v of any value this package returns, and are sent
@@ -35,11 +44,11 @@
 // spec) rather than plain strings, so an identifier is typed where it is
 // written and its methods (parse, conversion to and from UUIDs) are at hand.
 // The type is a string so that an identifier from the server is kept exactly
-// as sent. Validation therefore happens at the edge: every RUUID in a request,
-// at any depth, is checked before anything is sent, and the error
-// (*ValidationError) names the field's JSON path and the rule broken; an
-// invalid RUUID also refuses to marshal, so the generated client cannot send
-// one either.
+// as sent, and encodes again as it was read. Validation therefore happens at
+// the edge: every RUUID in a request, at any depth, is checked before
+// anything is sent, whether the request is a typed value or a JSON body
+// given to a generated ...WithBody method, and the error (*ValidationError)
+// names the field's JSON path and the rule broken.
 //
 // # Errors and warnings
 //

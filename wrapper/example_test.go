@@ -60,7 +60,7 @@ func ExampleClient_CreateUser() {
 		PermissionGroupUUID:   group,
 		AccessibleRhombusApps: []api.RhombusApp{api.RhombusAppCONSOLE, api.RhombusAppRHOMBUSKEY},
 		RhombusKeySettings: api.RhombusKeyAppSettings{
-			RhombusKeyAccessEnabled: rhombus.Bool(true),
+			RhombusKeyAccessEnabled: new(true),
 			CredentialProvisioningRules: api.CredentialProvisioningRules{
 				StartDateProvisioner: rhombus.StaticEpochSeconds(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)),
 			},

@@ -94,8 +94,10 @@ func WithCredential(c Credential) Option {
 }
 
 // WithClientOrg makes every call act inside the partner's client
-// organisation org (the x-auth-org header). It needs a partner credential;
-// [Client.ForClientOrg] does the same for one client copy.
+// organisation org (the x-auth-org header); it needs a partner credential.
+// It is the one way to set the header: a partner working for several
+// client organisations builds a client for each (clients are cheap, and
+// Rhombus counts each organisation's requests in a budget of its own).
 func WithClientOrg(org RUUID) Option {
 	return func(s *settings) error {
 		if err := org.Validate(); err != nil {

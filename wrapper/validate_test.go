@@ -210,9 +210,9 @@ func TestGeneratedClientRefusesInvalidRUUIDs(t *testing.T) {
 			want: `rhombus: createUser: field permissionGroupUuid: invalid RUUID "abc": must be exactly 22 characters, got 3`,
 		},
 		{
-			name: "CreateUserWithResponse with ClientOrg editor",
+			name: "CreateUserWithResponse with an x-auth-org editor",
 			call: func() error {
-				_, err := c.API().CreateUserWithResponse(ctx, api.CreateUserRequest{PermissionGroupUUID: "AAAAAAAAAAAAAAAAAAAAAB"}, rhombus.ClientOrg(authOrg))
+				_, err := c.API().CreateUserWithResponse(ctx, api.CreateUserRequest{PermissionGroupUUID: "AAAAAAAAAAAAAAAAAAAAAB"}, orgEditor(authOrg))
 				return err
 			},
 			want: `rhombus: createUser: field permissionGroupUuid: invalid RUUID "AAAAAAAAAAAAAAAAAAAAAB": last character 'B' is not canonical: it must be one of A, Q, g, w`,

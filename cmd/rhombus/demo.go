@@ -74,7 +74,7 @@ func runDemo(a *app, g *globals, args []string) error {
 		Name:                  "Jane Doe",
 		PermissionGroupUUID:   s.PermissionGroup(),
 		AccessibleRhombusApps: []api.RhombusApp{api.RhombusAppCONSOLE},
-		SuppressWelcomeEmail:  rhombus.Bool(true),
+		SuppressWelcomeEmail:  new(true),
 	}
 	user, err := orgClient.CreateUser(ctx, jane)
 	d.exchange()
