@@ -83,11 +83,13 @@ func ExampleClient_GetDeviceLicensesForOrg() {
 		log.Fatal(err)
 	}
 	for _, l := range res.DeviceLicenses {
-		fmt.Println(l.LicenseType, l.DeviceType, l.State)
+		// Optional fields are values; a boolean or a number is a pointer,
+		// read through its nil-safe getter.
+		fmt.Println(l.LicenseType, l.DeviceType, l.State, l.GetTrial())
 	}
 	// Output:
-	// ENTERPRISE CAMERA CLAIMED
-	// ENTERPRISE ENVIRONMENTAL_SENSOR CLAIMED
+	// ENTERPRISE CAMERA CLAIMED false
+	// ENTERPRISE ENVIRONMENTAL_SENSOR CLAIMED false
 }
 
 // Every failure is an error a program can branch on: errors.Is with the
