@@ -5,20 +5,16 @@ package api
 
 import (
 	"bytes"
-	"compress/flate"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"path"
 	"strings"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/runtime"
 	"github.com/rhombuskit/rhombus-go/ruuid"
 )
@@ -1712,176 +1708,4 @@ func ParseCreateUserHTTPResponse(rsp *http.Response) (*CreateUserHTTPResponse, e
 	}
 
 	return response, nil
-}
-
-// Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
-// Stored as a slice of fixed-width chunks rather than one concatenated
-// const string: with thousands of chunks the chained `+` fold is several
-// times slower for the Go compiler than parsing a slice literal.
-var swaggerSpec = []string{
-	"7Dv9b9s4sv8KoXfApoDsfLS7e3VxwCm2mvrqWHm2vNluk+fQ0tjiRiJ1JBXHW+R/fyApyZYtfySb3sMD",
-	"Nj/FEjkznO8Zjr5ZAUtSRoFKYbW+WRxEyqgA/eMchwP4dwZCql8BoxKo/henaUwCLAmjx78LRtUzeMRJ",
-	"GoP+l3PGrZbajwoAtpWImdWyRhQeUwgkhIhmcYwecJwBmjKOpgTisIUYn40yElpPtiWCCBKsIP6Nw9Rq",
-	"Wf91vKT22LwVx0sqXY336enJtkIQASepotBqWQ6a4DBHxTjCFGVrZBCKZASIG0BNhf0j4xMShkBfdvjl",
-	"9uLoThCAEKgDlEBo2ZaQWGbCar07eWtbkiQgJE5Sq3X688ny72A2lPj2cOEeFrZigjruPSx+ECgTwFGM",
-	"g3uhH6bAEyIEYVSzYQj8AbgBup8RJa0KvYRHeZzGmFRfWXKRgtWyhOSEzmoppYjQBxyTsJCIFhsSmhY0",
-	"xVksP2hiJyxcoAfMCQhNrc/YJaaLXCHEGsVVgkqhqV0owXSBcEoKjKKJXBphGgBasIyjAMdJ07Kfcww/",
-	"Uuo2w5QIzaUfBOJYAopJQiQ6YhSQZPdA0SQL7kEiEWEOIZosEFYqKYUSkHiDiEDwGOFMSAib6BoTiQYg",
-	"+aLhTCVwJCBgNBRoAlPGAQmgIaEzhGeYUEVxBDgErnmxsk39rJJ7HbEYSmiSoTkm0kZYohiwkOhUAVPc",
-	"IRxCqyV5BqvsmDKeYGm1LELl2zOl9YSSJEus1qld8IpQCTPQ2vlkWyOKMxkxTv5Q8J5jZGofUJmv+IhJ",
-	"XFB0sL04NSC2mo6SZMAhVBtwrASiTYTOlF5SJhEOAkiVeKr8vr6+bqwggk2mnwPmwBEHwTIewDgBiUMs",
-	"8T9urGazeWPt1rin8rga3fYzbeJVhsOmCKN3J6cIUzEHrohPOUuBS2IiQD2fv1nKZ+KJkoXRgpywCWMx",
-	"YOXxHhsz1lBPG+KepA2m0eK4kTKlAtxqTXEsQDsJs5VNfodAKhNe9+c7ST/ZSjrUb3aQiBiXiAMWjKIj",
-	"ZWWKhNyJoAnIOQBFQENNq3ijQFfP+5R79K18KAVUc7w2ByzhyhjpAGZESK65uxJqqyQPCheoYehYGSgg",
-	"Sv3S3NgjzMM55iqCLSFuMiVmRpI6wu4xkMFo1O0oiouIfOh6AZzguJ8lkzovM9RvEdWvlRiVGy/JD+GB",
-	"BGDZK8558On07O27H3/6+e/vNySxwXHbmpMpuRL3Ne6NfCQo5dDI3ew9LDQvFf5NtF8tPOwQiv2HrPv3",
-	"2eQ6zsKLx/Q3ev8P69a2iIREvBBF6ScnC6l+b5xgyxEx53hRnHAojEBq8A+H3c6Og1nedEoCGKu1+/n5",
-	"TA02yWOdCps3r6HDc8wpobPLP2mBIwF8q8ktl1wPlxnsmm/U6RyZxDCIWDLJhJOmNTqhQocAqR1WuQPl",
-	"WxBWeypqd+UM/L47qGjZTrMrke/VHdvKKPl3Bl0DN3dlkGAS19OtXxU2qtLEiiL9jik0Qwb/zB81A5Yc",
-	"YqEUJ1CPT73Ziu5fmALqMDgExTKHveAsS5/lvrhh6GdYDEEqBT1UBJ9h4aRpuUl5wixNOQixXHANccAS",
-	"cOt5PszXawbMzdJcCIVBF4rzGRYoYRMSg9IhRJZMU9lJytkDCSHMVW47y54dsZeHeulRXpGYfdb9IneE",
-	"NRc3/U5RGg/zsm2PTlRXP9mWgvosRXwNR5dnrFdKH5Q5KI+dxVAXuyKgCNMQRWxuiqFcvZZ5r8h5ozRs",
-	"Rh6ANmtkuZaF0bCjgkWB32QEu47vpiyIhqYIWd2mki78eKlpUgcTThyzuUlHSyfx1t4sQ7YwrihFnqP5",
-	"EnP5WsepE1hHR+seCaBWbT1aBHQUmzWFswxiAlTmxeYfWwJnEGOSfIbFs5RQmwWE3lrFfHZy9rZxeto4",
-	"+dk/+bH19rT140+/reY2IZbQkCQ5yFubM/n68W6yOsuV5b5nHWcKWGbc8OOg8JoL46PZ98IQOyVcSEcI",
-	"MqOg7eE7MjPXjI84IfHiMH72KluWMHw2olhTrZ28cmVwIL9qt65APkDWvZWlxvg7EIOE78y/51Y7KSeM",
-	"t19iWilnYRbINgvhAAdfrj+Ed1crS43jOlhypaikqtNes9i3rSwNv7szyQ4XwV4XvDQioFmisvO2c+kO",
-	"HMvO/xlfDi3b+qXbcb1xt++7g7Z3admWM+p0vfGF47vXzhfLttz+L92B1790+77TGw/d/tAbbDwult8e",
-	"cMhOxWMWxJ333LE/cNqf3UFJoWVbHc8bbENaPvba7dGV029/WT7aOMWvbnvkO+c917Ktc6dz4Y4HrtPR",
-	"yDSOttf3B16vp58oYs5Hvu/1LdvqeuNzzxl0th7atvq/qF0D79zzLdsa9T/3vev+QczYFmJrej9aI3Wz",
-	"nyRgI6wzGkoYRSFRKxNClYKiyQLdKTx3TdSVAjEK6J6yOdVdIqxACKQMhQRbkKvouwLSdKISnKaK5tY3",
-	"a+fmbWq7e9NTGe8XfV1hGU7VRCxGwZtara+7jWQPttv19ELm2riZmC57xl/N29saw1u7v9jZ9Xu7v+u3",
-	"V2sO6+Atb2m+fc/McuX2pzYvX7mbQnMsEIdpJiBER0UbjSMJj7KuV1nn5C5AVvyc+Mi4x2fP6UDOTJmL",
-	"YiJ0b6OalwqEHzDRZOjV+LAM9Xmx91knO7QUDBiVmNBXP1pYoWqTjt5ByLbk+taBvaJqfXFIq/HPlqBr",
-	"6XPr20Z9qACGr5tmFA2ml9Nbprpl3O853UtXxa+B23ev9X9Xbr/T7V+MB64/Gqgo1/f88fK1++tVd5Av",
-	"HFw6fbfv976Mi6eHBLbe7jS8oK3b7/pdpzd2L51ubzwctduu29GIq28+Ot2efvyx+9F33f6443wZXzuD",
-	"vjrE5ubtq5aAvNHA/zJ2uxef/PEnbzTYBW7P2hLoc0J/r1pOFBwZ+s7A11nI0Hf6nSLx8N3B1aA7VOlL",
-	"z71w2oflWlfVtLvA0XF/6bYVKKfnDvzxpdfv+t6g279Qj9ptdzgs8iGFrtt2+0N3PBo6F+4zz2i83YbD",
-	"mGAB6Kd36CjjcUPgKbxBKvVF+cbVzqlT+7eaYRscusjqAZ3JyGqdnekb3NWfG60eLCVwRcz/fHUav+HG",
-	"HyeN9+PG7bez06evzn/P5rd/27jfWDFjq2VxRXKzwL40cJKkjOtAlGKF3ZoRGWWTZsCS47w/e09k8W9j",
-	"xo41JG3Tg40+3VpnUj9fbTPnvT9GUdHjU+wrkmpn2G2PnZH/aamiV85weO0NOuPL7vDS8duflKY5l+64",
-	"eKFEPHQHY/fX7tAfFr+Uf/jojfrqtVGfyqMrr9dtf6k86nltx+96/cpDb3BR+X3udMbd/tVI5c3a4obD",
-	"VRp9zxsPP3kD/zBtW14nrCh7cSlhW22vP/R0BTD45F2ej4bjz+6XqkZvg7nWH98MxfWtbZFvMMlf0Zvd",
-	"3XacLFIsxBAnr1zABrs7qrti765mrM6REyZhRGMW3LvfIygurzXMHNJ3QFIXUPcUOpsl2pQ8QrheqBFa",
-	"zqUIQgPQpjui5BGBgrxfIYriZOkUdxNWo8V6fKwCYzmoVW07//TuFYuDTabqK/Yg40Quhkq5zAmNVH12",
-	"bwbWNgaqPCeTUX4flI8dHd1YQzKjirtzIqPibunGemMjoXJM/fTusYEzGTW0IkML4ZQ0mH6iodwp5hOF",
-	"xMy9WEX+ZeX7DEqzeMlXnJLPoHNMx/xXR/Pq8JSqcVLMJQWOnKtuOceGUaDEPNXzNfrGXZMu2QxkBNyc",
-	"gUhR5M2rq4+STGY4Rn5v+KaJHL07wFwPglRH4arxYh4xlOAQEJH6ymTO+L1AjMYLxUuFjM2pvsY2pcBO",
-	"9qTkHha1jMlkZAS8yZxPbG6KgcpQEgccNtGdkpCRTavKwpxvH9BdzsnG6tI17n7QgO7QcWX1XWuD35rD",
-	"uIa/BkJFWVo1ethEfgRmOlMgTJGyW0OvmaoSuvTJqRIIcyi4fPfYKFKAFRW9Q/AogYoDmG821DG/rU/j",
-	"8Vn9TbVOWWpvX3JW45KdOJACEdpEntIPzSytW/lrQ4KoE4nWrQrz952H8dnmYZTDIHTKihE7HOjMKr/3",
-	"V5UpxIrn/8x5KRZCFZP6Or92Ek5RVJy9CNpKPEdBzLIQpdFCkADHqPBSLRTgBDgWdi73G6ro4CzWfkYw",
-	"Lt4gGWGJZEQESliYxYAC9gBcNJH7AHyxohREIIyuvKGveXlDMfrX0OvrSVBbW4DidhBnIYQf9DAkuvv2",
-	"dIfmEVBEmRkzVkAEyOYNvaHVobkWAo2v6LYU7qDqBe9sNI9IECGBF0LfmMoIbigHUTJm0zLRkQATuQrG",
-	"FMJ/Y0zA/LqhuSkADqIaYzATMgHjIYR7DOGGlpZgI2zg47KRYHToB2FMT/OiyJ1FC4nMmCgR6JPvX6Gz",
-	"k5PC0jW/gRq1+YDubkzb7cZqIRXr7hRV+IaqHVpYU0zijINR52VL4Q4leIH0YEAOOMdZyLwQ1Q0tgqMG",
-	"UURWTbFbHFDPMYcoAg6tG9rY6huOSo6+aRUcyUW2JuMbilbG052rbkPHh5XrcEaN2pYgmzXuTSg4OJ4r",
-	"TckEbPpEpZrcKEYJ6AeB7gotuUM4jtlcw9FkroT6u1xpmmtHJiEkKZNA5dqJlYCMLXAoJoVXuosKR4Ap",
-	"ZRIFEaYzQPruCMk5CUBrqZIjB2VJJY5goT2zjQRDGM05kWBoxVKLOMIPCgEOIghz/ddz3EkmpJ6enYCh",
-	"Rn7IfanIqVNgRBZE1bCgAy3Ws88YvTt7r9KA+XqbNOXsAU/iBaLKoBWgGKYSHRl1hBAFjFIIitTC7w1R",
-	"hGkoInwPb2rYSSWZLgidNbRWinW2rmA2C/TxFdpiL5orfuT8MSUnCOWxVKkLoTmBzh0yqY2CCJRRc+0g",
-	"mFaiggmMKyGhIILgvhj7LsVZ0J5nlzqAr1fWd+jIqH5O+gUzQ7Dq/xlQhQM08xMWQmz0tnAbZmPzRidz",
-	"RJoZzWUUsGxL+W0TLU6bJ/pONQWKU2K1rLfNk+ZbS7cOIp22HuOUHDM+Ow62TRXqLgDbPqWnQm2uyJXB",
-	"QbQKBM1JHCs9U5VZDCW/K8OnICSexEREIErteCBSJWelrLuh1bK202ouO0DIcxYunjfTXp3N3d60KZvk",
-	"25dUJ3DXJmjLAdndI67LKdPKxOjB8/V755yfqldD+ahE5QOks5OT53xz8lJ68p5Pzdy/91kd+J0how56",
-	"Se7KZ0hmy+n+LZXvH/Smt/s3Lb8rUjvO3u/fsf5NzJNt/XjIiVa//FktOvXNYVG1fb2tFipfb5/sXW8r",
-	"mXW+eLVyrYF3a1siSxLMF0ubr7N45Y/wTCjF9vgMXcNExRkS6PvG2mzAuBT9OZHJl8sqtWh8rT5THkx5",
-	"rrU0vfqstgFWF5fz+n7t5VqUUSQU9r5m1rdKJNp75tiPZ/V3X1X/mXJQpVn5/U5V3y9ARaji4us5N14b",
-	"PnIbNX/CQ+71fAc7pz0XoP9h17Tv0vIvx/T/wDEp01m/vFXWsmYkhYe6ysv/Z3upOv/zn/BWxTCBdjmZ",
-	"AJ5nbCNh+rh7UjTdN1vnh6n7RAoBmRII9fy/babEbV3qcRZXunA2ElmqEljl+ydMRoUrUouLjopGpU4l",
-	"DHzTCUb6e9K8lKYhwllIJIrZbKZy5i0p3sh8hPBij7XlG5Gv5TXKbfn9xdbPKUyDZ+Xrh9qPG3Ykg7Xz",
-	"+s/6VnLzi5n/k+StMtT/l1N8Paf4ggSs1p5X/JuS1WunYLeVC+r3lfvp96+ddhmzvDWf2GreCs3KqsqN",
-	"KFG1pJ7JEJZtZVyZciRlKlrHylWeNWu7qutw3Ew5KUzRiBo+1gCCrBbWbcn0b4WzWEt/Fbr8zbpYVl7V",
-	"RKSn26f/DQAA//8=",
-}
-
-// decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
-// after base64-decoding and flate-decompressing the embedded blob.
-func decodeSpec() ([]byte, error) {
-	encoded := strings.Join(swaggerSpec, "")
-	compressed, err := base64.StdEncoding.DecodeString(encoded)
-	if err != nil {
-		return nil, fmt.Errorf("error base64 decoding spec: %w", err)
-	}
-	zr := flate.NewReader(bytes.NewReader(compressed))
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(zr); err != nil {
-		return nil, fmt.Errorf("read flate: %w", err)
-	}
-	if err := zr.Close(); err != nil {
-		return nil, fmt.Errorf("close flate reader: %w", err)
-	}
-
-	return buf.Bytes(), nil
-}
-
-var rawSpec = decodeSpecCached()
-
-// a naive cache of the decoded OpenAPI spec
-func decodeSpecCached() func() ([]byte, error) {
-	data, err := decodeSpec()
-	return func() ([]byte, error) {
-		return data, err
-	}
-}
-
-// Constructs a synthetic filesystem for resolving external references when loading openapi specifications.
-func PathToRawSpec(pathToFile string) map[string]func() ([]byte, error) {
-	res := make(map[string]func() ([]byte, error))
-	if len(pathToFile) > 0 {
-		res[pathToFile] = rawSpec
-	}
-
-	return res
-}
-
-// GetSpec returns the OpenAPI specification corresponding to the generated
-// code in this file. External references in the spec are resolved through
-// PathToRawSpec; externally-referenced files must be embedded in their
-// corresponding Go packages (via the import-mapping feature). URL-based
-// external refs are not supported.
-func GetSpec() (swagger *openapi3.T, err error) {
-	resolvePath := PathToRawSpec("")
-
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = true
-	loader.ReadFromURIFunc = func(loader *openapi3.Loader, url *url.URL) ([]byte, error) {
-		pathToFile := url.String()
-		pathToFile = path.Clean(pathToFile)
-		getSpec, ok := resolvePath[pathToFile]
-		if !ok {
-			err1 := fmt.Errorf("path not found: %s", pathToFile)
-			return nil, err1
-		}
-		return getSpec()
-	}
-	var specData []byte
-	specData, err = rawSpec()
-	if err != nil {
-		return
-	}
-	swagger, err = loader.LoadFromData(specData)
-	if err != nil {
-		return
-	}
-	return
-}
-
-// GetSpecJSON returns the raw JSON bytes of the embedded OpenAPI
-// specification: decompressed but not unmarshaled. External references
-// are not resolved here; the bytes are the spec exactly as embedded by
-// codegen. The result is cached at package init time, so repeated calls
-// are cheap.
-func GetSpecJSON() ([]byte, error) {
-	return rawSpec()
-}
-
-// GetSwagger returns the OpenAPI specification corresponding to the
-// generated code in this file.
-//
-// Deprecated: GetSwagger predates kin-openapi renaming openapi3.Swagger
-// to openapi3.T. Use [GetSpec] instead. This wrapper is retained for
-// backwards compatibility.
-func GetSwagger() (*openapi3.T, error) {
-	return GetSpec()
 }

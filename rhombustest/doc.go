@@ -4,12 +4,12 @@
 //
 //	s := rhombustest.NewServer(t)
 //	c, _ := api.NewClientWithResponses(s.URL, api.WithHTTPClient(s.HTTPClient()), api.WithRequestEditorFn(s.RequestEditor(rhombustest.OrgAPIToken)))
-//	res, err := c.CreateUserWithResponse(ctx, api.CreateUserRequest{Email: &email, Name: &name})
+//	res, err := c.CreateUserWithResponse(ctx, api.CreateUserRequest{Email: email, Name: name})
 //
 // What it is for:
 //
 //   - It answers like the real API from the same spec the client is generated
-//     from (api.GetSpec): every request is validated with kin-openapi
+//     from (openapi.yaml, embedded in the module root): every request is validated with kin-openapi
 //     (path, method, Content-Type, credentials, body schema including RUUID
 //     formats and enums), and a request the spec forbids gets the answer the
 //     real API gives (400, 401 or 403 with the vendor's bodies).
