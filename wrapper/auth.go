@@ -212,8 +212,8 @@ func (o *oauthCredential) validate() error {
 	return checkSecret(o.fixed(), "OAuth access token")
 }
 
-// A token from a source is only known per request; a source must not return
-// a token that is also in a returned error, so scrubbing the fixed one suffices.
+// A token from a source is known only once it is sent: Client.Do scrubs the
+// values each attempt actually sent, whatever the credential.
 func (o *oauthCredential) secrets() []string             { return []string{o.fixed()} }
 func (o *oauthCredential) certificate() *tls.Certificate { return nil }
 

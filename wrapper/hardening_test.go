@@ -22,7 +22,17 @@ import (
 	"github.com/rhombuskit/rhombus-go/api"
 	"github.com/rhombuskit/rhombus-go/ruuid"
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
+	"github.com/rhombuskit/rhombus-go/wrapper/internal/testapi"
 )
+
+// TestWithOperationsRefusesAnIncompleteOperation: an operation the client
+// could not look up is refused when the client is built.
+func TestWithOperationsRefusesAnIncompleteOperation(t *testing.T) {
+	for _, op := range []rhombus.Operation{{Path: "/api/x/y"}, {ID: "y", Path: "api/x/y"}} {
+		_, err := rhombus.New(rhombus.WithCredential(rhombus.APIToken(testKey)), rhombus.WithOperations(op))
+		assert.ErrorContains(t, err, "rhombus: WithOperations: an operation needs an ID and a path starting with /")
+	}
+}
 
 // TestTokenSourceTokensAreScrubbed: a server that echoes what it was sent
 // must not get a token from a TokenSource into an error, a warning, an
@@ -195,6 +205,15 @@ func TestRawBodiesAreCheckedForRUUIDs(t *testing.T) {
 				_, err := c.API().CreateUserWithBodyWithResponse(context.Background(), "application/json", strings.NewReader(body))
 				return err
 			}},
+		{"an operation from another spec, a RUUID in a list of objects", `{"cameraUuid":"AAAAAAAAAAAAAAAAAAAAAA","neighbours":[{"uuid":"AAAAAAAAAAAAAAAAAAAAAA"},{"uuid":"nope"}]}`, "neighbours[1].uuid",
+			func(c *rhombus.Client, body string) error {
+				cam, err := testapi.NewClientWithResponses(c.BaseURL(), testapi.WithHTTPClient(c))
+				if err != nil {
+					return err
+				}
+				_, err = cam.UpdateCameraConfigWithBodyWithResponse(context.Background(), "application/json", strings.NewReader(body))
+				return err
+			}},
 		{"typed request through c.API()", "", "orgUuid",
 			func(c *rhombus.Client, _ string) error {
 				_, err := c.API().GetDeviceLicensesForOrgWithResponse(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: badOrg()})
@@ -202,7 +221,7 @@ func TestRawBodiesAreCheckedForRUUIDs(t *testing.T) {
 			}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, hits := answering(t, jsonAnswer(200, `{}`))
+			c, hits := answering(t, jsonAnswer(200, `{}`), rhombus.WithOperations(testapi.Operations...))
 			err := tc.call(c, tc.body)
 			assert.ErrorIs(t, err, rhombus.ErrInvalidRequest)
 			var vErr *rhombus.ValidationError
@@ -211,4 +230,19 @@ func TestRawBodiesAreCheckedForRUUIDs(t *testing.T) {
 			assert.Zero(t, hits.Load(), "nothing was sent")
 		})
 	}
+}
+
+// TestGettersAreNilSafe: the generated getters of the pointer fields read
+// a nil field, and a nil model, as the zero value.
+func TestGettersAreNilSafe(t *testing.T) {
+	var none *api.DeviceLicense
+	assert.False(t, none.GetTrial())
+	l := api.DeviceLicense{}
+	assert.False(t, l.GetTrial())
+	l.Trial = new(true)
+	assert.True(t, l.GetTrial())
+	var rules api.CredentialProvisioningRules
+	assert.Zero(t, rules.GetMaxMobileCredsAllowed())
+	rules.MaxMobileCredsAllowed = new(int32(3))
+	assert.Equal(t, int32(3), rules.GetMaxMobileCredsAllowed())
 }

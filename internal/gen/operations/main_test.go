@@ -1,0 +1,59 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestGenerateFromTheTestSpec(t *testing.T) {
+	out, err := generate("../../../wrapper/internal/testapi/openapi.yaml", "testapi", "Operations", "", "github.com/rhombuskit/rhombus-go/wrapper")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(out)
+	for _, want := range []string{
+		`var Operations = []rhombus.Operation{`,
+		`ID:                "updateCameraConfig",`,
+		`IdentifyingFields: []string{"cameraUuid"},`,
+		`RUUIDFields:       []string{"cameraUuid", "neighbours[].uuid"},`,
+		`NewResult:         func() any { return new(UpdateCameraConfigResponse) },`,
+		`Idempotent:  true,`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+	again, err := generate("../../../wrapper/internal/testapi/openapi.yaml", "testapi", "Operations", "", "github.com/rhombuskit/rhombus-go/wrapper")
+	if err != nil || string(again) != got {
+		t.Errorf("a second run differs (%v): the output must be deterministic", err)
+	}
+}
+
+func TestGenerateRefusesMalformedExtensions(t *testing.T) {
+	for ext, want := range map[string]string{
+		`x-rhombus-idempotent: "yes"`:            "x-rhombus-idempotent must be a boolean",
+		`x-rhombus-identifying-fields: email`:    "x-rhombus-identifying-fields must be a list",
+		`x-rhombus-identifying-fields: [1, two]`: "1 is not a field name",
+	} {
+		spec := `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /api/x/doIt:
+    post:
+      operationId: doIt
+      ` + ext + `
+      responses:
+        "200": {description: OK}
+`
+		path := filepath.Join(t.TempDir(), "spec.yaml")
+		if err := os.WriteFile(path, []byte(spec), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := generate(path, "p", "ops", "", "")
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got %v, want an error containing %q", ext, err, want)
+		}
+	}
+}
