@@ -3,7 +3,6 @@ package rhombus
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -70,7 +69,10 @@ func New(opts ...Option) (*Client, error) {
 
 func (s *settings) build() (*Client, error) {
 	if s.cred == nil {
-		return nil, errors.New("rhombus: no credential: pass WithCredential (APIToken, PartnerAPIToken, CertificateKey, OAuthToken, ...) or FromEnvironment")
+		return nil, &configError{is: ErrNoCredentials, msg: "no credential: pass WithCredential (APIToken, PartnerAPIToken, CertificateKey, OAuthToken, ...) or FromEnvironment"}
+	}
+	if s.needEndpoint != "" && !s.endpointSet {
+		return nil, &configError{is: ErrNoEndpoint, msg: s.needEndpoint}
 	}
 	if err := s.cred.validate(); err != nil {
 		return nil, err

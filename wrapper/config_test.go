@@ -286,18 +286,18 @@ func TestFromEnvironmentErrors(t *testing.T) {
 			name:        "no key in the selected profile",
 			credentials: "[default]\napi_key = " + cfgFileKey + "\n[work]\nauth_type = token\n",
 			env:         map[string]string{rhombus.EnvProfile: "work"},
-			want:        "rhombus: no API key: set RHOMBUS_API_KEY, or api_key in the [work] section of HOME/.rhombus/credentials",
+			want:        "rhombus: no API key: set RHOMBUS_API_KEY, or api_key in the [work] section of HOME/.rhombus/credentials (the profile is from RHOMBUS_PROFILE)",
 		},
 		{
 			name:        "unknown explicit profile",
 			credentials: "[default]\napi_key = " + cfgFileKey + "\n",
 			env:         map[string]string{rhombus.EnvProfile: "nope"},
-			want:        `rhombus: profile "nope" (from RHOMBUS_PROFILE) has no section in HOME/.rhombus/credentials`,
+			want:        `rhombus: profile "nope" has no section [nope] in HOME/.rhombus/credentials (the profile is from RHOMBUS_PROFILE)`,
 		},
 		{
 			name: "unknown explicit profile, no credentials file",
 			env:  map[string]string{rhombus.EnvProfile: "nope"},
-			want: `rhombus: profile "nope" (from RHOMBUS_PROFILE) has no section in HOME/.rhombus/credentials`,
+			want: `rhombus: profile "nope" has no section [nope] in HOME/.rhombus/credentials (the profile is from RHOMBUS_PROFILE)`,
 		},
 		{
 			name:        "bad is_partner",

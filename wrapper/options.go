@@ -15,19 +15,24 @@ import (
 type Option func(*settings) error
 
 type settings struct {
-	endpoint   string
-	cred       Credential
-	clientOrg  RUUID
-	httpClient *http.Client
-	userAgent  string
-	maxBody    int64
-	warn       func(context.Context, Warning)
-	logger     *slog.Logger
-	operations []Operation
-	observe    func(Event)
-	retry      RetryPolicy
-	limiter    *Limiter
-	limiterSet bool
+	endpoint string
+	// endpointSet: an option or the configuration chose the endpoint.
+	endpointSet bool
+	// needEndpoint, when not empty, is why New refuses to fall back to the
+	// default endpoint (a named profile's key with no endpoint of its own).
+	needEndpoint string
+	cred         Credential
+	clientOrg    RUUID
+	httpClient   *http.Client
+	userAgent    string
+	maxBody      int64
+	warn         func(context.Context, Warning)
+	logger       *slog.Logger
+	operations   []Operation
+	observe      func(Event)
+	retry        RetryPolicy
+	limiter      *Limiter
+	limiterSet   bool
 }
 
 // Region is a Rhombus region. An API key works only in the region it was made in.
@@ -64,7 +69,7 @@ func WithRegion(r Region) Option {
 		if r != RegionUS && r != RegionEU {
 			return fmt.Errorf("rhombus: WithRegion(%q): must be RegionUS or RegionEU", string(r))
 		}
-		s.endpoint = r.URL()
+		s.endpoint, s.endpointSet = r.URL(), true
 		return nil
 	}
 }
@@ -76,7 +81,7 @@ func WithEndpoint(baseURL string) Option {
 		if baseURL == "" {
 			return errors.New("rhombus: WithEndpoint: the URL is empty")
 		}
-		s.endpoint = baseURL
+		s.endpoint, s.endpointSet = baseURL, true
 		return nil
 	}
 }
