@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -9,90 +10,132 @@ import (
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 )
 
-// configOptions configures the client like the vendor's command line tool,
+// setup is the configuration a command runs with: the options that build
+// its client, and the profile and where it came from, for messages.
+type setup struct {
+	opts          []rhombus.Option
+	profile       string // the profile read, "default" when none was named
+	profileSource string // "--profile", "RHOMBUS_PROFILE", or "" for the default
+}
+
+// configure reads the configuration like the vendor's command line tool,
 // with the flags on top: a flag beats the environment, which beats the
 // ~/.rhombus files. The flags have been validated already.
-func configOptions(g *globals) ([]rhombus.Option, error) {
-	// FromEnvironment reads the profile and the key from the process
-	// environment only. Setting them from the flags here gives exactly the
-	// vendor tool's precedence without reimplementing its file formats: an
-	// API key from the flag still takes the profile's auth_type, is_partner
-	// and endpoint_url, as RHOMBUS_API_KEY does.
+func configure(g *globals) (*setup, error) {
+	cfg := rhombus.Config{
+		Profile:     os.Getenv(rhombus.EnvProfile),
+		APIKey:      os.Getenv(rhombus.EnvAPIKey),
+		EndpointURL: os.Getenv(rhombus.EnvEndpointURL),
+	}
+	st := &setup{profileSource: rhombus.EnvProfile}
 	if g.profile != "" {
-		if err := os.Setenv(rhombus.EnvProfile, g.profile); err != nil {
-			return nil, err
-		}
+		cfg.Profile, st.profileSource = g.profile, "--profile"
+	}
+	if cfg.Profile == "" {
+		st.profile, st.profileSource = rhombus.DefaultProfile, ""
+	} else {
+		st.profile = cfg.Profile
 	}
 	if g.apiKey != "" {
-		if err := os.Setenv(rhombus.EnvAPIKey, g.apiKey); err != nil {
-			return nil, err
-		}
+		cfg.APIKey = g.apiKey
 	}
-	opts := []rhombus.Option{rhombus.FromEnvironment()}
+	if g.endpoint != "" {
+		cfg.EndpointURL = g.endpoint
+	}
+	st.opts = []rhombus.Option{rhombus.FromConfig(cfg)}
 	if g.partner {
-		key := os.Getenv(rhombus.EnvAPIKey)
-		if key == "" {
+		if cfg.APIKey == "" {
 			return nil, &usageError{problems: []problem{{"--partner", "needs the key from --api-key or " + rhombus.EnvAPIKey +
 				"; for a key in a profile, set is_partner = true in its section of ~/.rhombus/credentials instead"}}}
 		}
-		opts = append(opts, rhombus.WithCredential(rhombus.PartnerAPIToken(key)))
+		st.opts = append(st.opts, rhombus.WithCredential(rhombus.PartnerAPIToken(cfg.APIKey)))
 	}
-	switch {
-	case g.endpoint != "":
-		opts = append(opts, rhombus.WithEndpoint(g.endpoint))
-	case g.region != "":
+	if g.region != "" && g.endpoint == "" {
 		r, _ := parseRegion(g.region) // validated with the other flags
-		opts = append(opts, rhombus.WithRegion(r))
+		st.opts = append(st.opts, rhombus.WithRegion(r))
 	}
 	if g.partnerOrg != "" {
-		opts = append(opts, rhombus.WithClientOrg(rhombus.RUUID(g.partnerOrg)))
+		st.opts = append(st.opts, rhombus.WithClientOrg(rhombus.RUUID(g.partnerOrg)))
 	}
-	return opts, nil
+	return st, nil
+}
+
+// describe names the profile and endpoint, for --verbose and errors.
+func (st *setup) describe(endpoint string) string {
+	s := "profile " + st.profile
+	if st.profileSource != "" {
+		s += " (from " + st.profileSource + ")"
+	}
+	return s + ", endpoint " + endpoint
 }
 
 // newClient builds the one client a command uses. Warnings go to stderr
-// unless extra says otherwise; --verbose logs every request and response.
+// unless extra says otherwise; --verbose logs every request and response;
+// on a terminal, each retry is announced on stderr.
 func newClient(a *app, g *globals, extra ...rhombus.Option) (*rhombus.Client, error) {
-	opts, err := configOptions(g)
+	st, err := configure(g)
 	if err != nil {
 		return nil, err
 	}
-	opts = append(opts, rhombus.WithWarningHandler(func(_ context.Context, w rhombus.Warning) {
+	opts := append(st.opts, rhombus.WithWarningHandler(func(_ context.Context, w rhombus.Warning) {
 		fmt.Fprintln(a.stderr, w.String())
 	}))
 	opts = append(opts, extra...)
-	if !g.verbose {
-		c, err := rhombus.New(opts...)
+	var observers []func(rhombus.Event)
+	if a.stderrIsTerminal() && !g.verbose {
+		observers = append(observers, retryNotice(a))
+	}
+	var v *verbose
+	if g.verbose {
+		v = newVerbose(a.stderr, g.apiKey, os.Getenv(rhombus.EnvAPIKey))
+		observers = append(observers, v.observe)
+	}
+	if len(observers) > 0 {
+		opts = append(opts, rhombus.WithObserver(func(e rhombus.Event) {
+			for _, o := range observers {
+				o(e)
+			}
+		}))
+	}
+	var c *rhombus.Client
+	if v == nil {
+		c, err = rhombus.New(opts...)
+	} else {
+		c, err = rhombus.New(append(opts, rhombus.WithHTTPClient(v.httpClient()))...)
 		if err != nil {
-			return nil, configError(err)
+			// A certificate credential needs the client's own *http.Transport
+			// for its TLS settings, so no logging transport can wrap it; log
+			// the attempts the client reports instead.
+			if c2, err2 := rhombus.New(opts...); err2 == nil {
+				fmt.Fprintln(a.stderr, "verbose: this credential needs the default HTTP transport; showing attempts, not the requests' headers and bodies")
+				c, err = c2, nil
+			}
 		}
-		return c, nil
 	}
-	v := newVerbose(a.stderr, g.apiKey, os.Getenv(rhombus.EnvAPIKey))
-	c, err := rhombus.New(append(opts, rhombus.WithHTTPClient(v.httpClient()), rhombus.WithObserver(v.observe))...)
-	if err == nil {
-		return c, nil
+	if err != nil {
+		return nil, st.configError(g, err)
 	}
-	// A certificate credential needs the client's own *http.Transport for
-	// its TLS settings, so no logging transport can wrap it; log the
-	// attempts the client reports instead.
-	c, err2 := rhombus.New(append(opts, rhombus.WithObserver(v.observe))...)
-	if err2 != nil {
-		return nil, configError(err)
+	a.where = st.describe(c.BaseURL())
+	if v != nil {
+		v.printf("~ %s", a.where)
 	}
-	fmt.Fprintln(a.stderr, "verbose: this credential needs the default HTTP transport; showing attempts, not the requests' headers and bodies")
 	return c, nil
 }
 
 // configError is a client that cannot be built from the configuration:
 // like a bad flag, it exits 2 before anything is sent.
-func configError(err error) error {
+func (st *setup) configError(g *globals, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "rhombus: ")
 	switch {
-	case strings.Contains(msg, "no API key"):
+	case errors.Is(err, rhombus.ErrNoCredentials):
 		msg += ", or pass --api-key"
-	case strings.Contains(msg, "needs a partner credential"):
-		msg += " (pass --partner when the API key is a partner API token)"
+	case errors.Is(err, rhombus.ErrNoEndpoint):
+		msg += ", or pass --endpoint-url or --region"
+	case g.partnerOrg != "" && !g.partner:
+		msg += " (--partner-org needs a partner credential: pass --partner when the API key is a partner API token)"
+	}
+	if st.profileSource != "" && (errors.Is(err, rhombus.ErrNoCredentials) || errors.Is(err, rhombus.ErrNoEndpoint)) {
+		msg += " (the profile is from " + st.profileSource + ")"
 	}
 	return &usageError{msg: "configuration: " + msg}
 }

@@ -19,8 +19,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"strings"
+
+	"golang.org/x/term"
 
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 )
@@ -39,11 +42,18 @@ type app struct {
 	stdout, stderr io.Writer
 	stdoutFd       uintptr // for terminal detection
 	stderrFd       uintptr
+	// stderrTTY: stderr is a terminal, where retries are announced as they
+	// happen instead of leaving the user waiting in silence.
+	stderrTTY bool
+	// where names the profile and endpoint of the command's client once it
+	// is built, so errors say where the request went.
+	where string
 }
 
 func main() {
 	a := &app{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
 		stdoutFd: os.Stdout.Fd(), stderrFd: os.Stderr.Fd()}
+	a.stderrTTY = term.IsTerminal(int(a.stderrFd))
 	os.Exit(a.run(os.Args[1:]))
 }
 
@@ -97,6 +107,9 @@ func (a *app) fail(cmd string, err error) int {
 	if hint := hintFor(err); hint != "" {
 		fmt.Fprintln(a.stderr, "  "+hint)
 	}
+	if a.where != "" {
+		fmt.Fprintln(a.stderr, "  ("+a.where+")")
+	}
 	return exitFailed
 }
 
@@ -113,6 +126,16 @@ func hintFor(err error) string {
 		return "The key's user lacks the permission, or the key cannot act in that organisation."
 	case errors.Is(err, rhombus.ErrRateLimited):
 		return "The organisation's request budget is spent; wait and try again."
+	case unreachable(err):
+		return "No connection could be made: is the endpoint right? (--endpoint-url, --region, " + rhombus.EnvEndpointURL + ", endpoint_url in ~/.rhombus/config)"
 	}
 	return ""
+}
+
+// unreachable reports a failure to connect at all: a refused connection,
+// a host name that does not resolve, or a dial that timed out.
+func unreachable(err error) bool {
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	return errors.As(err, &dnsErr) || (errors.As(err, &opErr) && opErr.Op == "dial")
 }

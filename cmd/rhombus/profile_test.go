@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rhombuskit/rhombus-go/rhombustest"
+)
+
+// TestVendorProfileLayouts runs the binary over the vendor tool's layouts of
+// ~/.rhombus with two fakes, production and staging, and checks which key
+// reached which server. A named profile's key never reaches an endpoint the
+// profile did not choose.
+func TestVendorProfileLayouts(t *testing.T) {
+	prod := rhombustest.NewServer(t)
+	staging := rhombustest.NewServer(t)
+	creds := "[default]\napi_key = " + prod.APIKey() + "\n\n[staging]\napi_key = " + staging.APIKey() + "\n\n" +
+		"[partner]\napi_key = " + prod.PartnerAPIKey() + "\nis_partner = true\n"
+
+	cases := []struct {
+		name   string
+		config string
+		env    []string
+		args   []string
+		code   int
+		server *rhombustest.Server // where the one request must go; nil: none is sent
+		stderr []string
+	}{
+		{name: "default", config: "[default]\nendpoint_url = " + prod.URL + "\n", code: 0, server: prod},
+		{name: "[profile staging]", config: "[default]\nendpoint_url = " + prod.URL + "\n[profile staging]\nendpoint_url = " + staging.URL + "\n",
+			args: []string{"--profile", "staging"}, code: 0, server: staging},
+		{name: "[staging]", config: "[default]\nendpoint_url = " + prod.URL + "\n[staging]\nendpoint_url = " + staging.URL + "\n",
+			args: []string{"--profile", "staging"}, code: 0, server: staging},
+		{name: "RHOMBUS_PROFILE", config: "[staging]\nendpoint_url = " + staging.URL + "\n",
+			env: []string{"RHOMBUS_PROFILE=staging"}, code: 0, server: staging},
+		{name: "named profile without endpoint", config: "[default]\nendpoint_url = " + prod.URL + "\n",
+			args: []string{"--profile", "staging"}, code: 2,
+			stderr: []string{`profile "staging" has an API key`, "no endpoint_url", "--endpoint-url or --region", "(the profile is from --profile)"}},
+		{name: "named profile, endpoint from the flag", config: "",
+			args: []string{"--profile", "staging", "--endpoint-url", staging.URL}, code: 0, server: staging},
+		{name: "partner profile", config: "[profile partner]\nendpoint_url = " + prod.URL + "\n",
+			args: []string{"--profile", "partner", "--partner-org", string(prod.DefaultOrg())}, code: 0, server: prod},
+		{name: "missing profile blames --profile", config: "",
+			env: []string{"RHOMBUS_PROFILE=staging"}, args: []string{"--profile", "nope"}, code: 2,
+			stderr: []string{`profile "nope" has no section [nope]`, "(the profile is from --profile)"}},
+		{name: "missing profile blames RHOMBUS_PROFILE", config: "",
+			env: []string{"RHOMBUS_PROFILE=nope"}, code: 2,
+			stderr: []string{`profile "nope" has no section [nope]`, "(the profile is from RHOMBUS_PROFILE)"}},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t, nil)
+			dir := filepath.Join(c.home, ".rhombus")
+			writeFile(t, filepath.Join(dir, "credentials"), creds)
+			if tc.config != "" {
+				writeFile(t, filepath.Join(dir, "config"), tc.config)
+			}
+			c.env = append(c.env, tc.env...)
+			beforeProd, beforeStaging := len(prod.Requests()), len(staging.Requests())
+			args := append(append([]string{}, tc.args...), "register-device", "--serial-number", fmt.Sprintf("RH-LAYOUT-%d", i))
+			o := c.runRaw(args...)
+			wantCode(t, o, tc.code)
+			wantContains(t, "stderr", o.stderr, tc.stderr...)
+			gotProd, gotStaging := len(prod.Requests())-beforeProd, len(staging.Requests())-beforeStaging
+			switch tc.server {
+			case nil:
+				if gotProd+gotStaging != 0 {
+					t.Errorf("no request may be sent; prod got %d, staging %d", gotProd, gotStaging)
+				}
+			case prod:
+				if gotProd != 1 || gotStaging != 0 {
+					t.Errorf("want 1 request at prod; prod got %d, staging %d", gotProd, gotStaging)
+				}
+			case staging:
+				if gotStaging != 1 || gotProd != 0 {
+					t.Errorf("want 1 request at staging; prod got %d, staging %d", gotProd, gotStaging)
+				}
+			}
+			for _, secret := range []string{prod.APIKey(), staging.APIKey(), prod.PartnerAPIKey()} {
+				if strings.Contains(o.stdout+o.stderr, secret) {
+					t.Errorf("the output holds a key:\n%s", o)
+				}
+			}
+		})
+	}
+}
+
+// TestVerboseNamesProfileAndEndpoint: --verbose says where requests go.
+func TestVerboseNamesProfileAndEndpoint(t *testing.T) {
+	s := rhombustest.NewServer(t)
+	c := newCLI(t, nil)
+	writeFile(t, filepath.Join(c.home, ".rhombus", "credentials"), "[work]\napi_key = "+s.APIKey()+"\n")
+	writeFile(t, filepath.Join(c.home, ".rhombus", "config"), "[work]\nendpoint_url = "+s.URL+"\n")
+	o := c.runRaw("--verbose", "--profile", "work", "register-device", "--serial-number", "RH1")
+	wantCode(t, o, 0)
+	wantContains(t, "stderr", o.stderr, "profile work (from --profile), endpoint "+s.URL)
+}
+
+// runInProcess runs the command line in this process with stderr taken for
+// a terminal, so retry notices are printed.
+func runInProcess(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	t.Setenv("HOME", t.TempDir())
+	for _, v := range []string{"RHOMBUS_API_KEY", "RHOMBUS_PROFILE", "RHOMBUS_ENDPOINT_URL"} {
+		t.Setenv(v, "")
+	}
+	var out, errb bytes.Buffer
+	a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, stderrTTY: true}
+	code = a.run(args)
+	return code, out.String(), errb.String()
+}
+
+// TestRetriesAreAnnouncedOnATerminal: a 429 is retried after saying so on
+// stderr; stdout holds only the JSON answer.
+func TestRetriesAreAnnouncedOnATerminal(t *testing.T) {
+	s := rhombustest.NewServer(t)
+	s.Fail(rhombustest.OpCreatePendingRegistration, rhombustest.RateLimited(time.Second))
+	code, stdout, stderr := runInProcess(t, "--endpoint-url", s.URL, "--api-key", s.APIKey(),
+		"register-device", "--serial-number", "RH42")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	wantContains(t, "stderr", stderr, "createPendingRegistration: rate limited by the server (HTTP 429); retrying in 1s (attempt 2)")
+	if strings.Contains(stdout, "retrying") || !strings.HasPrefix(strings.TrimSpace(stdout), "{") {
+		t.Errorf("stdout must hold only the JSON answer:\n%s", stdout)
+	}
+}
+
+// TestUnreachableEndpointHint: a refused connection ends with a hint to check
+// the endpoint, and names the profile and endpoint used.
+func TestUnreachableEndpointHint(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String()
+	ln.Close() // nothing listens there now
+	code, stdout, stderr := runInProcess(t, "--endpoint-url", url, "--api-key", "test-key-unreachable",
+		"device-licenses", "--org-uuid", "AAAAAAAAAAAAAAAAAAAAAA")
+	if code != 1 {
+		t.Fatalf("want exit 1, got %d\n%s", code, stderr)
+	}
+	wantContains(t, "stderr", stderr, "is the endpoint right?", "(profile default, endpoint "+url+")")
+	if stdout != "" {
+		t.Errorf("stdout must stay empty, got %q", stdout)
+	}
+	if strings.Contains(stderr, "test-key-unreachable") {
+		t.Errorf("stderr holds the key:\n%s", stderr)
+	}
+}
