@@ -1,11 +1,13 @@
 # Everything CI runs is `make check`; each target also works on its own.
 GO ?= go
-# Pinned in go.mod through tools.go.
-STATICCHECK = $(GO) run honnef.co/go/tools/cmd/staticcheck
+# Tools are pinned in tools/go.mod, a module of their own, so programs that
+# import this module do not inherit their requirements.
+TOOL = $(GO) tool -modfile=tools/go.mod
+STATICCHECK = $(TOOL) staticcheck
 
-.PHONY: check generate test lint drift demo
+.PHONY: check generate test lint drift tidy demo
 
-check: lint test drift
+check: lint test drift tidy
 
 generate:
 	$(GO) generate ./...
@@ -25,6 +27,11 @@ drift: generate
 	git diff --exit-code
 	@untracked="$$(git status --porcelain --untracked-files=all)"; \
 	if [ -n "$$untracked" ]; then echo "go generate left changes:"; echo "$$untracked"; exit 1; fi
+
+# go.mod must be tidy: a requirement nothing uses (a tool's, say) would
+# reach every program that imports the module.
+tidy:
+	$(GO) mod tidy -diff
 
 demo:
 	$(GO) run ./cmd/rhombus demo

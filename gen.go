@@ -4,8 +4,9 @@
 // package (github.com/rhombuskit/rhombus-go/wrapper, package rhombus).
 package openapi
 
-// The generator runs at the version pinned in go.mod through tools.go, so the
-// output is the same on every machine.
-//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config api/oapi-codegen.yaml openapi.yaml
+// The generator runs at the version pinned in tools/go.mod, a module of its
+// own so that programs importing this one do not inherit its requirements;
+// the output is the same on every machine.
+//go:generate go tool -modfile=tools/go.mod oapi-codegen -config api/oapi-codegen.yaml openapi.yaml
 // Nil-safe getters for the pointer fields the models keep (booleans, numbers).
 //go:generate go run ./internal/gen/getters -in api/api.gen.go -out api/getters.gen.go

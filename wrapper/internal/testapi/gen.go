@@ -4,5 +4,5 @@
 // own; nothing outside the wrapper's tests uses it.
 package testapi
 
-//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config oapi-codegen.yaml openapi.yaml
+//go:generate go tool -modfile=../../../tools/go.mod oapi-codegen -config oapi-codegen.yaml openapi.yaml
 //go:generate go run ../../../internal/gen/operations -spec openapi.yaml -out operations.gen.go -pkg testapi -var Operations -op github.com/rhombuskit/rhombus-go/wrapper
