@@ -310,8 +310,11 @@ func runBulk(a *app, g *globals, args []string, op *bulkOp) error {
 	if err := printSummary(a, g.output, sum); err != nil {
 		return err
 	}
-	if !sum.ok() || run.writeErr != nil {
+	switch {
+	case sum.Failed+sum.Unknown+sum.NotResent > 0 || run.writeErr != nil:
 		return &bulkError{code: exitFailed}
+	case !sum.ok():
+		return &bulkError{code: exitInterrupted}
 	}
 	return nil
 }
@@ -478,7 +481,7 @@ func (b *bulkRun) process(ctx context.Context, r *bulkRow) {
 	case res.outcome == outcomeFailed:
 		b.progress.printf("line %d %s: failed: %s", r.line, r.key, res.detail)
 	case res.outcome == outcomeUnknown:
-		b.progress.printf("line %d %s: %s", r.line, r.key, res.detail)
+		b.progress.printf("line %d %s: outcome unknown: %s", r.line, r.key, res.detail)
 	case warning != "":
 		b.progress.printf("line %d %s: warning: %s", r.line, r.key, warning)
 	}
@@ -520,8 +523,9 @@ func classify(r *bulkRow, uuid, warning string, err error) result {
 		res.detail = err.Error() + " (it exists already; a re-run does not resend it)"
 	case errors.Is(err, rhombus.ErrOutcomeUnknown):
 		// The wrapper says so for a dropped connection, a timeout after
-		// sending, a 5xx and an unreadable answer to a write.
-		res.outcome, res.detail = outcomeUnknown, err.Error()
+		// sending, a 5xx and an unreadable answer to a write. The report's
+		// heading already says what an unknown outcome means: keep the cause.
+		res.outcome, res.detail = outcomeUnknown, unknownCause(err)
 	case errors.As(err, &decErr):
 		// The envelope said success but the rest could not be read: applied,
 		// with no UUID to show for it, so the operator checks it.
@@ -537,6 +541,19 @@ func classify(r *bulkRow, uuid, warning string, err error) result {
 		res.outcome, res.detail = outcomeUnknown, err.Error()
 	}
 	return res
+}
+
+// unknownCause is what went wrong with a write of unknown outcome, without
+// the operation and the explanation the report prints once for all rows.
+func unknownCause(err error) string {
+	var ou *rhombus.OutcomeUnknownError
+	if !errors.As(err, &ou) || ou.Err == nil {
+		return err.Error()
+	}
+	cause := ou.Err.Error()
+	cause = strings.TrimPrefix(cause, "rhombus: ")
+	cause = strings.TrimPrefix(cause, ou.Operation+": ")
+	return cause
 }
 
 // isDuplicate reports an answer saying the thing exists already.

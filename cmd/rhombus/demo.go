@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -135,18 +137,33 @@ func runDemo(a *app, g *globals, args []string) error {
 	org := s.DefaultOrg()
 	fmt.Fprintf(a.stdout, "\nThe fake now holds %d pending registrations and %d user in organisation %s.\n",
 		len(s.Registrations(org)), len(s.Users(org)), org)
-	fmt.Fprint(a.stdout, demoNext)
+	fmt.Fprint(a.stdout, demoNext(selfCommand()))
 	return nil
 }
 
-const demoNext = `
+// demoNext says what to try next, naming the command the way it was run:
+// "go run ./cmd/rhombus" installs nothing, so "rhombus" alone would not be
+// found.
+func demoNext(self string) string {
+	return fmt.Sprintf(`
 Next:
-  rhombus help                          every command and its flags
-  rhombus register-devices --csv FILE   register many devices, resumably (see rhombus help register-devices)
+  %[1]s help                          every command and its flags
+  %[1]s register-devices --csv FILE   register many devices, resumably
   Against your organisation: set RHOMBUS_API_KEY (or use ~/.rhombus/credentials, as the
   vendor's tool does), then for example:
-  rhombus create-user --email jane.doe@example.com --name "Jane Doe" --output table
-`
+  %[1]s create-user --email jane.doe@example.com --name "Jane Doe" --output table
+`, self)
+}
+
+// selfCommand is how the user ran this program: "go run ./cmd/rhombus" when
+// the binary is one the go command built into a temporary folder.
+func selfCommand() string {
+	exe, err := os.Executable()
+	if err == nil && strings.Contains(filepath.ToSlash(exe), "/go-build") {
+		return "go run ./cmd/rhombus"
+	}
+	return "rhombus"
+}
 
 // demoPrinter lays the demo out for a reader who has never seen the API.
 type demoPrinter struct {

@@ -28,3 +28,21 @@ func TestDemo(t *testing.T) {
 		t.Errorf("want nothing on stderr, got:\n%s", o.stderr)
 	}
 }
+
+// TestDemoNextNamesTheCommandAsRun: after `go run`, nothing is installed, so
+// the demo's suggestions must not name a bare "rhombus".
+func TestDemoNextNamesTheCommandAsRun(t *testing.T) {
+	if got := demoNext("go run ./cmd/rhombus"); !strings.Contains(got, "  go run ./cmd/rhombus help") {
+		t.Errorf("demoNext: %s", got)
+	}
+	// The test binary itself is built by the go command into a temporary
+	// folder, as `go run` builds the program.
+	if got := selfCommand(); got != "go run ./cmd/rhombus" {
+		t.Errorf("selfCommand under go test = %q", got)
+	}
+	// The built binary of TestMain is an installed-like program.
+	c := newCLI(t, nil)
+	o := c.runRaw("demo")
+	wantCode(t, o, 0)
+	wantContains(t, "stdout", o.stdout, "\n  rhombus help")
+}

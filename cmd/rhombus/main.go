@@ -33,6 +33,10 @@ const (
 	exitOK     = 0
 	exitFailed = 1 // the API refused or failed, or a bulk row did not end created
 	exitUsage  = 2 // bad flags or input; nothing was sent
+	// exitInterrupted: a bulk run stopped by an interrupt before every row
+	// was started, with none failed or unknown; running it again resumes.
+	// 128 + SIGINT, as shells report a command an interrupt ended.
+	exitInterrupted = 130
 )
 
 // app is what a command reads and writes, so that every command prints
