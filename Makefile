@@ -5,7 +5,7 @@ GO ?= go
 TOOL = $(GO) tool -modfile=tools/go.mod
 STATICCHECK = $(TOOL) staticcheck
 
-.PHONY: check generate test lint drift tidy demo
+.PHONY: check generate test lint drift tidy demo import
 
 check: lint test drift tidy
 
@@ -32,6 +32,15 @@ drift: generate
 # reach every program that imports the module.
 tidy:
 	$(GO) mod tidy -diff
+
+# Copy operations of the vendor's pinned document (upstream/openapi.json)
+# into openapi.yaml, then regenerate. OPS names them; READS names those that
+# only read (safe to resend), making every other one a write; IDENTIFYING
+# ("opB=field,field") names what a write creates. Without READS, an
+# operation not imported before is refused until that is decided.
+import:
+	$(GO) run ./internal/cmd/import -ops "$(OPS)" $(if $(filter undefined,$(origin READS)),,-reads "$(READS)") -identifying "$(IDENTIFYING)"
+	$(GO) generate ./...
 
 demo:
 	$(GO) run ./cmd/rhombus demo

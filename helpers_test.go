@@ -6,11 +6,12 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/require"
+
+	"github.com/rhombuskit/rhombus-go/internal/upstream"
 )
 
 const (
 	specPath   = "openapi.yaml"
-	vendorPath = "testdata/vendor-three-operations.json"
 
 	// ruuidPattern is the canonical RUUID: 22 characters of base64url whose
 	// last one has its 4 unused low bits zero. It must match the pattern of
@@ -23,6 +24,17 @@ const (
 // so the RUUID format is registered there, once, before any test runs.
 func init() {
 	openapi3.DefineStringFormatValidator("RUUID", openapi3.NewRegexpFormatValidator(ruuidPattern))
+}
+
+// loadUpstream loads the vendor's pinned document, repaired in memory as
+// the importer sees it.
+func loadUpstream(t *testing.T) *openapi3.T {
+	t.Helper()
+	d, err := upstream.Read(upstream.File)
+	require.NoError(t, err)
+	doc, err := d.Load()
+	require.NoError(t, err)
+	return doc
 }
 
 // loadSpec loads an OpenAPI document from a file, refusing external

@@ -12,7 +12,9 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"go/ast"
 	"go/format"
+	"go/parser"
 	"go/token"
 	"os"
 	"path"
@@ -30,12 +32,13 @@ func main() {
 	name := flag.String("var", "operations", "the name of the variable holding the table")
 	typesImport := flag.String("types", "", "import path of the package holding the models (empty: the output's package)")
 	opImport := flag.String("op", "", "import path of the package defining Operation (empty: the output's package)")
+	genFile := flag.String("gen", "", "the Go file oapi-codegen generated from the spec, read for the result types' Go names")
 	flag.Parse()
-	if *out == "" || *pkg == "" {
-		fmt.Fprintln(os.Stderr, "operations: -out and -pkg are required")
+	if *out == "" || *pkg == "" || *genFile == "" {
+		fmt.Fprintln(os.Stderr, "operations: -out, -pkg and -gen are required")
 		os.Exit(2)
 	}
-	src, err := generate(*spec, *pkg, *name, *typesImport, *opImport)
+	src, err := generate(*spec, *genFile, *pkg, *name, *typesImport, *opImport)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "operations:", err)
 		os.Exit(1)
@@ -54,13 +57,17 @@ type operation struct {
 	result      string // Go type name of the 200 answer, "" when it has none
 }
 
-func generate(specPath, pkg, varName, typesImport, opImport string) ([]byte, error) {
+func generate(specPath, genFile, pkg, varName, typesImport, opImport string) ([]byte, error) {
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromFile(specPath)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", specPath, err)
 	}
-	ops, err := operationsOf(doc)
+	results, err := resultTypes(genFile)
+	if err != nil {
+		return nil, err
+	}
+	ops, err := operationsOf(doc, results)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +115,7 @@ func stringList(s []string) string {
 	return "[]string{" + strings.Join(q, ", ") + "}"
 }
 
-func operationsOf(doc *openapi3.T) ([]operation, error) {
+func operationsOf(doc *openapi3.T, results map[string]string) ([]operation, error) {
 	var ops []operation
 	if doc.Paths == nil {
 		return nil, nil
@@ -152,10 +159,9 @@ func operationsOf(doc *openapi3.T) ([]operation, error) {
 		}
 		if r := o.Responses.Status(200); r != nil && r.Value != nil {
 			if mt := r.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil && mt.Schema.Ref != "" {
-				name := path.Base(mt.Schema.Ref)
-				name = strings.ToUpper(name[:1]) + name[1:]
-				if !token.IsIdentifier(name) {
-					return nil, fmt.Errorf("%s: the 200 answer's schema %q is not a Go type name", op.id, mt.Schema.Ref)
+				name, ok := results[p]
+				if !ok {
+					return nil, fmt.Errorf("%s: the generated client has no typed 200 answer for %s", op.id, p)
 				}
 				op.result = name
 			}
@@ -207,4 +213,92 @@ func ruuidPaths(ref *openapi3.SchemaRef, at string, seen []*openapi3.Schema) []s
 		out = append(out, ruuidPaths(props[k], child, seen)...)
 	}
 	return out
+}
+
+// resultTypes reads the client oapi-codegen generated and maps each
+// operation's path to the Go type of its 200 answer: the generator, not
+// this program, decides Go names (Camera_GetX becomes CameraGetX), so they
+// are read, never guessed. A request builder NewXRequestWithBody holds the
+// path; the answer type XHTTPResponse (or any response-type-suffix) holds
+// the JSON200 field.
+func resultTypes(genFile string) (map[string]string, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, genFile, nil, 0)
+	if err != nil {
+		return nil, fmt.Errorf("reading the generated client: %w", err)
+	}
+	pathOf := map[string]string{}  // X -> path
+	json200 := map[string]string{} // answer struct name -> JSON200 type
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			x, ok := strings.CutPrefix(d.Name.Name, "New")
+			if !ok || d.Recv != nil || d.Body == nil {
+				continue
+			}
+			if x, ok = strings.CutSuffix(x, "RequestWithBody"); !ok {
+				continue
+			}
+			ast.Inspect(d.Body, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok || len(call.Args) == 0 {
+					return true
+				}
+				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Sprintf" {
+					if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+						if v, err := strconv.Unquote(lit.Value); err == nil && strings.HasPrefix(v, "/") && pathOf[x] == "" {
+							pathOf[x] = v
+						}
+					}
+				}
+				return true
+			})
+		case *ast.GenDecl:
+			for _, spec := range d.Specs {
+				ts, ok := spec.(*ast.TypeSpec)
+				if !ok {
+					continue
+				}
+				st, ok := ts.Type.(*ast.StructType)
+				if !ok {
+					continue
+				}
+				for _, fld := range st.Fields.List {
+					if len(fld.Names) == 1 && fld.Names[0].Name == "JSON200" {
+						if star, ok := fld.Type.(*ast.StarExpr); ok {
+							if id, ok := star.X.(*ast.Ident); ok {
+								json200[ts.Name.Name] = id.Name
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	out := map[string]string{}
+	for x, p := range pathOf {
+		// The answer struct is X plus the configured suffix; the longest
+		// match avoids taking XV2's for X.
+		best := ""
+		for name := range json200 {
+			if strings.HasPrefix(name, x) && !hasOtherOp(name, x, pathOf) && (best == "" || len(name) < len(best)) {
+				best = name
+			}
+		}
+		if best != "" {
+			out[p] = json200[best]
+		}
+	}
+	return out, nil
+}
+
+// hasOtherOp reports whether name belongs to a longer operation name that
+// starts with x (CreateUserV2HTTPResponse is not CreateUser's).
+func hasOtherOp(name, x string, ops map[string]string) bool {
+	for other := range ops {
+		if len(other) > len(x) && strings.HasPrefix(other, x) && strings.HasPrefix(name, other) {
+			return true
+		}
+	}
+	return false
 }

@@ -8,7 +8,7 @@ import (
 )
 
 func TestGenerateFromTheTestSpec(t *testing.T) {
-	out, err := generate("../../../wrapper/internal/testapi/openapi.yaml", "testapi", "Operations", "", "github.com/rhombuskit/rhombus-go/wrapper")
+	out, err := generate("../../../wrapper/internal/testapi/openapi.yaml", "../../../wrapper/internal/testapi/testapi.gen.go", "testapi", "Operations", "", "github.com/rhombuskit/rhombus-go/wrapper")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +25,7 @@ func TestGenerateFromTheTestSpec(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
 	}
-	again, err := generate("../../../wrapper/internal/testapi/openapi.yaml", "testapi", "Operations", "", "github.com/rhombuskit/rhombus-go/wrapper")
+	again, err := generate("../../../wrapper/internal/testapi/openapi.yaml", "../../../wrapper/internal/testapi/testapi.gen.go", "testapi", "Operations", "", "github.com/rhombuskit/rhombus-go/wrapper")
 	if err != nil || string(again) != got {
 		t.Errorf("a second run differs (%v): the output must be deterministic", err)
 	}
@@ -51,7 +51,11 @@ paths:
 		if err := os.WriteFile(path, []byte(spec), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, err := generate(path, "p", "ops", "", "")
+		gen := filepath.Join(t.TempDir(), "p.gen.go")
+		if err := os.WriteFile(gen, []byte("package p\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := generate(path, gen, "p", "ops", "", "")
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: got %v, want an error containing %q", ext, err, want)
 		}

@@ -5,4 +5,4 @@
 package testapi
 
 //go:generate go tool -modfile=../../../tools/go.mod oapi-codegen -config oapi-codegen.yaml openapi.yaml
-//go:generate go run ../../../internal/gen/operations -spec openapi.yaml -out operations.gen.go -pkg testapi -var Operations -op github.com/rhombuskit/rhombus-go/wrapper
+//go:generate go run ../../../internal/gen/operations -spec openapi.yaml -gen testapi.gen.go -out operations.gen.go -pkg testapi -var Operations -op github.com/rhombuskit/rhombus-go/wrapper

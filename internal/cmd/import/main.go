@@ -1,0 +1,91 @@
+// Command import copies operations of the vendor's pinned document into
+// openapi.yaml (see package specimport); `make import OPS="..."` runs it.
+//
+//	go run ./internal/cmd/import -ops "opA opB" [-reads "opA"] [-identifying "opB=field,field"]
+//
+// -reads given (even empty) decides every named operation: those listed
+// are safe to resend, the rest are writes. Without it, an operation not
+// imported before is refused until that is decided.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/rhombuskit/rhombus-go/internal/specimport"
+	"github.com/rhombuskit/rhombus-go/internal/upstream"
+)
+
+func main() {
+	ops := flag.String("ops", "", "operationIds to import, separated by spaces")
+	reads := flag.String("reads", "\x00", "operationIds that only read (safe to resend); the other named ones are writes")
+	ident := flag.String("identifying", "", `per write, the request fields that identify what it creates: "opA=f1,f2 opB=f3"`)
+	spec := flag.String("spec", "openapi.yaml", "the spec to import into")
+	flag.Parse()
+	if err := run(*spec, strings.Fields(*ops), *reads, *ident); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func run(specPath string, ops []string, reads, ident string) error {
+	if len(ops) == 0 {
+		return errors.New(`import: name the operations: make import OPS="operationId ..." READS="the ones that only read"`)
+	}
+	dec := specimport.Decisions{ReadsGiven: reads != "\x00", Identifying: map[string][]string{}}
+	if dec.ReadsGiven {
+		dec.Reads = strings.Fields(reads)
+	}
+	for _, kv := range strings.Fields(ident) {
+		op, fields, ok := strings.Cut(kv, "=")
+		if !ok || op == "" {
+			return fmt.Errorf("import: IDENTIFYING: %q is not opId=field,field", kv)
+		}
+		dec.Identifying[op] = []string{}
+		for _, f := range strings.Split(fields, ",") {
+			if f = strings.TrimSpace(f); f != "" {
+				dec.Identifying[op] = append(dec.Identifying[op], f)
+			}
+		}
+	}
+	for _, r := range dec.Reads {
+		if !contains(ops, r) {
+			return fmt.Errorf("import: READS names %s, which OPS does not", r)
+		}
+	}
+	spec, err := os.ReadFile(specPath)
+	if err != nil {
+		return err
+	}
+	doc, err := upstream.Read(upstream.File)
+	if err != nil {
+		return err
+	}
+	res, err := specimport.Import(spec, doc, ops, dec)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(specPath, res.YAML, 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("imported into %s: %s\n", specPath, strings.Join(res.Imported, ", "))
+	for _, r := range res.Repairs {
+		fmt.Println("repaired:", r)
+	}
+	for _, n := range res.Notes {
+		fmt.Println("note:", n)
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,149 @@
+// Package upstream reads the vendor's pinned OpenAPI document
+// (upstream/openapi.json) and repairs its known mistakes in memory, so the
+// importer, the conformance test and the whole-API generator all see the
+// same repaired document. The pinned file itself is never changed.
+package upstream
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// File is the pinned document, relative to the module root.
+const File = "upstream/openapi.json"
+
+// SHA256 is the checksum of the pinned document as the vendor published it.
+const SHA256 = "cfaa61c601ea39036e9e0dc007a290743129b0e1b957c64015879b8f7474a405"
+
+// Formats maps each format the vendor uses but no standard or this project
+// defines to what the project uses instead: "" drops the format (the value
+// stays a plain string or object).
+var Formats = map[string]string{
+	"DeviceFacetUuid":          "", // a RUUID with a facet suffix; no fixed syntax is documented
+	"DeviceFacet":              "",
+	"SubLocationsHierarchyKey": "", // on an object: not a string format at all
+	"url":                      "uri",
+}
+
+// Doc is the vendor's document as generic JSON values (numbers kept as
+// json.Number), after the repairs, with the list of repairs made.
+type Doc struct {
+	Root    map[string]any
+	Repairs []string
+}
+
+// Read reads and repairs the pinned document at path.
+func Read(path string) (*Doc, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(b)
+}
+
+// Parse repairs a vendor document given as JSON.
+func Parse(b []byte) (*Doc, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var root map[string]any
+	if err := dec.Decode(&root); err != nil {
+		return nil, fmt.Errorf("upstream: %w", err)
+	}
+	d := &Doc{Root: root}
+	d.repairDanglingRefs()
+	return d, nil
+}
+
+// Schemas is components.schemas.
+func (d *Doc) Schemas() map[string]any {
+	c, _ := d.Root["components"].(map[string]any)
+	s, _ := c["schemas"].(map[string]any)
+	return s
+}
+
+// Operation finds an operation by its operationId.
+func (d *Doc) Operation(id string) (path, method string, op map[string]any, ok bool) {
+	paths, _ := d.Root["paths"].(map[string]any)
+	for _, p := range sortedKeys(paths) {
+		item, _ := paths[p].(map[string]any)
+		for _, m := range sortedKeys(item) {
+			o, _ := item[m].(map[string]any)
+			if o != nil && o["operationId"] == id {
+				return p, m, o, true
+			}
+		}
+	}
+	return "", "", nil, false
+}
+
+// repairDanglingRefs replaces every schema $ref to a component the document
+// lacks by an unconstrained schema, so the document loads; the value is
+// then decoded as whatever JSON it is.
+func (d *Doc) repairDanglingRefs() {
+	schemas := d.Schemas()
+	var walk func(v any, where string)
+	walk = func(v any, where string) {
+		switch v := v.(type) {
+		case map[string]any:
+			if ref, ok := v["$ref"].(string); ok {
+				if name, ok := strings.CutPrefix(ref, "#/components/schemas/"); ok && schemas[name] == nil {
+					delete(v, "$ref")
+					v["description"] = "Any JSON value: the vendor's document refers to " + name + ", which it does not define."
+					d.Repairs = append(d.Repairs, fmt.Sprintf("%s: dangling $ref %s replaced by an unconstrained schema", where, ref))
+				}
+			}
+			for _, k := range sortedKeys(v) {
+				walk(v[k], where+"/"+k)
+			}
+		case []any:
+			for i, e := range v {
+				walk(e, fmt.Sprintf("%s/%d", where, i))
+			}
+		}
+	}
+	walk(d.Root, "#")
+}
+
+// JSON returns the repaired document as JSON.
+func (d *Doc) JSON() ([]byte, error) { return json.Marshal(d.Root) }
+
+// Load returns the repaired document loaded by kin-openapi, with the
+// vendor's undefined formats mapped, for code that compares schemas.
+func (d *Doc) Load() (*openapi3.T, error) {
+	b, err := d.JSON()
+	if err != nil {
+		return nil, err
+	}
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = false
+	doc, err := loader.LoadFromData(b)
+	if err != nil {
+		return nil, fmt.Errorf("upstream: loading the repaired document: %w", err)
+	}
+	return doc, nil
+}
+
+// MapFormat is what the project uses for a vendor format, and whether it
+// differs.
+func MapFormat(f string) (string, bool) {
+	if to, ok := Formats[f]; ok {
+		return to, true
+	}
+	return f, false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return slices.Clip(keys)
+}
