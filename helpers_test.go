@@ -11,7 +11,7 @@ import (
 )
 
 const (
-	specPath   = "openapi.yaml"
+	specPath = "openapi.yaml"
 
 	// ruuidPattern is the canonical RUUID: 22 characters of base64url whose
 	// last one has its 4 unused low bits zero. It must match the pattern of
