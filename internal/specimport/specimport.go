@@ -170,6 +170,14 @@ func Import(spec []byte, doc *upstream.Doc, ids []string, dec Decisions) (*Resul
 			names[n] = true
 		}
 	}
+	// The document's own repairs (dangling $refs) that these schemas carry.
+	for _, r := range doc.Repairs {
+		for n := range names {
+			if strings.HasPrefix(r, "#/components/schemas/"+n+"/") {
+				res.Repairs = append(res.Repairs, r)
+			}
+		}
+	}
 	schemas := map[string]any{}
 	for n := range names {
 		s := deepCopy(doc.Schemas()[n])
