@@ -85,6 +85,13 @@ func TestVendorConformanceDetectsRemoval(t *testing.T) {
 			want: "createUser.request.accessibleRhombusApps[]: enum: ours lacks vendor values [RHOMBUS_KEY]",
 		},
 		{
+			name: "imported property removed",
+			change: func(ours *openapi3.T) {
+				delete(ours.Components.Schemas["LocationType"].Value.Properties, "address1")
+			},
+			want: "createlocation.request.location.address1: missing",
+		},
+		{
 			name: "required field dropped",
 			change: func(ours *openapi3.T) {
 				ours.Components.Schemas["EpochSecondsProvisioner"].Value.Required = nil

@@ -25,6 +25,405 @@ const ServerURLEuropeanUnion = "https://api2.eu.rhombussystems.com"
 // ServerURLUnitedStates defines the Server URL for United States
 const ServerURLUnitedStates = "https://api2.rhombussystems.com"
 
+// Defines values for AccesscontrolUnlockAccessControlledDoorEnumType.
+const (
+	AccesscontrolUnlockAccessControlledDoorEnumTypeDOORNOTCONFIGUREDWITHLOCK     AccesscontrolUnlockAccessControlledDoorEnumType = "DOOR_NOT_CONFIGURED_WITH_LOCK"
+	AccesscontrolUnlockAccessControlledDoorEnumTypeFAILEDSENDINGACUUNLOCKREQUEST AccesscontrolUnlockAccessControlledDoorEnumType = "FAILED_SENDING_ACU_UNLOCK_REQUEST"
+)
+
+// Valid indicates whether the value is a known member of the AccesscontrolUnlockAccessControlledDoorEnumType enum.
+func (e AccesscontrolUnlockAccessControlledDoorEnumType) Valid() bool {
+	switch e {
+	case AccesscontrolUnlockAccessControlledDoorEnumTypeDOORNOTCONFIGUREDWITHLOCK:
+		return true
+	case AccesscontrolUnlockAccessControlledDoorEnumTypeFAILEDSENDINGACUUNLOCKREQUEST:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BasicResponseEnumType.
+const (
+	BasicResponseEnumTypeERROR   BasicResponseEnumType = "ERROR"
+	BasicResponseEnumTypeSUCCESS BasicResponseEnumType = "SUCCESS"
+)
+
+// Valid indicates whether the value is a known member of the BasicResponseEnumType enum.
+func (e BasicResponseEnumType) Valid() bool {
+	switch e {
+	case BasicResponseEnumTypeERROR:
+		return true
+	case BasicResponseEnumTypeSUCCESS:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DeviceFacetEnum.
+const (
+	DeviceFacetEnumA0    DeviceFacetEnum = "a0"
+	DeviceFacetEnumA1    DeviceFacetEnum = "a1"
+	DeviceFacetEnumA10   DeviceFacetEnum = "a10"
+	DeviceFacetEnumA11   DeviceFacetEnum = "a11"
+	DeviceFacetEnumA12   DeviceFacetEnum = "a12"
+	DeviceFacetEnumA13   DeviceFacetEnum = "a13"
+	DeviceFacetEnumA14   DeviceFacetEnum = "a14"
+	DeviceFacetEnumA15   DeviceFacetEnum = "a15"
+	DeviceFacetEnumA16   DeviceFacetEnum = "a16"
+	DeviceFacetEnumA17   DeviceFacetEnum = "a17"
+	DeviceFacetEnumA18   DeviceFacetEnum = "a18"
+	DeviceFacetEnumA19   DeviceFacetEnum = "a19"
+	DeviceFacetEnumA2    DeviceFacetEnum = "a2"
+	DeviceFacetEnumA20   DeviceFacetEnum = "a20"
+	DeviceFacetEnumA21   DeviceFacetEnum = "a21"
+	DeviceFacetEnumA22   DeviceFacetEnum = "a22"
+	DeviceFacetEnumA23   DeviceFacetEnum = "a23"
+	DeviceFacetEnumA24   DeviceFacetEnum = "a24"
+	DeviceFacetEnumA25   DeviceFacetEnum = "a25"
+	DeviceFacetEnumA26   DeviceFacetEnum = "a26"
+	DeviceFacetEnumA27   DeviceFacetEnum = "a27"
+	DeviceFacetEnumA28   DeviceFacetEnum = "a28"
+	DeviceFacetEnumA29   DeviceFacetEnum = "a29"
+	DeviceFacetEnumA3    DeviceFacetEnum = "a3"
+	DeviceFacetEnumA30   DeviceFacetEnum = "a30"
+	DeviceFacetEnumA31   DeviceFacetEnum = "a31"
+	DeviceFacetEnumA32   DeviceFacetEnum = "a32"
+	DeviceFacetEnumA33   DeviceFacetEnum = "a33"
+	DeviceFacetEnumA34   DeviceFacetEnum = "a34"
+	DeviceFacetEnumA35   DeviceFacetEnum = "a35"
+	DeviceFacetEnumA36   DeviceFacetEnum = "a36"
+	DeviceFacetEnumA37   DeviceFacetEnum = "a37"
+	DeviceFacetEnumA38   DeviceFacetEnum = "a38"
+	DeviceFacetEnumA39   DeviceFacetEnum = "a39"
+	DeviceFacetEnumA4    DeviceFacetEnum = "a4"
+	DeviceFacetEnumA40   DeviceFacetEnum = "a40"
+	DeviceFacetEnumA41   DeviceFacetEnum = "a41"
+	DeviceFacetEnumA42   DeviceFacetEnum = "a42"
+	DeviceFacetEnumA43   DeviceFacetEnum = "a43"
+	DeviceFacetEnumA44   DeviceFacetEnum = "a44"
+	DeviceFacetEnumA45   DeviceFacetEnum = "a45"
+	DeviceFacetEnumA46   DeviceFacetEnum = "a46"
+	DeviceFacetEnumA47   DeviceFacetEnum = "a47"
+	DeviceFacetEnumA48   DeviceFacetEnum = "a48"
+	DeviceFacetEnumA49   DeviceFacetEnum = "a49"
+	DeviceFacetEnumA5    DeviceFacetEnum = "a5"
+	DeviceFacetEnumA50   DeviceFacetEnum = "a50"
+	DeviceFacetEnumA51   DeviceFacetEnum = "a51"
+	DeviceFacetEnumA6    DeviceFacetEnum = "a6"
+	DeviceFacetEnumA7    DeviceFacetEnum = "a7"
+	DeviceFacetEnumA8    DeviceFacetEnum = "a8"
+	DeviceFacetEnumA9    DeviceFacetEnum = "a9"
+	DeviceFacetEnumEmpty DeviceFacetEnum = ""
+	DeviceFacetEnumV0    DeviceFacetEnum = "v0"
+	DeviceFacetEnumV1    DeviceFacetEnum = "v1"
+	DeviceFacetEnumV10   DeviceFacetEnum = "v10"
+	DeviceFacetEnumV11   DeviceFacetEnum = "v11"
+	DeviceFacetEnumV12   DeviceFacetEnum = "v12"
+	DeviceFacetEnumV13   DeviceFacetEnum = "v13"
+	DeviceFacetEnumV14   DeviceFacetEnum = "v14"
+	DeviceFacetEnumV15   DeviceFacetEnum = "v15"
+	DeviceFacetEnumV16   DeviceFacetEnum = "v16"
+	DeviceFacetEnumV17   DeviceFacetEnum = "v17"
+	DeviceFacetEnumV18   DeviceFacetEnum = "v18"
+	DeviceFacetEnumV19   DeviceFacetEnum = "v19"
+	DeviceFacetEnumV2    DeviceFacetEnum = "v2"
+	DeviceFacetEnumV20   DeviceFacetEnum = "v20"
+	DeviceFacetEnumV21   DeviceFacetEnum = "v21"
+	DeviceFacetEnumV22   DeviceFacetEnum = "v22"
+	DeviceFacetEnumV23   DeviceFacetEnum = "v23"
+	DeviceFacetEnumV24   DeviceFacetEnum = "v24"
+	DeviceFacetEnumV25   DeviceFacetEnum = "v25"
+	DeviceFacetEnumV26   DeviceFacetEnum = "v26"
+	DeviceFacetEnumV27   DeviceFacetEnum = "v27"
+	DeviceFacetEnumV28   DeviceFacetEnum = "v28"
+	DeviceFacetEnumV29   DeviceFacetEnum = "v29"
+	DeviceFacetEnumV3    DeviceFacetEnum = "v3"
+	DeviceFacetEnumV30   DeviceFacetEnum = "v30"
+	DeviceFacetEnumV31   DeviceFacetEnum = "v31"
+	DeviceFacetEnumV32   DeviceFacetEnum = "v32"
+	DeviceFacetEnumV33   DeviceFacetEnum = "v33"
+	DeviceFacetEnumV34   DeviceFacetEnum = "v34"
+	DeviceFacetEnumV35   DeviceFacetEnum = "v35"
+	DeviceFacetEnumV36   DeviceFacetEnum = "v36"
+	DeviceFacetEnumV37   DeviceFacetEnum = "v37"
+	DeviceFacetEnumV38   DeviceFacetEnum = "v38"
+	DeviceFacetEnumV39   DeviceFacetEnum = "v39"
+	DeviceFacetEnumV4    DeviceFacetEnum = "v4"
+	DeviceFacetEnumV40   DeviceFacetEnum = "v40"
+	DeviceFacetEnumV41   DeviceFacetEnum = "v41"
+	DeviceFacetEnumV42   DeviceFacetEnum = "v42"
+	DeviceFacetEnumV43   DeviceFacetEnum = "v43"
+	DeviceFacetEnumV44   DeviceFacetEnum = "v44"
+	DeviceFacetEnumV45   DeviceFacetEnum = "v45"
+	DeviceFacetEnumV46   DeviceFacetEnum = "v46"
+	DeviceFacetEnumV47   DeviceFacetEnum = "v47"
+	DeviceFacetEnumV48   DeviceFacetEnum = "v48"
+	DeviceFacetEnumV49   DeviceFacetEnum = "v49"
+	DeviceFacetEnumV5    DeviceFacetEnum = "v5"
+	DeviceFacetEnumV50   DeviceFacetEnum = "v50"
+	DeviceFacetEnumV51   DeviceFacetEnum = "v51"
+	DeviceFacetEnumV6    DeviceFacetEnum = "v6"
+	DeviceFacetEnumV7    DeviceFacetEnum = "v7"
+	DeviceFacetEnumV8    DeviceFacetEnum = "v8"
+	DeviceFacetEnumV9    DeviceFacetEnum = "v9"
+)
+
+// Valid indicates whether the value is a known member of the DeviceFacetEnum enum.
+func (e DeviceFacetEnum) Valid() bool {
+	switch e {
+	case DeviceFacetEnumA0:
+		return true
+	case DeviceFacetEnumA1:
+		return true
+	case DeviceFacetEnumA10:
+		return true
+	case DeviceFacetEnumA11:
+		return true
+	case DeviceFacetEnumA12:
+		return true
+	case DeviceFacetEnumA13:
+		return true
+	case DeviceFacetEnumA14:
+		return true
+	case DeviceFacetEnumA15:
+		return true
+	case DeviceFacetEnumA16:
+		return true
+	case DeviceFacetEnumA17:
+		return true
+	case DeviceFacetEnumA18:
+		return true
+	case DeviceFacetEnumA19:
+		return true
+	case DeviceFacetEnumA2:
+		return true
+	case DeviceFacetEnumA20:
+		return true
+	case DeviceFacetEnumA21:
+		return true
+	case DeviceFacetEnumA22:
+		return true
+	case DeviceFacetEnumA23:
+		return true
+	case DeviceFacetEnumA24:
+		return true
+	case DeviceFacetEnumA25:
+		return true
+	case DeviceFacetEnumA26:
+		return true
+	case DeviceFacetEnumA27:
+		return true
+	case DeviceFacetEnumA28:
+		return true
+	case DeviceFacetEnumA29:
+		return true
+	case DeviceFacetEnumA3:
+		return true
+	case DeviceFacetEnumA30:
+		return true
+	case DeviceFacetEnumA31:
+		return true
+	case DeviceFacetEnumA32:
+		return true
+	case DeviceFacetEnumA33:
+		return true
+	case DeviceFacetEnumA34:
+		return true
+	case DeviceFacetEnumA35:
+		return true
+	case DeviceFacetEnumA36:
+		return true
+	case DeviceFacetEnumA37:
+		return true
+	case DeviceFacetEnumA38:
+		return true
+	case DeviceFacetEnumA39:
+		return true
+	case DeviceFacetEnumA4:
+		return true
+	case DeviceFacetEnumA40:
+		return true
+	case DeviceFacetEnumA41:
+		return true
+	case DeviceFacetEnumA42:
+		return true
+	case DeviceFacetEnumA43:
+		return true
+	case DeviceFacetEnumA44:
+		return true
+	case DeviceFacetEnumA45:
+		return true
+	case DeviceFacetEnumA46:
+		return true
+	case DeviceFacetEnumA47:
+		return true
+	case DeviceFacetEnumA48:
+		return true
+	case DeviceFacetEnumA49:
+		return true
+	case DeviceFacetEnumA5:
+		return true
+	case DeviceFacetEnumA50:
+		return true
+	case DeviceFacetEnumA51:
+		return true
+	case DeviceFacetEnumA6:
+		return true
+	case DeviceFacetEnumA7:
+		return true
+	case DeviceFacetEnumA8:
+		return true
+	case DeviceFacetEnumA9:
+		return true
+	case DeviceFacetEnumEmpty:
+		return true
+	case DeviceFacetEnumV0:
+		return true
+	case DeviceFacetEnumV1:
+		return true
+	case DeviceFacetEnumV10:
+		return true
+	case DeviceFacetEnumV11:
+		return true
+	case DeviceFacetEnumV12:
+		return true
+	case DeviceFacetEnumV13:
+		return true
+	case DeviceFacetEnumV14:
+		return true
+	case DeviceFacetEnumV15:
+		return true
+	case DeviceFacetEnumV16:
+		return true
+	case DeviceFacetEnumV17:
+		return true
+	case DeviceFacetEnumV18:
+		return true
+	case DeviceFacetEnumV19:
+		return true
+	case DeviceFacetEnumV2:
+		return true
+	case DeviceFacetEnumV20:
+		return true
+	case DeviceFacetEnumV21:
+		return true
+	case DeviceFacetEnumV22:
+		return true
+	case DeviceFacetEnumV23:
+		return true
+	case DeviceFacetEnumV24:
+		return true
+	case DeviceFacetEnumV25:
+		return true
+	case DeviceFacetEnumV26:
+		return true
+	case DeviceFacetEnumV27:
+		return true
+	case DeviceFacetEnumV28:
+		return true
+	case DeviceFacetEnumV29:
+		return true
+	case DeviceFacetEnumV3:
+		return true
+	case DeviceFacetEnumV30:
+		return true
+	case DeviceFacetEnumV31:
+		return true
+	case DeviceFacetEnumV32:
+		return true
+	case DeviceFacetEnumV33:
+		return true
+	case DeviceFacetEnumV34:
+		return true
+	case DeviceFacetEnumV35:
+		return true
+	case DeviceFacetEnumV36:
+		return true
+	case DeviceFacetEnumV37:
+		return true
+	case DeviceFacetEnumV38:
+		return true
+	case DeviceFacetEnumV39:
+		return true
+	case DeviceFacetEnumV4:
+		return true
+	case DeviceFacetEnumV40:
+		return true
+	case DeviceFacetEnumV41:
+		return true
+	case DeviceFacetEnumV42:
+		return true
+	case DeviceFacetEnumV43:
+		return true
+	case DeviceFacetEnumV44:
+		return true
+	case DeviceFacetEnumV45:
+		return true
+	case DeviceFacetEnumV46:
+		return true
+	case DeviceFacetEnumV47:
+		return true
+	case DeviceFacetEnumV48:
+		return true
+	case DeviceFacetEnumV49:
+		return true
+	case DeviceFacetEnumV5:
+		return true
+	case DeviceFacetEnumV50:
+		return true
+	case DeviceFacetEnumV51:
+		return true
+	case DeviceFacetEnumV6:
+		return true
+	case DeviceFacetEnumV7:
+		return true
+	case DeviceFacetEnumV8:
+		return true
+	case DeviceFacetEnumV9:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DeviceHealthStatusDetailsEnum.
+const (
+	DeviceHealthStatusDetailsEnumCALIBRATING           DeviceHealthStatusDetailsEnum = "CALIBRATING"
+	DeviceHealthStatusDetailsEnumDELAYED               DeviceHealthStatusDetailsEnum = "DELAYED"
+	DeviceHealthStatusDetailsEnumDISCONNECTED          DeviceHealthStatusDetailsEnum = "DISCONNECTED"
+	DeviceHealthStatusDetailsEnumFIRMWAREBEHIND        DeviceHealthStatusDetailsEnum = "FIRMWARE_BEHIND"
+	DeviceHealthStatusDetailsEnumLINKSPEEDLOW          DeviceHealthStatusDetailsEnum = "LINK_SPEED_LOW"
+	DeviceHealthStatusDetailsEnumMALFUNCTIONINGMODULES DeviceHealthStatusDetailsEnum = "MALFUNCTIONING_MODULES"
+	DeviceHealthStatusDetailsEnumNONE                  DeviceHealthStatusDetailsEnum = "NONE"
+	DeviceHealthStatusDetailsEnumNOTRECORDING          DeviceHealthStatusDetailsEnum = "NOT_RECORDING"
+)
+
+// Valid indicates whether the value is a known member of the DeviceHealthStatusDetailsEnum enum.
+func (e DeviceHealthStatusDetailsEnum) Valid() bool {
+	switch e {
+	case DeviceHealthStatusDetailsEnumCALIBRATING:
+		return true
+	case DeviceHealthStatusDetailsEnumDELAYED:
+		return true
+	case DeviceHealthStatusDetailsEnumDISCONNECTED:
+		return true
+	case DeviceHealthStatusDetailsEnumFIRMWAREBEHIND:
+		return true
+	case DeviceHealthStatusDetailsEnumLINKSPEEDLOW:
+		return true
+	case DeviceHealthStatusDetailsEnumMALFUNCTIONINGMODULES:
+		return true
+	case DeviceHealthStatusDetailsEnumNONE:
+		return true
+	case DeviceHealthStatusDetailsEnumNOTRECORDING:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DeviceLicenseFamily.
 const (
 	DeviceLicenseFamilyAUDIOGATEWAY         DeviceLicenseFamily = "AUDIO_GATEWAY"
@@ -49,6 +448,30 @@ func (e DeviceLicenseFamily) Valid() bool {
 	case DeviceLicenseFamilyENVIRONMENTALSENSOR:
 		return true
 	case DeviceLicenseFamilyVIDEOINTERCOM:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DeviceStatusEnum.
+const (
+	DeviceStatusEnumGREEN  DeviceStatusEnum = "GREEN"
+	DeviceStatusEnumORANGE DeviceStatusEnum = "ORANGE"
+	DeviceStatusEnumRED    DeviceStatusEnum = "RED"
+	DeviceStatusEnumYELLOW DeviceStatusEnum = "YELLOW"
+)
+
+// Valid indicates whether the value is a known member of the DeviceStatusEnum enum.
+func (e DeviceStatusEnum) Valid() bool {
+	switch e {
+	case DeviceStatusEnumGREEN:
+		return true
+	case DeviceStatusEnumORANGE:
+		return true
+	case DeviceStatusEnumRED:
+		return true
+	case DeviceStatusEnumYELLOW:
 		return true
 	default:
 		return false
@@ -106,6 +529,234 @@ func (e DeviceType) Valid() bool {
 	case DeviceTypeROBOT:
 		return true
 	case DeviceTypeUNKNOWN:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DoorStatusEnum.
+const (
+	DoorStatusEnumAJAR   DoorStatusEnum = "AJAR"
+	DoorStatusEnumCLOSED DoorStatusEnum = "CLOSED"
+	DoorStatusEnumOPEN   DoorStatusEnum = "OPEN"
+)
+
+// Valid indicates whether the value is a known member of the DoorStatusEnum enum.
+func (e DoorStatusEnum) Valid() bool {
+	switch e {
+	case DoorStatusEnumAJAR:
+		return true
+	case DoorStatusEnumCLOSED:
+		return true
+	case DoorStatusEnumOPEN:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DoorDoorHealthDetailsEnum.
+const (
+	DoorDoorHealthDetailsEnumFIRMWAREBEHIND DoorDoorHealthDetailsEnum = "FIRMWARE_BEHIND"
+	DoorDoorHealthDetailsEnumNOHEARTBEAT    DoorDoorHealthDetailsEnum = "NO_HEARTBEAT"
+	DoorDoorHealthDetailsEnumNONE           DoorDoorHealthDetailsEnum = "NONE"
+)
+
+// Valid indicates whether the value is a known member of the DoorDoorHealthDetailsEnum enum.
+func (e DoorDoorHealthDetailsEnum) Valid() bool {
+	switch e {
+	case DoorDoorHealthDetailsEnumFIRMWAREBEHIND:
+		return true
+	case DoorDoorHealthDetailsEnumNOHEARTBEAT:
+		return true
+	case DoorDoorHealthDetailsEnumNONE:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DoorDoorHealthEnum.
+const (
+	DoorDoorHealthEnumGREEN DoorDoorHealthEnum = "GREEN"
+	DoorDoorHealthEnumRED   DoorDoorHealthEnum = "RED"
+)
+
+// Valid indicates whether the value is a known member of the DoorDoorHealthEnum enum.
+func (e DoorDoorHealthEnum) Valid() bool {
+	switch e {
+	case DoorDoorHealthEnumGREEN:
+		return true
+	case DoorDoorHealthEnumRED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for HardwareVariationEnum.
+const (
+	HardwareVariationEnumBADGEREADERDR1          HardwareVariationEnum = "BADGE_READER_DR1"
+	HardwareVariationEnumBADGEREADERDR20         HardwareVariationEnum = "BADGE_READER_DR20"
+	HardwareVariationEnumBADGEREADERDR40         HardwareVariationEnum = "BADGE_READER_DR40"
+	HardwareVariationEnumBLEBUTTONB10            HardwareVariationEnum = "BLE_BUTTON_B10"
+	HardwareVariationEnumBLEBUTTONB15            HardwareVariationEnum = "BLE_BUTTON_B15"
+	HardwareVariationEnumCAMERAR1                HardwareVariationEnum = "CAMERA_R1"
+	HardwareVariationEnumCAMERAR100              HardwareVariationEnum = "CAMERA_R100"
+	HardwareVariationEnumCAMERAR120              HardwareVariationEnum = "CAMERA_R120"
+	HardwareVariationEnumCAMERAR130              HardwareVariationEnum = "CAMERA_R130"
+	HardwareVariationEnumCAMERAR150              HardwareVariationEnum = "CAMERA_R150"
+	HardwareVariationEnumCAMERAR170              HardwareVariationEnum = "CAMERA_R170"
+	HardwareVariationEnumCAMERAR2                HardwareVariationEnum = "CAMERA_R2"
+	HardwareVariationEnumCAMERAR200              HardwareVariationEnum = "CAMERA_R200"
+	HardwareVariationEnumCAMERAR210              HardwareVariationEnum = "CAMERA_R210"
+	HardwareVariationEnumCAMERAR2180             HardwareVariationEnum = "CAMERA_R2_180"
+	HardwareVariationEnumCAMERAR220              HardwareVariationEnum = "CAMERA_R220"
+	HardwareVariationEnumCAMERAR230              HardwareVariationEnum = "CAMERA_R230"
+	HardwareVariationEnumCAMERAR2LONGRANGE       HardwareVariationEnum = "CAMERA_R2_LONG_RANGE"
+	HardwareVariationEnumCAMERAR3                HardwareVariationEnum = "CAMERA_R3"
+	HardwareVariationEnumCAMERAR36S              HardwareVariationEnum = "CAMERA_R36S"
+	HardwareVariationEnumCAMERAR4                HardwareVariationEnum = "CAMERA_R4"
+	HardwareVariationEnumCAMERAR410              HardwareVariationEnum = "CAMERA_R410"
+	HardwareVariationEnumCAMERAR500              HardwareVariationEnum = "CAMERA_R500"
+	HardwareVariationEnumCAMERAR510              HardwareVariationEnum = "CAMERA_R510"
+	HardwareVariationEnumCAMERAR520              HardwareVariationEnum = "CAMERA_R520"
+	HardwareVariationEnumCAMERAR540              HardwareVariationEnum = "CAMERA_R540"
+	HardwareVariationEnumCAMERAR545              HardwareVariationEnum = "CAMERA_R545"
+	HardwareVariationEnumCAMERAR600              HardwareVariationEnum = "CAMERA_R600"
+	HardwareVariationEnumCAMERAR650              HardwareVariationEnum = "CAMERA_R650"
+	HardwareVariationEnumCAMERATHIRDPARTYNVR     HardwareVariationEnum = "CAMERA_THIRD_PARTY_NVR"
+	HardwareVariationEnumCAMERATHIRDPARTYRELAY   HardwareVariationEnum = "CAMERA_THIRD_PARTY_RELAY"
+	HardwareVariationEnumDOORCONTROLLERDC1       HardwareVariationEnum = "DOOR_CONTROLLER_DC1"
+	HardwareVariationEnumDOORCONTROLLERDC10      HardwareVariationEnum = "DOOR_CONTROLLER_DC10"
+	HardwareVariationEnumDOORCONTROLLERDC20      HardwareVariationEnum = "DOOR_CONTROLLER_DC20"
+	HardwareVariationEnumETHERNETTESTERET1       HardwareVariationEnum = "ETHERNET_TESTER_ET1"
+	HardwareVariationEnumGATEWAYA1               HardwareVariationEnum = "GATEWAY_A1"
+	HardwareVariationEnumGATEWAYA100             HardwareVariationEnum = "GATEWAY_A100"
+	HardwareVariationEnumGATEWAYENVIRONMENTALE50 HardwareVariationEnum = "GATEWAY_ENVIRONMENTAL_E50"
+	HardwareVariationEnumIOBOARDTB1              HardwareVariationEnum = "IO_BOARD_TB1"
+	HardwareVariationEnumNVRN100                 HardwareVariationEnum = "NVR_N100"
+	HardwareVariationEnumNVRN500                 HardwareVariationEnum = "NVR_N500"
+	HardwareVariationEnumRASPBERRYPI3            HardwareVariationEnum = "RASPBERRY_PI_3"
+	HardwareVariationEnumROBOTRC1                HardwareVariationEnum = "ROBOT_RC1"
+	HardwareVariationEnumSENSORASSETTAGT1        HardwareVariationEnum = "SENSOR_ASSET_TAG_T1"
+	HardwareVariationEnumSENSORDOORD1            HardwareVariationEnum = "SENSOR_DOOR_D1"
+	HardwareVariationEnumSENSORDOORD20           HardwareVariationEnum = "SENSOR_DOOR_D20"
+	HardwareVariationEnumSENSORENVIRONMENTALE1   HardwareVariationEnum = "SENSOR_ENVIRONMENTAL_E1"
+	HardwareVariationEnumSENSORENVIRONMENTALE15  HardwareVariationEnum = "SENSOR_ENVIRONMENTAL_E15"
+	HardwareVariationEnumSENSORENVIRONMENTALE2   HardwareVariationEnum = "SENSOR_ENVIRONMENTAL_E2"
+	HardwareVariationEnumSENSORMOTIONM1          HardwareVariationEnum = "SENSOR_MOTION_M1"
+	HardwareVariationEnumSENSORMOTIONM15         HardwareVariationEnum = "SENSOR_MOTION_M15"
+	HardwareVariationEnumUNSPECIFIED             HardwareVariationEnum = "UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the HardwareVariationEnum enum.
+func (e HardwareVariationEnum) Valid() bool {
+	switch e {
+	case HardwareVariationEnumBADGEREADERDR1:
+		return true
+	case HardwareVariationEnumBADGEREADERDR20:
+		return true
+	case HardwareVariationEnumBADGEREADERDR40:
+		return true
+	case HardwareVariationEnumBLEBUTTONB10:
+		return true
+	case HardwareVariationEnumBLEBUTTONB15:
+		return true
+	case HardwareVariationEnumCAMERAR1:
+		return true
+	case HardwareVariationEnumCAMERAR100:
+		return true
+	case HardwareVariationEnumCAMERAR120:
+		return true
+	case HardwareVariationEnumCAMERAR130:
+		return true
+	case HardwareVariationEnumCAMERAR150:
+		return true
+	case HardwareVariationEnumCAMERAR170:
+		return true
+	case HardwareVariationEnumCAMERAR2:
+		return true
+	case HardwareVariationEnumCAMERAR200:
+		return true
+	case HardwareVariationEnumCAMERAR210:
+		return true
+	case HardwareVariationEnumCAMERAR2180:
+		return true
+	case HardwareVariationEnumCAMERAR220:
+		return true
+	case HardwareVariationEnumCAMERAR230:
+		return true
+	case HardwareVariationEnumCAMERAR2LONGRANGE:
+		return true
+	case HardwareVariationEnumCAMERAR3:
+		return true
+	case HardwareVariationEnumCAMERAR36S:
+		return true
+	case HardwareVariationEnumCAMERAR4:
+		return true
+	case HardwareVariationEnumCAMERAR410:
+		return true
+	case HardwareVariationEnumCAMERAR500:
+		return true
+	case HardwareVariationEnumCAMERAR510:
+		return true
+	case HardwareVariationEnumCAMERAR520:
+		return true
+	case HardwareVariationEnumCAMERAR540:
+		return true
+	case HardwareVariationEnumCAMERAR545:
+		return true
+	case HardwareVariationEnumCAMERAR600:
+		return true
+	case HardwareVariationEnumCAMERAR650:
+		return true
+	case HardwareVariationEnumCAMERATHIRDPARTYNVR:
+		return true
+	case HardwareVariationEnumCAMERATHIRDPARTYRELAY:
+		return true
+	case HardwareVariationEnumDOORCONTROLLERDC1:
+		return true
+	case HardwareVariationEnumDOORCONTROLLERDC10:
+		return true
+	case HardwareVariationEnumDOORCONTROLLERDC20:
+		return true
+	case HardwareVariationEnumETHERNETTESTERET1:
+		return true
+	case HardwareVariationEnumGATEWAYA1:
+		return true
+	case HardwareVariationEnumGATEWAYA100:
+		return true
+	case HardwareVariationEnumGATEWAYENVIRONMENTALE50:
+		return true
+	case HardwareVariationEnumIOBOARDTB1:
+		return true
+	case HardwareVariationEnumNVRN100:
+		return true
+	case HardwareVariationEnumNVRN500:
+		return true
+	case HardwareVariationEnumRASPBERRYPI3:
+		return true
+	case HardwareVariationEnumROBOTRC1:
+		return true
+	case HardwareVariationEnumSENSORASSETTAGT1:
+		return true
+	case HardwareVariationEnumSENSORDOORD1:
+		return true
+	case HardwareVariationEnumSENSORDOORD20:
+		return true
+	case HardwareVariationEnumSENSORENVIRONMENTALE1:
+		return true
+	case HardwareVariationEnumSENSORENVIRONMENTALE15:
+		return true
+	case HardwareVariationEnumSENSORENVIRONMENTALE2:
+		return true
+	case HardwareVariationEnumSENSORMOTIONM1:
+		return true
+	case HardwareVariationEnumSENSORMOTIONM15:
+		return true
+	case HardwareVariationEnumUNSPECIFIED:
 		return true
 	default:
 		return false
@@ -193,6 +844,39 @@ func (e LicenseType) Valid() bool {
 	case LicenseTypeSTANDARD:
 		return true
 	case LicenseTypeSTARTER:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for NotificationEnumType.
+const (
+	NotificationEnumTypeAPP            NotificationEnumType = "APP"
+	NotificationEnumTypeBROWSER        NotificationEnumType = "BROWSER"
+	NotificationEnumTypeEMAIL          NotificationEnumType = "EMAIL"
+	NotificationEnumTypeMICROSOFTTEAMS NotificationEnumType = "MICROSOFT_TEAMS"
+	NotificationEnumTypeSLACK          NotificationEnumType = "SLACK"
+	NotificationEnumTypeSMS            NotificationEnumType = "SMS"
+	NotificationEnumTypeUNKNOWN        NotificationEnumType = "UNKNOWN"
+)
+
+// Valid indicates whether the value is a known member of the NotificationEnumType enum.
+func (e NotificationEnumType) Valid() bool {
+	switch e {
+	case NotificationEnumTypeAPP:
+		return true
+	case NotificationEnumTypeBROWSER:
+		return true
+	case NotificationEnumTypeEMAIL:
+		return true
+	case NotificationEnumTypeMICROSOFTTEAMS:
+		return true
+	case NotificationEnumTypeSLACK:
+		return true
+	case NotificationEnumTypeSMS:
+		return true
+	case NotificationEnumTypeUNKNOWN:
 		return true
 	default:
 		return false
@@ -298,6 +982,35 @@ func (e RhombusApp) Valid() bool {
 	}
 }
 
+// AccesscontrolUnlockAccessControlledDoorEnumType Enumeration of possible errors when unlocking an access controlled door.
+type AccesscontrolUnlockAccessControlledDoorEnumType string
+
+// AccesscontrolUnlockAccessControlledDoorErrorWSResponse Error response for unlock access controlled door operation.
+type AccesscontrolUnlockAccessControlledDoorErrorWSResponse struct {
+	// ErrorType Enumeration of possible errors when unlocking an access controlled door.
+	ErrorType AccesscontrolUnlockAccessControlledDoorEnumType `json:"errorType,omitempty,omitzero"`
+	Type      BasicResponseEnumType                           `json:"type,omitempty,omitzero"`
+}
+
+// AccesscontrolUnlockAccessControlledDoorSuccessWSResponse Success response for unlock access controlled door operation.
+type AccesscontrolUnlockAccessControlledDoorSuccessWSResponse struct {
+	Type BasicResponseEnumType `json:"type,omitempty,omitzero"`
+}
+
+// AccesscontrolUnlockAccessControlledDoorWSRequest Request to unlock an access controlled door.
+type AccesscontrolUnlockAccessControlledDoorWSRequest struct {
+	// AccessControlledDoorUUID base 64 (url-safe) uuid string
+	//
+	// Example: AAAAAAAAAAAAAAAAAAAAAA
+	AccessControlledDoorUUID RUUID `json:"accessControlledDoorUuid,omitempty,omitzero"`
+}
+
+// AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse defines model for Accesscontrol_credentials_BaseUnlockAccessControlledDoorWSResponse.
+type AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse struct {
+	Type  BasicResponseEnumType `json:"type,omitempty,omitzero"`
+	union json.RawMessage
+}
+
 // AuthenticationFailedError Body of a 401 answer.
 type AuthenticationFailedError struct {
 	AuthenticationFailed *bool `json:"authenticationFailed,omitempty"`
@@ -308,6 +1021,90 @@ type BadRequestError struct {
 	// Error A short reason (its type varies between endpoints).
 	Error interface{} `json:"error,omitempty,omitzero"`
 	Msg   string      `json:"msg,omitempty,omitzero"`
+}
+
+// BasicResponseEnumType defines model for BasicResponseEnumType.
+type BasicResponseEnumType string
+
+// CameraGetMediaUrisWSRequest Request to get media URIs for a camera device.
+type CameraGetMediaUrisWSRequest struct {
+	// CameraUUID RUUID with optional appended facet information
+	//
+	// Example: AAAAAAAAAAAAAAAAAAAAAA.v0
+	CameraUUID string `json:"cameraUuid,omitempty,omitzero"`
+}
+
+// CameraGetMediaUrisWSResponse Response containing media URIs for camera streaming and playback.
+type CameraGetMediaUrisWSResponse struct {
+	// LanCheckUrls List of LAN check URLs to verify device availability
+	LanCheckUrls []*string `json:"lanCheckUrls,omitempty,omitzero"`
+
+	// LanLiveH264Uris List of LAN H.264 live streaming URIs
+	LanLiveH264Uris []*string `json:"lanLiveH264Uris,omitempty,omitzero"`
+
+	// LanLiveM3U8Uris List of LAN M3U8 live streaming URIs
+	LanLiveM3U8Uris []*string `json:"lanLiveM3u8Uris,omitempty,omitzero"`
+
+	// LanLiveMpdUris List of LAN MPD live streaming URIs
+	LanLiveMpdUris []*string `json:"lanLiveMpdUris,omitempty,omitzero"`
+
+	// LanLiveOpusUris List of LAN URIs for live Opus audio streams
+	LanLiveOpusUris []*string `json:"lanLiveOpusUris,omitempty,omitzero"`
+
+	// LanVodM3U8UrisTemplates List of LAN M3U8 VOD URI templates
+	LanVodM3U8UrisTemplates []*string `json:"lanVodM3u8UrisTemplates,omitempty,omitzero"`
+
+	// LanVodMpdUrisTemplates List of LAN MPD VOD URI templates
+	LanVodMpdUrisTemplates []*string `json:"lanVodMpdUrisTemplates,omitempty,omitzero"`
+
+	// WanLiveH264Uri WAN H.264 live streaming URI
+	//
+	// Example: rtsp://camera.example.com/live
+	WanLiveH264Uri string `json:"wanLiveH264Uri,omitempty,omitzero"`
+
+	// WanLiveM3U8Uri WAN M3U8 live streaming URI
+	//
+	// Example: https://camera.example.com/live.m3u8
+	WanLiveM3U8Uri string `json:"wanLiveM3u8Uri,omitempty,omitzero"`
+
+	// WanLiveMpdURI WAN MPD live streaming URI
+	//
+	// Example: https://camera.example.com/live.mpd
+	WanLiveMpdURI string `json:"wanLiveMpdUri,omitempty,omitzero"`
+
+	// WanLiveOpusURI WAN URI for live Opus audio stream
+	WanLiveOpusURI string `json:"wanLiveOpusUri,omitempty,omitzero"`
+
+	// WanVodH264UriTemplate WAN H.264 VOD URI template
+	//
+	// Example: https://camera.example.com/vod/{timestamp}.h264
+	WanVodH264UriTemplate string `json:"wanVodH264UriTemplate,omitempty,omitzero"`
+
+	// WanVodM3U8UriTemplate WAN M3U8 VOD URI template
+	//
+	// Example: https://camera.example.com/vod/{timestamp}.m3u8
+	WanVodM3U8UriTemplate string `json:"wanVodM3u8UriTemplate,omitempty,omitzero"`
+
+	// WanVodMpdURITemplate WAN MPD VOD URI template
+	//
+	// Example: https://camera.example.com/vod/{timestamp}.mpd
+	WanVodMpdURITemplate string `json:"wanVodMpdUriTemplate,omitempty,omitzero"`
+	WarningMsg           string `json:"warningMsg,omitempty,omitzero"`
+}
+
+// CameraGetMinimalCameraStateListWSRequest Request to retrieve a minimal list of camera states.
+type CameraGetMinimalCameraStateListWSRequest struct {
+	// IncludeMummified Whether to include mummified cameras in the response
+	//
+	// Example: false
+	IncludeMummified *bool `json:"includeMummified,omitempty"`
+}
+
+// CameraGetMinimalCameraStateListWSResponse Response containing a minimal list of camera states.
+type CameraGetMinimalCameraStateListWSResponse struct {
+	// CameraStates List of minimal camera state information
+	CameraStates []MinimalDeviceStateType `json:"cameraStates,omitempty,omitzero"`
+	WarningMsg   string                   `json:"warningMsg,omitempty,omitzero"`
 }
 
 // CreatePendingRegistrationRequest Request object for creating pending hardware registration.
@@ -399,6 +1196,12 @@ type CredentialProvisioningRules struct {
 	StartDateProvisioner EpochSecondsProvisioner `json:"startDateProvisioner,omitempty,omitzero"`
 }
 
+// DeviceFacetEnum facet information for media
+type DeviceFacetEnum string
+
+// DeviceHealthStatusDetailsEnum defines model for DeviceHealthStatusDetailsEnum.
+type DeviceHealthStatusDetailsEnum string
+
 // DeviceLicense One device license of the client organization.
 type DeviceLicense struct {
 	// ClaimKeyUUID base 64 (url-safe) uuid string
@@ -451,13 +1254,140 @@ type DeviceLicense struct {
 // DeviceLicenseFamily defines model for DeviceLicenseFamily.
 type DeviceLicenseFamily string
 
+// DeviceStatusEnum defines model for DeviceStatusEnum.
+type DeviceStatusEnum string
+
 // DeviceType defines model for DeviceType.
 type DeviceType string
+
+// DoorStatusEnum Door state for door sensor webhooks
+type DoorStatusEnum string
+
+// DoorDoorHealthDetailsEnum Enumeration of specific health details for door sensors.
+type DoorDoorHealthDetailsEnum string
+
+// DoorDoorHealthEnum Enumeration of health status for door sensors.
+type DoorDoorHealthEnum string
+
+// DoorGetMinimalDoorStatesWSRequest Request object for retrieving basic state information for all door sensors.
+type DoorGetMinimalDoorStatesWSRequest = map[string]interface{}
+
+// DoorGetMinimalDoorStatesWSResponse Response object containing basic state information for all door sensors.
+type DoorGetMinimalDoorStatesWSResponse struct {
+	// DoorStates List of minimal door state information for all door sensors
+	DoorStates []DoorMinimalDoorStateType `json:"doorStates,omitempty,omitzero"`
+	WarningMsg string                     `json:"warningMsg,omitempty,omitzero"`
+}
+
+// DoorMinimalDoorStateType Minimal state information for a door sensor.
+type DoorMinimalDoorStateType struct {
+	// AssociatedCameras List of associated camera device facet UUIDs
+	AssociatedCameras []*string `json:"associatedCameras,omitempty,omitzero"`
+
+	// BatteryPercent Battery percentage of the door sensor
+	//
+	// Example: 75
+	BatteryPercent *int32 `json:"batteryPercent,omitempty"`
+
+	// ClosestBaseStation base 64 (url-safe) uuid string
+	//
+	// Example: AAAAAAAAAAAAAAAAAAAAAA
+	ClosestBaseStation RUUID `json:"closestBaseStation,omitempty,omitzero"`
+
+	// CreatedAtMillis Timestamp in milliseconds when the door sensor was created
+	//
+	// Example: 1640995200000
+	CreatedAtMillis *int64 `json:"createdAtMillis,omitempty"`
+
+	// FirmwareVersion Firmware version of the door sensor
+	//
+	// Example: 1.2.3
+	FirmwareVersion string `json:"firmwareVersion,omitempty,omitzero"`
+
+	// FloorNumber Floor number where the door sensor is located
+	//
+	// Example: 1
+	FloorNumber *int32 `json:"floorNumber,omitempty"`
+
+	// Health Enumeration of health status for door sensors.
+	Health DoorDoorHealthEnum `json:"health,omitempty,omitzero"`
+
+	// HealthDetails Enumeration of specific health details for door sensors.
+	HealthDetails DoorDoorHealthDetailsEnum `json:"healthDetails,omitempty,omitzero"`
+
+	// HwVariation Hardware variation of the Rhombus door controller
+	HwVariation HardwareVariationEnum `json:"hwVariation,omitempty,omitzero"`
+
+	// LastSeenSec Timestamp in seconds when the door sensor was last seen
+	//
+	// Example: 1640995200
+	LastSeenSec *int64 `json:"lastSeenSec,omitempty"`
+
+	// Latitude Latitude coordinate of the door sensor
+	//
+	// Example: 37.7749
+	Latitude *float64 `json:"latitude,omitempty"`
+
+	// LocationUUID base 64 (url-safe) uuid string
+	//
+	// Example: AAAAAAAAAAAAAAAAAAAAAA
+	LocationUUID RUUID `json:"locationUuid,omitempty,omitzero"`
+
+	// Longitude Longitude coordinate of the door sensor
+	//
+	// Example: -122.4194
+	Longitude *float64 `json:"longitude,omitempty"`
+
+	// Name Name of the door sensor
+	//
+	// Example: Main Entrance Door
+	Name string `json:"name,omitempty,omitzero"`
+
+	// PolicyUUID base 64 (url-safe) uuid string
+	//
+	// Example: AAAAAAAAAAAAAAAAAAAAAA
+	PolicyUUID RUUID `json:"policyUuid,omitempty,omitzero"`
+
+	// SensorUUID base 64 (url-safe) uuid string
+	//
+	// Example: AAAAAAAAAAAAAAAAAAAAAA
+	SensorUUID RUUID `json:"sensorUuid,omitempty,omitzero"`
+
+	// SerialNumber Serial number of the door sensor
+	//
+	// Example: DS123456789
+	SerialNumber string `json:"serialNumber,omitempty,omitzero"`
+
+	// SignalStrength Signal strength of the door sensor
+	//
+	// Example: 85
+	SignalStrength *int32 `json:"signalStrength,omitempty"`
+
+	// Status Door state for door sensor webhooks
+	Status DoorStatusEnum `json:"status,omitempty,omitzero"`
+}
 
 // EpochSecondsProvisioner A point in time, as a union discriminated by `type`. Its one known variant is StaticEpochSecondsProvisioner.
 type EpochSecondsProvisioner struct {
 	Type  string `json:"type"`
 	union json.RawMessage
+}
+
+// FloorPlanType defines model for FloorPlanType.
+type FloorPlanType struct {
+	EastEdge    *float64 `json:"eastEdge,omitempty"`
+	FloorLabel  string   `json:"floorLabel,omitempty,omitzero"`
+	FloorNumber *int32   `json:"floorNumber,omitempty"`
+	ImageURL    string   `json:"imageUrl,omitempty,omitzero"`
+
+	// MediaUUID base 64 (url-safe) uuid string
+	//
+	// Example: AAAAAAAAAAAAAAAAAAAAAA
+	MediaUUID RUUID    `json:"mediaUuid,omitempty,omitzero"`
+	NorthEdge *float64 `json:"northEdge,omitempty"`
+	Rotation  *float64 `json:"rotation,omitempty"`
+	SouthEdge *float64 `json:"southEdge,omitempty"`
+	WestEdge  *float64 `json:"westEdge,omitempty"`
 }
 
 // ForbiddenError Body of a 403 answer.
@@ -485,6 +1415,9 @@ type GetDeviceLicensesForOrgResponse struct {
 	WarningMsg     string          `json:"warningMsg,omitempty,omitzero"`
 }
 
+// HardwareVariationEnum Hardware variation of the Rhombus door controller
+type HardwareVariationEnum string
+
 // LicenseFeature defines model for LicenseFeature.
 type LicenseFeature struct {
 	Enabled *bool  `json:"enabled,omitempty"`
@@ -499,6 +1432,146 @@ type LicenseToUnassignEmailState string
 
 // LicenseType defines model for LicenseType.
 type LicenseType string
+
+// LocationType Location information to update
+type LocationType struct {
+	Address1    string          `json:"address1,omitempty,omitzero"`
+	Address2    string          `json:"address2,omitempty,omitzero"`
+	CountryCode string          `json:"countryCode,omitempty,omitzero"`
+	FloorPlans  []FloorPlanType `json:"floorPlans,omitempty,omitzero"`
+
+	// Labels Labels offer a way to perform operations across multiple locations if they have the same label
+	Labels    []*string `json:"labels,omitempty,omitzero"`
+	Latitude  *float64  `json:"latitude,omitempty"`
+	Longitude *float64  `json:"longitude,omitempty"`
+
+	// Name Name of this location
+	Name string `json:"name,omitempty,omitzero"`
+
+	// PolicyUUID base 64 (url-safe) uuid string
+	//
+	// Example: AAAAAAAAAAAAAAAAAAAAAA
+	PolicyUUID   RUUID          `json:"policyUuid,omitempty,omitzero"`
+	PostalCode   string         `json:"postalCode,omitempty,omitzero"`
+	SubLocations []LocationType `json:"subLocations,omitempty,omitzero"`
+
+	// Tz Timezone for this location
+	Tz string `json:"tz,omitempty,omitzero"`
+
+	// UUID base 64 (url-safe) uuid string
+	//
+	// Example: AAAAAAAAAAAAAAAAAAAAAA
+	UUID RUUID `json:"uuid,omitempty,omitzero"`
+}
+
+// LocationCreateLocationWSRequest Request object for creating a location.
+type LocationCreateLocationWSRequest struct {
+	// Location Location information to update
+	Location LocationType `json:"location,omitempty,omitzero"`
+
+	// ParentLocationUUID base 64 (url-safe) uuid string
+	//
+	// Example: AAAAAAAAAAAAAAAAAAAAAA
+	ParentLocationUUID RUUID `json:"parentLocationUuid,omitempty,omitzero"`
+}
+
+// LocationCreateLocationWSResponse Response object for creating a location.
+type LocationCreateLocationWSResponse struct {
+	// UUID base 64 (url-safe) uuid string
+	//
+	// Example: AAAAAAAAAAAAAAAAAAAAAA
+	UUID       RUUID  `json:"uuid,omitempty,omitzero"`
+	WarningMsg string `json:"warningMsg,omitempty,omitzero"`
+}
+
+// LocationGetLocationsWSRequest Request object for getting list of locations in organization.
+type LocationGetLocationsWSRequest struct {
+	// SubLocationsIncluded Whether to include sub-locations in the response
+	//
+	// Example: false
+	SubLocationsIncluded *bool `json:"subLocationsIncluded,omitempty"`
+}
+
+// LocationGetLocationsWSResponse Response object containing list of locations in organization.
+type LocationGetLocationsWSResponse struct {
+	// Locations List of locations in the organization
+	Locations  []LocationType `json:"locations,omitempty,omitzero"`
+	WarningMsg string         `json:"warningMsg,omitempty,omitzero"`
+}
+
+// MinimalDeviceStateType List of minimal camera state information
+type MinimalDeviceStateType struct {
+	ConnectionStatus         DeviceStatusEnum              `json:"connectionStatus,omitempty,omitzero"`
+	CreatedAtMillis          *int64                        `json:"createdAtMillis,omitempty"`
+	DefaultInterface         string                        `json:"defaultInterface,omitempty,omitzero"`
+	DefaultInterfaceMac      string                        `json:"defaultInterfaceMac,omitempty,omitzero"`
+	DirectionRadians         *float32                      `json:"directionRadians,omitempty"`
+	ExternalIPAddress        string                        `json:"externalIPAddress,omitempty,omitzero"`
+	FacetNameMap             map[string]*string            `json:"facetNameMap,omitempty,omitzero"`
+	FirmwareUpdateInProgress *bool                         `json:"firmwareUpdateInProgress,omitempty"`
+	FirmwareVersion          string                        `json:"firmwareVersion,omitempty,omitzero"`
+	FloorNumber              *int32                        `json:"floorNumber,omitempty"`
+	HealthStatus             DeviceStatusEnum              `json:"healthStatus,omitempty,omitzero"`
+	HealthStatusDetails      DeviceHealthStatusDetailsEnum `json:"healthStatusDetails,omitempty,omitzero"`
+
+	// HwVariation Hardware variation of the Rhombus door controller
+	HwVariation            HardwareVariationEnum `json:"hwVariation,omitempty,omitzero"`
+	LanAddresses           []*string             `json:"lanAddresses,omitempty,omitzero"`
+	Latitude               *float64              `json:"latitude,omitempty"`
+	LiveStreamShared       *bool                 `json:"liveStreamShared,omitempty"`
+	LiveStreamsSharedCount *int32                `json:"liveStreamsSharedCount,omitempty"`
+
+	// LocationUUID base 64 (url-safe) uuid string
+	//
+	// Example: AAAAAAAAAAAAAAAAAAAAAA
+	LocationUUID RUUID    `json:"locationUuid,omitempty,omitzero"`
+	Longitude    *float64 `json:"longitude,omitempty"`
+	MediaRegion  string   `json:"mediaRegion,omitempty,omitzero"`
+
+	// MediaStorageDeviceUUID RUUID with optional appended facet information
+	//
+	// Example: AAAAAAAAAAAAAAAAAAAAAA.v0
+	MediaStorageDeviceUUID string `json:"mediaStorageDeviceUuid,omitempty,omitzero"`
+	Mummified              *bool  `json:"mummified,omitempty"`
+	Name                   string `json:"name,omitempty,omitzero"`
+
+	// PolicyUUID base 64 (url-safe) uuid string
+	//
+	// Example: AAAAAAAAAAAAAAAAAAAAAA
+	PolicyUUID            RUUID     `json:"policyUuid,omitempty,omitzero"`
+	Region                string    `json:"region,omitempty,omitzero"`
+	SecondaryLanAddresses []*string `json:"secondaryLanAddresses,omitempty,omitzero"`
+	SerialNumber          string    `json:"serialNumber,omitempty,omitzero"`
+	Ssid                  string    `json:"ssid,omitempty,omitzero"`
+
+	// SubLocationsHierarchyKey A sequence of one or more base 64 (url-safe) uuid substrings. These substrings are separated by dots (.).
+	SubLocationsHierarchyKey SubLocationsHierarchyKey `json:"subLocationsHierarchyKey,omitempty,omitzero"`
+	SupportedFacets          []DeviceFacetEnum        `json:"supportedFacets,omitempty,omitzero"`
+
+	// UUID base 64 (url-safe) uuid string
+	//
+	// Example: AAAAAAAAAAAAAAAAAAAAAA
+	UUID               RUUID  `json:"uuid,omitempty,omitzero"`
+	WifiApMac          string `json:"wifiApMac,omitempty,omitzero"`
+	WifiBars           *int32 `json:"wifiBars,omitempty"`
+	WifiSignalStrength *int32 `json:"wifiSignalStrength,omitempty"`
+}
+
+// NotificationEnumType defines model for NotificationEnumType.
+type NotificationEnumType string
+
+// NotificationIntervalV2Type defines model for NotificationIntervalV2Type.
+type NotificationIntervalV2Type struct {
+	ActivityTriggerMap           map[string]*[]NotificationEnumType `json:"activityTriggerMap,omitempty,omitzero"`
+	DeviceFilterSet              []*RUUID                           `json:"deviceFilterSet,omitempty,omitzero"`
+	DiagnosticTriggerMap         map[string]*[]NotificationEnumType `json:"diagnosticTriggerMap,omitempty,omitzero"`
+	LocationActivityTriggerMap   map[string]*[]NotificationEnumType `json:"locationActivityTriggerMap,omitempty,omitzero"`
+	LocationDiagnosticTriggerMap map[string]*[]NotificationEnumType `json:"locationDiagnosticTriggerMap,omitempty,omitzero"`
+	LocationFilterSet            []*RUUID                           `json:"locationFilterSet,omitempty,omitzero"`
+	LocationOnlyFilterSet        []*RUUID                           `json:"locationOnlyFilterSet,omitempty,omitzero"`
+	MinuteOfWeekStart            *int32                             `json:"minuteOfWeekStart,omitempty"`
+	MinuteOfWeekStop             *int32                             `json:"minuteOfWeekStop,omitempty"`
+}
 
 // ProductType defines model for ProductType.
 type ProductType string
@@ -533,6 +1606,81 @@ type StaticEpochSecondsProvisioner struct {
 	Value *int64 `json:"value,omitempty"`
 }
 
+// SubLocationsHierarchyKey A sequence of one or more base 64 (url-safe) uuid substrings. These substrings are separated by dots (.).
+type SubLocationsHierarchyKey struct {
+	LocationUuids []*RUUID `json:"locationUuids,omitempty,omitzero"`
+}
+
+// UserMetadataFieldTemplate defines model for UserMetadataFieldTemplate.
+type UserMetadataFieldTemplate struct {
+	CreatedAtMillis *int64 `json:"createdAtMillis,omitempty"`
+	FieldName       string `json:"fieldName,omitempty,omitzero"`
+
+	// OrgUUID base 64 (url-safe) uuid string
+	//
+	// Example: AAAAAAAAAAAAAAAAAAAAAA
+	OrgUUID         RUUID  `json:"orgUuid,omitempty,omitzero"`
+	ScimFieldName   string `json:"scimFieldName,omitempty,omitzero"`
+	UpdatedAtMillis *int64 `json:"updatedAtMillis,omitempty"`
+
+	// UUID base 64 (url-safe) uuid string
+	//
+	// Example: AAAAAAAAAAAAAAAAAAAAAA
+	UUID RUUID `json:"uuid,omitempty,omitzero"`
+}
+
+// UserUpdateUserWSRequest Request object for updating user information and settings.
+type UserUpdateUserWSRequest struct {
+	// BypassSaml Whether SAML bypass is enabled for the user
+	//
+	// Example: false
+	BypassSaml *bool `json:"bypassSaml,omitempty"`
+
+	// MfaEnabled Whether MFA is enabled for the user
+	//
+	// Example: true
+	MfaEnabled *bool `json:"mfaEnabled,omitempty"`
+
+	// Name Name of the user
+	//
+	// Example: John Doe
+	Name string `json:"name,omitempty,omitzero"`
+
+	// NotificationIntervalsV2 List of notification intervals (V2) for the user
+	NotificationIntervalsV2 []NotificationIntervalV2Type `json:"notificationIntervalsV2,omitempty,omitzero"`
+
+	// PermissionGroupUUID base 64 (url-safe) uuid string
+	//
+	// Example: AAAAAAAAAAAAAAAAAAAAAA
+	PermissionGroupUUID RUUID `json:"permissionGroupUuid,omitempty,omitzero"`
+
+	// SmsPhoneNumbers List of SMS phone numbers for the user
+	SmsPhoneNumbers []*string `json:"smsPhoneNumbers,omitempty,omitzero"`
+
+	// SummaryEmailEnabled Whether summary emails are enabled for the user
+	//
+	// Example: true
+	SummaryEmailEnabled *bool `json:"summaryEmailEnabled,omitempty"`
+
+	// UserUUID base 64 (url-safe) uuid string
+	//
+	// Example: AAAAAAAAAAAAAAAAAAAAAA
+	UserUUID RUUID `json:"userUuid,omitempty,omitzero"`
+}
+
+// UserUpdateUserWSResponse Response object for updating a user.
+type UserUpdateUserWSResponse struct {
+	WarningMsg string `json:"warningMsg,omitempty,omitzero"`
+}
+
+// UserMetadataFindUserMetadataFieldTemplatesWSRequest defines model for User_metadata_FindUserMetadataFieldTemplatesWSRequest.
+type UserMetadataFindUserMetadataFieldTemplatesWSRequest = map[string]interface{}
+
+// UserMetadataFindUserMetadataFieldTemplatesWSResponse defines model for User_metadata_FindUserMetadataFieldTemplatesWSResponse.
+type UserMetadataFindUserMetadataFieldTemplatesWSResponse struct {
+	TemplateMap map[string]UserMetadataFieldTemplate `json:"templateMap,omitempty,omitzero"`
+}
+
 // BadRequest Body of a 400 answer.
 type BadRequest = BadRequestError
 
@@ -545,6 +1693,24 @@ type ServerError = interface{}
 // Unauthorized Body of a 401 answer.
 type Unauthorized = AuthenticationFailedError
 
+// UnlockAccessControlledDoorJSONRequestBody defines body for UnlockAccessControlledDoor for application/json ContentType.
+type UnlockAccessControlledDoorJSONRequestBody = AccesscontrolUnlockAccessControlledDoorWSRequest
+
+// GetCameraMediaUrisJSONRequestBody defines body for GetCameraMediaUris for application/json ContentType.
+type GetCameraMediaUrisJSONRequestBody = CameraGetMediaUrisWSRequest
+
+// GetMinimalCameraStateListJSONRequestBody defines body for GetMinimalCameraStateList for application/json ContentType.
+type GetMinimalCameraStateListJSONRequestBody = CameraGetMinimalCameraStateListWSRequest
+
+// GetMinimalDoorStateListJSONRequestBody defines body for GetMinimalDoorStateList for application/json ContentType.
+type GetMinimalDoorStateListJSONRequestBody = DoorGetMinimalDoorStatesWSRequest
+
+// CreatelocationJSONRequestBody defines body for Createlocation for application/json ContentType.
+type CreatelocationJSONRequestBody = LocationCreateLocationWSRequest
+
+// GetLocationsJSONRequestBody defines body for GetLocations for application/json ContentType.
+type GetLocationsJSONRequestBody = LocationGetLocationsWSRequest
+
 // CreatePendingRegistrationJSONRequestBody defines body for CreatePendingRegistration for application/json ContentType.
 type CreatePendingRegistrationJSONRequestBody = CreatePendingRegistrationRequest
 
@@ -555,6 +1721,152 @@ type GetDeviceLicensesForOrgJSONRequestBody = GetDeviceLicensesForOrgRequest
 
 // CreateUserJSONRequestBody defines body for CreateUser for application/json ContentType.
 type CreateUserJSONRequestBody = CreateUserRequest
+
+// FindUserMetadataFieldTemplatesJSONRequestBody defines body for FindUserMetadataFieldTemplates for application/json ContentType.
+type FindUserMetadataFieldTemplatesJSONRequestBody = UserMetadataFindUserMetadataFieldTemplatesWSRequest
+
+// UpdateUserJSONRequestBody defines body for UpdateUser for application/json ContentType.
+//
+// Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+type UpdateUserJSONRequestBody = UserUpdateUserWSRequest
+
+// AsAccesscontrolUnlockAccessControlledDoorSuccessWSResponse returns the union data inside the AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse as a AccesscontrolUnlockAccessControlledDoorSuccessWSResponse
+func (t AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) AsAccesscontrolUnlockAccessControlledDoorSuccessWSResponse() (AccesscontrolUnlockAccessControlledDoorSuccessWSResponse, error) {
+	var body AccesscontrolUnlockAccessControlledDoorSuccessWSResponse
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAccesscontrolUnlockAccessControlledDoorSuccessWSResponse overwrites any union data inside the AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse as the provided AccesscontrolUnlockAccessControlledDoorSuccessWSResponse
+func (t *AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) FromAccesscontrolUnlockAccessControlledDoorSuccessWSResponse(v AccesscontrolUnlockAccessControlledDoorSuccessWSResponse) error {
+	t.Type = "Accesscontrol_UnlockAccessControlledDoorSuccessWSResponse"
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"Accesscontrol_UnlockAccessControlledDoorSuccessWSResponse"}`))
+	t.union = b
+	return err
+}
+
+// MergeAccesscontrolUnlockAccessControlledDoorSuccessWSResponse performs a merge with any union data inside the AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse, using the provided AccesscontrolUnlockAccessControlledDoorSuccessWSResponse
+func (t *AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) MergeAccesscontrolUnlockAccessControlledDoorSuccessWSResponse(v AccesscontrolUnlockAccessControlledDoorSuccessWSResponse) error {
+	t.Type = "Accesscontrol_UnlockAccessControlledDoorSuccessWSResponse"
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"Accesscontrol_UnlockAccessControlledDoorSuccessWSResponse"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsAccesscontrolUnlockAccessControlledDoorErrorWSResponse returns the union data inside the AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse as a AccesscontrolUnlockAccessControlledDoorErrorWSResponse
+func (t AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) AsAccesscontrolUnlockAccessControlledDoorErrorWSResponse() (AccesscontrolUnlockAccessControlledDoorErrorWSResponse, error) {
+	var body AccesscontrolUnlockAccessControlledDoorErrorWSResponse
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAccesscontrolUnlockAccessControlledDoorErrorWSResponse overwrites any union data inside the AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse as the provided AccesscontrolUnlockAccessControlledDoorErrorWSResponse
+func (t *AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) FromAccesscontrolUnlockAccessControlledDoorErrorWSResponse(v AccesscontrolUnlockAccessControlledDoorErrorWSResponse) error {
+	t.Type = "Accesscontrol_UnlockAccessControlledDoorErrorWSResponse"
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"Accesscontrol_UnlockAccessControlledDoorErrorWSResponse"}`))
+	t.union = b
+	return err
+}
+
+// MergeAccesscontrolUnlockAccessControlledDoorErrorWSResponse performs a merge with any union data inside the AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse, using the provided AccesscontrolUnlockAccessControlledDoorErrorWSResponse
+func (t *AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) MergeAccesscontrolUnlockAccessControlledDoorErrorWSResponse(v AccesscontrolUnlockAccessControlledDoorErrorWSResponse) error {
+	t.Type = "Accesscontrol_UnlockAccessControlledDoorErrorWSResponse"
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"Accesscontrol_UnlockAccessControlledDoorErrorWSResponse"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"type"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "Accesscontrol_UnlockAccessControlledDoorErrorWSResponse":
+		return t.AsAccesscontrolUnlockAccessControlledDoorErrorWSResponse()
+	case "Accesscontrol_UnlockAccessControlledDoorSuccessWSResponse":
+		return t.AsAccesscontrolUnlockAccessControlledDoorSuccessWSResponse()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
+}
+
+func (t AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	object := make(map[string]json.RawMessage)
+	if t.union != nil {
+		err = json.Unmarshal(b, &object)
+		if err != nil {
+			return nil, err
+		}
+	}
+
+	object["type"], err = json.Marshal(t.Type)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'type': %w", err)
+	}
+
+	b, err = json.Marshal(object)
+	return b, err
+}
+
+func (t *AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	if err != nil {
+		return err
+	}
+	object := make(map[string]json.RawMessage)
+	err = json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["type"]; found {
+		err = json.Unmarshal(raw, &t.Type)
+		if err != nil {
+			return fmt.Errorf("error reading 'type': %w", err)
+		}
+	}
+
+	return err
+}
 
 // AsStaticEpochSecondsProvisioner returns the union data inside the EpochSecondsProvisioner as a StaticEpochSecondsProvisioner
 func (t EpochSecondsProvisioner) AsStaticEpochSecondsProvisioner() (StaticEpochSecondsProvisioner, error) {
@@ -730,6 +2042,110 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// UnlockAccessControlledDoorWithBody Unlock access controlled door
+	//
+	// Unlock an access controlled door.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/accesscontrol/unlockAccessControlledDoor (the `UnlockAccessControlledDoor` operationId).
+	UnlockAccessControlledDoorWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UnlockAccessControlledDoor Unlock access controlled door
+	//
+	// Unlock an access controlled door.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/accesscontrol/unlockAccessControlledDoor (the `UnlockAccessControlledDoor` operationId).
+	UnlockAccessControlledDoor(ctx context.Context, body UnlockAccessControlledDoorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCameraMediaUrisWithBody Get camera media URIs
+	//
+	// Get media uris for camera to retrieve footage.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/camera/getMediaUris (the `GetCameraMediaUris` operationId).
+	GetCameraMediaUrisWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCameraMediaUris Get camera media URIs
+	//
+	// Get media uris for camera to retrieve footage.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/camera/getMediaUris (the `GetCameraMediaUris` operationId).
+	GetCameraMediaUris(ctx context.Context, body GetCameraMediaUrisJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetMinimalCameraStateListWithBody Get minimal camera state list
+	//
+	// Get basic state information about all cameras in organization.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/camera/getMinimalCameraStateList (the `GetMinimalCameraStateList` operationId).
+	GetMinimalCameraStateListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetMinimalCameraStateList Get minimal camera state list
+	//
+	// Get basic state information about all cameras in organization.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/camera/getMinimalCameraStateList (the `GetMinimalCameraStateList` operationId).
+	GetMinimalCameraStateList(ctx context.Context, body GetMinimalCameraStateListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetMinimalDoorStateListWithBody Get basic state information for all door sensors
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/door/getMinimalDoorStateList (the `GetMinimalDoorStateList` operationId).
+	GetMinimalDoorStateListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetMinimalDoorStateList Get basic state information for all door sensors
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/door/getMinimalDoorStateList (the `GetMinimalDoorStateList` operationId).
+	GetMinimalDoorStateList(ctx context.Context, body GetMinimalDoorStateListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreatelocationWithBody Create location
+	//
+	// Create a location.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/location/createLocation (the `Createlocation` operationId).
+	CreatelocationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// Createlocation Create location
+	//
+	// Create a location.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/location/createLocation (the `Createlocation` operationId).
+	Createlocation(ctx context.Context, body CreatelocationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetLocationsWithBody Get locations
+	//
+	// Get list of locations in organization.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/location/getLocations (the `GetLocations` operationId).
+	GetLocationsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetLocations Get locations
+	//
+	// Get list of locations in organization.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/location/getLocations (the `GetLocations` operationId).
+	GetLocations(ctx context.Context, body GetLocationsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CreatePendingRegistrationWithBody Create pending registration
 	//
 	// Create a pending registration. Registration will be completed when the hardware establishes connectivity
@@ -787,6 +2203,270 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/user/createUser (the `CreateUser` operationId).
 	CreateUser(ctx context.Context, body CreateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FindUserMetadataFieldTemplatesWithBody Find user metadata field templates
+	//
+	// Find all template user metadata fields for the organization, returning the complete list of custom field definitions available for users.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/user/metadata/findUserMetadataFieldTemplates (the `FindUserMetadataFieldTemplates` operationId).
+	FindUserMetadataFieldTemplatesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FindUserMetadataFieldTemplates Find user metadata field templates
+	//
+	// Find all template user metadata fields for the organization, returning the complete list of custom field definitions available for users.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/user/metadata/findUserMetadataFieldTemplates (the `FindUserMetadataFieldTemplates` operationId).
+	FindUserMetadataFieldTemplates(ctx context.Context, body FindUserMetadataFieldTemplatesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateUserWithBody Update user details
+	//
+	// Update a user's details, DEPRECATED[4/28/2025]: use updateUserSelective for better field-level control.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/user/updateUser (the `UpdateUser` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	UpdateUserWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateUser Update user details
+	//
+	// Update a user's details, DEPRECATED[4/28/2025]: use updateUserSelective for better field-level control.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/user/updateUser (the `UpdateUser` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	UpdateUser(ctx context.Context, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// UnlockAccessControlledDoorWithBody Unlock access controlled door
+//
+// Unlock an access controlled door.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/accesscontrol/unlockAccessControlledDoor (the `UnlockAccessControlledDoor` operationId).
+func (c *Client) UnlockAccessControlledDoorWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnlockAccessControlledDoorRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UnlockAccessControlledDoor Unlock access controlled door
+//
+// Unlock an access controlled door.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/accesscontrol/unlockAccessControlledDoor (the `UnlockAccessControlledDoor` operationId).
+func (c *Client) UnlockAccessControlledDoor(ctx context.Context, body UnlockAccessControlledDoorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnlockAccessControlledDoorRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCameraMediaUrisWithBody Get camera media URIs
+//
+// Get media uris for camera to retrieve footage.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/camera/getMediaUris (the `GetCameraMediaUris` operationId).
+func (c *Client) GetCameraMediaUrisWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCameraMediaUrisRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCameraMediaUris Get camera media URIs
+//
+// Get media uris for camera to retrieve footage.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/camera/getMediaUris (the `GetCameraMediaUris` operationId).
+func (c *Client) GetCameraMediaUris(ctx context.Context, body GetCameraMediaUrisJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCameraMediaUrisRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetMinimalCameraStateListWithBody Get minimal camera state list
+//
+// Get basic state information about all cameras in organization.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/camera/getMinimalCameraStateList (the `GetMinimalCameraStateList` operationId).
+func (c *Client) GetMinimalCameraStateListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMinimalCameraStateListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetMinimalCameraStateList Get minimal camera state list
+//
+// Get basic state information about all cameras in organization.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/camera/getMinimalCameraStateList (the `GetMinimalCameraStateList` operationId).
+func (c *Client) GetMinimalCameraStateList(ctx context.Context, body GetMinimalCameraStateListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMinimalCameraStateListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetMinimalDoorStateListWithBody Get basic state information for all door sensors
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/door/getMinimalDoorStateList (the `GetMinimalDoorStateList` operationId).
+func (c *Client) GetMinimalDoorStateListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMinimalDoorStateListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetMinimalDoorStateList Get basic state information for all door sensors
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/door/getMinimalDoorStateList (the `GetMinimalDoorStateList` operationId).
+func (c *Client) GetMinimalDoorStateList(ctx context.Context, body GetMinimalDoorStateListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMinimalDoorStateListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreatelocationWithBody Create location
+//
+// Create a location.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/location/createLocation (the `Createlocation` operationId).
+func (c *Client) CreatelocationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreatelocationRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// Createlocation Create location
+//
+// Create a location.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/location/createLocation (the `Createlocation` operationId).
+func (c *Client) Createlocation(ctx context.Context, body CreatelocationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreatelocationRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetLocationsWithBody Get locations
+//
+// Get list of locations in organization.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/location/getLocations (the `GetLocations` operationId).
+func (c *Client) GetLocationsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetLocationsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetLocations Get locations
+//
+// Get list of locations in organization.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/location/getLocations (the `GetLocations` operationId).
+func (c *Client) GetLocations(ctx context.Context, body GetLocationsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetLocationsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // CreatePendingRegistrationWithBody Create pending registration
@@ -903,6 +2583,324 @@ func (c *Client) CreateUser(ctx context.Context, body CreateUserJSONRequestBody,
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// FindUserMetadataFieldTemplatesWithBody Find user metadata field templates
+//
+// Find all template user metadata fields for the organization, returning the complete list of custom field definitions available for users.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/user/metadata/findUserMetadataFieldTemplates (the `FindUserMetadataFieldTemplates` operationId).
+func (c *Client) FindUserMetadataFieldTemplatesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFindUserMetadataFieldTemplatesRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FindUserMetadataFieldTemplates Find user metadata field templates
+//
+// Find all template user metadata fields for the organization, returning the complete list of custom field definitions available for users.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/user/metadata/findUserMetadataFieldTemplates (the `FindUserMetadataFieldTemplates` operationId).
+func (c *Client) FindUserMetadataFieldTemplates(ctx context.Context, body FindUserMetadataFieldTemplatesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFindUserMetadataFieldTemplatesRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateUserWithBody Update user details
+//
+// Update a user's details, DEPRECATED[4/28/2025]: use updateUserSelective for better field-level control.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/user/updateUser (the `UpdateUser` operationId).
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *Client) UpdateUserWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateUserRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateUser Update user details
+//
+// Update a user's details, DEPRECATED[4/28/2025]: use updateUserSelective for better field-level control.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/user/updateUser (the `UpdateUser` operationId).
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *Client) UpdateUser(ctx context.Context, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateUserRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// NewUnlockAccessControlledDoorRequest calls the generic UnlockAccessControlledDoor builder with application/json body
+func NewUnlockAccessControlledDoorRequest(server string, body UnlockAccessControlledDoorJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUnlockAccessControlledDoorRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewUnlockAccessControlledDoorRequestWithBody constructs an http.Request for the UnlockAccessControlledDoor method, with any body, and a specified content type
+func NewUnlockAccessControlledDoorRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/accesscontrol/unlockAccessControlledDoor")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetCameraMediaUrisRequest calls the generic GetCameraMediaUris builder with application/json body
+func NewGetCameraMediaUrisRequest(server string, body GetCameraMediaUrisJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetCameraMediaUrisRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetCameraMediaUrisRequestWithBody constructs an http.Request for the GetCameraMediaUris method, with any body, and a specified content type
+func NewGetCameraMediaUrisRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/camera/getMediaUris")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetMinimalCameraStateListRequest calls the generic GetMinimalCameraStateList builder with application/json body
+func NewGetMinimalCameraStateListRequest(server string, body GetMinimalCameraStateListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetMinimalCameraStateListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetMinimalCameraStateListRequestWithBody constructs an http.Request for the GetMinimalCameraStateList method, with any body, and a specified content type
+func NewGetMinimalCameraStateListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/camera/getMinimalCameraStateList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetMinimalDoorStateListRequest calls the generic GetMinimalDoorStateList builder with application/json body
+func NewGetMinimalDoorStateListRequest(server string, body GetMinimalDoorStateListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetMinimalDoorStateListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetMinimalDoorStateListRequestWithBody constructs an http.Request for the GetMinimalDoorStateList method, with any body, and a specified content type
+func NewGetMinimalDoorStateListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/door/getMinimalDoorStateList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewCreatelocationRequest calls the generic Createlocation builder with application/json body
+func NewCreatelocationRequest(server string, body CreatelocationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreatelocationRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreatelocationRequestWithBody constructs an http.Request for the Createlocation method, with any body, and a specified content type
+func NewCreatelocationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/location/createLocation")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetLocationsRequest calls the generic GetLocations builder with application/json body
+func NewGetLocationsRequest(server string, body GetLocationsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetLocationsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetLocationsRequestWithBody constructs an http.Request for the GetLocations method, with any body, and a specified content type
+func NewGetLocationsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/location/getLocations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
 }
 
 // NewCreatePendingRegistrationRequest calls the generic CreatePendingRegistration builder with application/json body
@@ -1025,6 +3023,86 @@ func NewCreateUserRequestWithBody(server string, contentType string, body io.Rea
 	return req, nil
 }
 
+// NewFindUserMetadataFieldTemplatesRequest calls the generic FindUserMetadataFieldTemplates builder with application/json body
+func NewFindUserMetadataFieldTemplatesRequest(server string, body FindUserMetadataFieldTemplatesJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewFindUserMetadataFieldTemplatesRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewFindUserMetadataFieldTemplatesRequestWithBody constructs an http.Request for the FindUserMetadataFieldTemplates method, with any body, and a specified content type
+func NewFindUserMetadataFieldTemplatesRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/user/metadata/findUserMetadataFieldTemplates")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUpdateUserRequest calls the generic UpdateUser builder with application/json body
+func NewUpdateUserRequest(server string, body UpdateUserJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateUserRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewUpdateUserRequestWithBody constructs an http.Request for the UpdateUser method, with any body, and a specified content type
+func NewUpdateUserRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/user/updateUser")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -1068,6 +3146,110 @@ func WithBaseURL(baseURL string) ClientOption {
 
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
+
+	// UnlockAccessControlledDoorWithBodyWithResponse Unlock access controlled door
+	//
+	// Unlock an access controlled door.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/accesscontrol/unlockAccessControlledDoor (the `UnlockAccessControlledDoor` operationId).
+	UnlockAccessControlledDoorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UnlockAccessControlledDoorHTTPResponse, error)
+
+	// UnlockAccessControlledDoorWithResponse Unlock access controlled door
+	//
+	// Unlock an access controlled door.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/accesscontrol/unlockAccessControlledDoor (the `UnlockAccessControlledDoor` operationId).
+	UnlockAccessControlledDoorWithResponse(ctx context.Context, body UnlockAccessControlledDoorJSONRequestBody, reqEditors ...RequestEditorFn) (*UnlockAccessControlledDoorHTTPResponse, error)
+
+	// GetCameraMediaUrisWithBodyWithResponse Get camera media URIs
+	//
+	// Get media uris for camera to retrieve footage.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/camera/getMediaUris (the `GetCameraMediaUris` operationId).
+	GetCameraMediaUrisWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetCameraMediaUrisHTTPResponse, error)
+
+	// GetCameraMediaUrisWithResponse Get camera media URIs
+	//
+	// Get media uris for camera to retrieve footage.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/camera/getMediaUris (the `GetCameraMediaUris` operationId).
+	GetCameraMediaUrisWithResponse(ctx context.Context, body GetCameraMediaUrisJSONRequestBody, reqEditors ...RequestEditorFn) (*GetCameraMediaUrisHTTPResponse, error)
+
+	// GetMinimalCameraStateListWithBodyWithResponse Get minimal camera state list
+	//
+	// Get basic state information about all cameras in organization.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/camera/getMinimalCameraStateList (the `GetMinimalCameraStateList` operationId).
+	GetMinimalCameraStateListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetMinimalCameraStateListHTTPResponse, error)
+
+	// GetMinimalCameraStateListWithResponse Get minimal camera state list
+	//
+	// Get basic state information about all cameras in organization.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/camera/getMinimalCameraStateList (the `GetMinimalCameraStateList` operationId).
+	GetMinimalCameraStateListWithResponse(ctx context.Context, body GetMinimalCameraStateListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetMinimalCameraStateListHTTPResponse, error)
+
+	// GetMinimalDoorStateListWithBodyWithResponse Get basic state information for all door sensors
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/door/getMinimalDoorStateList (the `GetMinimalDoorStateList` operationId).
+	GetMinimalDoorStateListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetMinimalDoorStateListHTTPResponse, error)
+
+	// GetMinimalDoorStateListWithResponse Get basic state information for all door sensors
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/door/getMinimalDoorStateList (the `GetMinimalDoorStateList` operationId).
+	GetMinimalDoorStateListWithResponse(ctx context.Context, body GetMinimalDoorStateListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetMinimalDoorStateListHTTPResponse, error)
+
+	// CreatelocationWithBodyWithResponse Create location
+	//
+	// Create a location.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/location/createLocation (the `Createlocation` operationId).
+	CreatelocationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatelocationHTTPResponse, error)
+
+	// CreatelocationWithResponse Create location
+	//
+	// Create a location.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/location/createLocation (the `Createlocation` operationId).
+	CreatelocationWithResponse(ctx context.Context, body CreatelocationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatelocationHTTPResponse, error)
+
+	// GetLocationsWithBodyWithResponse Get locations
+	//
+	// Get list of locations in organization.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/location/getLocations (the `GetLocations` operationId).
+	GetLocationsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetLocationsHTTPResponse, error)
+
+	// GetLocationsWithResponse Get locations
+	//
+	// Get list of locations in organization.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/location/getLocations (the `GetLocations` operationId).
+	GetLocationsWithResponse(ctx context.Context, body GetLocationsJSONRequestBody, reqEditors ...RequestEditorFn) (*GetLocationsHTTPResponse, error)
 
 	// CreatePendingRegistrationWithBodyWithResponse Create pending registration
 	//
@@ -1126,6 +3308,544 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/user/createUser (the `CreateUser` operationId).
 	CreateUserWithResponse(ctx context.Context, body CreateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateUserHTTPResponse, error)
+
+	// FindUserMetadataFieldTemplatesWithBodyWithResponse Find user metadata field templates
+	//
+	// Find all template user metadata fields for the organization, returning the complete list of custom field definitions available for users.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/user/metadata/findUserMetadataFieldTemplates (the `FindUserMetadataFieldTemplates` operationId).
+	FindUserMetadataFieldTemplatesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*FindUserMetadataFieldTemplatesHTTPResponse, error)
+
+	// FindUserMetadataFieldTemplatesWithResponse Find user metadata field templates
+	//
+	// Find all template user metadata fields for the organization, returning the complete list of custom field definitions available for users.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/user/metadata/findUserMetadataFieldTemplates (the `FindUserMetadataFieldTemplates` operationId).
+	FindUserMetadataFieldTemplatesWithResponse(ctx context.Context, body FindUserMetadataFieldTemplatesJSONRequestBody, reqEditors ...RequestEditorFn) (*FindUserMetadataFieldTemplatesHTTPResponse, error)
+
+	// UpdateUserWithBodyWithResponse Update user details
+	//
+	// Update a user's details, DEPRECATED[4/28/2025]: use updateUserSelective for better field-level control.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/user/updateUser (the `UpdateUser` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	UpdateUserWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateUserHTTPResponse, error)
+
+	// UpdateUserWithResponse Update user details
+	//
+	// Update a user's details, DEPRECATED[4/28/2025]: use updateUserSelective for better field-level control.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/user/updateUser (the `UpdateUser` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	UpdateUserWithResponse(ctx context.Context, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserHTTPResponse, error)
+}
+
+// UnlockAccessControlledDoorHTTPResponse401Headers the declared response headers of an HTTP 401 response for UnlockAccessControlledDoor
+type UnlockAccessControlledDoorHTTPResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+// UnlockAccessControlledDoorHTTPResponse429Headers the declared response headers of an HTTP 429 response for UnlockAccessControlledDoor
+type UnlockAccessControlledDoorHTTPResponse429Headers struct {
+	RetryAfter int32
+}
+
+type UnlockAccessControlledDoorHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UnlockAccessControlledDoorHTTPResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UnlockAccessControlledDoorHTTPResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UnlockAccessControlledDoorHTTPResponse) GetJSON200() *AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UnlockAccessControlledDoorHTTPResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UnlockAccessControlledDoorHTTPResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UnlockAccessControlledDoorHTTPResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UnlockAccessControlledDoorHTTPResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UnlockAccessControlledDoorHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UnlockAccessControlledDoorHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UnlockAccessControlledDoorHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UnlockAccessControlledDoorHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetCameraMediaUrisHTTPResponse401Headers the declared response headers of an HTTP 401 response for GetCameraMediaUris
+type GetCameraMediaUrisHTTPResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+// GetCameraMediaUrisHTTPResponse429Headers the declared response headers of an HTTP 429 response for GetCameraMediaUris
+type GetCameraMediaUrisHTTPResponse429Headers struct {
+	RetryAfter int32
+}
+
+type GetCameraMediaUrisHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CameraGetMediaUrisWSResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetCameraMediaUrisHTTPResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetCameraMediaUrisHTTPResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCameraMediaUrisHTTPResponse) GetJSON200() *CameraGetMediaUrisWSResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetCameraMediaUrisHTTPResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetCameraMediaUrisHTTPResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetCameraMediaUrisHTTPResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetCameraMediaUrisHTTPResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCameraMediaUrisHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCameraMediaUrisHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCameraMediaUrisHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCameraMediaUrisHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetMinimalCameraStateListHTTPResponse401Headers the declared response headers of an HTTP 401 response for GetMinimalCameraStateList
+type GetMinimalCameraStateListHTTPResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+// GetMinimalCameraStateListHTTPResponse429Headers the declared response headers of an HTTP 429 response for GetMinimalCameraStateList
+type GetMinimalCameraStateListHTTPResponse429Headers struct {
+	RetryAfter int32
+}
+
+type GetMinimalCameraStateListHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CameraGetMinimalCameraStateListWSResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetMinimalCameraStateListHTTPResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetMinimalCameraStateListHTTPResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetMinimalCameraStateListHTTPResponse) GetJSON200() *CameraGetMinimalCameraStateListWSResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetMinimalCameraStateListHTTPResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetMinimalCameraStateListHTTPResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetMinimalCameraStateListHTTPResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetMinimalCameraStateListHTTPResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetMinimalCameraStateListHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetMinimalCameraStateListHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetMinimalCameraStateListHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetMinimalCameraStateListHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetMinimalDoorStateListHTTPResponse401Headers the declared response headers of an HTTP 401 response for GetMinimalDoorStateList
+type GetMinimalDoorStateListHTTPResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+// GetMinimalDoorStateListHTTPResponse429Headers the declared response headers of an HTTP 429 response for GetMinimalDoorStateList
+type GetMinimalDoorStateListHTTPResponse429Headers struct {
+	RetryAfter int32
+}
+
+type GetMinimalDoorStateListHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DoorGetMinimalDoorStatesWSResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetMinimalDoorStateListHTTPResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetMinimalDoorStateListHTTPResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetMinimalDoorStateListHTTPResponse) GetJSON200() *DoorGetMinimalDoorStatesWSResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetMinimalDoorStateListHTTPResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetMinimalDoorStateListHTTPResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetMinimalDoorStateListHTTPResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetMinimalDoorStateListHTTPResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetMinimalDoorStateListHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetMinimalDoorStateListHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetMinimalDoorStateListHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetMinimalDoorStateListHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreatelocationHTTPResponse401Headers the declared response headers of an HTTP 401 response for Createlocation
+type CreatelocationHTTPResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+// CreatelocationHTTPResponse429Headers the declared response headers of an HTTP 429 response for Createlocation
+type CreatelocationHTTPResponse429Headers struct {
+	RetryAfter int32
+}
+
+type CreatelocationHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LocationCreateLocationWSResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreatelocationHTTPResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreatelocationHTTPResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreatelocationHTTPResponse) GetJSON200() *LocationCreateLocationWSResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreatelocationHTTPResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreatelocationHTTPResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreatelocationHTTPResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreatelocationHTTPResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreatelocationHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreatelocationHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreatelocationHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreatelocationHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetLocationsHTTPResponse401Headers the declared response headers of an HTTP 401 response for GetLocations
+type GetLocationsHTTPResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+// GetLocationsHTTPResponse429Headers the declared response headers of an HTTP 429 response for GetLocations
+type GetLocationsHTTPResponse429Headers struct {
+	RetryAfter int32
+}
+
+type GetLocationsHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LocationGetLocationsWSResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetLocationsHTTPResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetLocationsHTTPResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetLocationsHTTPResponse) GetJSON200() *LocationGetLocationsWSResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetLocationsHTTPResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetLocationsHTTPResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetLocationsHTTPResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetLocationsHTTPResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetLocationsHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetLocationsHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetLocationsHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetLocationsHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 // CreatePendingRegistrationHTTPResponse401Headers the declared response headers of an HTTP 401 response for CreatePendingRegistration
@@ -1377,6 +4097,348 @@ func (r CreateUserHTTPResponse) ContentType() string {
 	return ""
 }
 
+// FindUserMetadataFieldTemplatesHTTPResponse401Headers the declared response headers of an HTTP 401 response for FindUserMetadataFieldTemplates
+type FindUserMetadataFieldTemplatesHTTPResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+// FindUserMetadataFieldTemplatesHTTPResponse429Headers the declared response headers of an HTTP 429 response for FindUserMetadataFieldTemplates
+type FindUserMetadataFieldTemplatesHTTPResponse429Headers struct {
+	RetryAfter int32
+}
+
+type FindUserMetadataFieldTemplatesHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UserMetadataFindUserMetadataFieldTemplatesWSResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *FindUserMetadataFieldTemplatesHTTPResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *FindUserMetadataFieldTemplatesHTTPResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r FindUserMetadataFieldTemplatesHTTPResponse) GetJSON200() *UserMetadataFindUserMetadataFieldTemplatesWSResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r FindUserMetadataFieldTemplatesHTTPResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r FindUserMetadataFieldTemplatesHTTPResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r FindUserMetadataFieldTemplatesHTTPResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r FindUserMetadataFieldTemplatesHTTPResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r FindUserMetadataFieldTemplatesHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r FindUserMetadataFieldTemplatesHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r FindUserMetadataFieldTemplatesHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r FindUserMetadataFieldTemplatesHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateUserHTTPResponse401Headers the declared response headers of an HTTP 401 response for UpdateUser
+type UpdateUserHTTPResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+// UpdateUserHTTPResponse429Headers the declared response headers of an HTTP 429 response for UpdateUser
+type UpdateUserHTTPResponse429Headers struct {
+	RetryAfter int32
+}
+
+type UpdateUserHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UserUpdateUserWSResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateUserHTTPResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateUserHTTPResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateUserHTTPResponse) GetJSON200() *UserUpdateUserWSResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateUserHTTPResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateUserHTTPResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateUserHTTPResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateUserHTTPResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateUserHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateUserHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateUserHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateUserHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UnlockAccessControlledDoorWithBodyWithResponse Unlock access controlled door
+//
+// Unlock an access controlled door.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/accesscontrol/unlockAccessControlledDoor (the `UnlockAccessControlledDoor` operationId).
+func (c *ClientWithResponses) UnlockAccessControlledDoorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UnlockAccessControlledDoorHTTPResponse, error) {
+	rsp, err := c.UnlockAccessControlledDoorWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnlockAccessControlledDoorHTTPResponse(rsp)
+}
+
+// UnlockAccessControlledDoorWithResponse Unlock access controlled door
+//
+// Unlock an access controlled door.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/accesscontrol/unlockAccessControlledDoor (the `UnlockAccessControlledDoor` operationId).
+func (c *ClientWithResponses) UnlockAccessControlledDoorWithResponse(ctx context.Context, body UnlockAccessControlledDoorJSONRequestBody, reqEditors ...RequestEditorFn) (*UnlockAccessControlledDoorHTTPResponse, error) {
+	rsp, err := c.UnlockAccessControlledDoor(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnlockAccessControlledDoorHTTPResponse(rsp)
+}
+
+// GetCameraMediaUrisWithBodyWithResponse Get camera media URIs
+//
+// Get media uris for camera to retrieve footage.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/camera/getMediaUris (the `GetCameraMediaUris` operationId).
+func (c *ClientWithResponses) GetCameraMediaUrisWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetCameraMediaUrisHTTPResponse, error) {
+	rsp, err := c.GetCameraMediaUrisWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCameraMediaUrisHTTPResponse(rsp)
+}
+
+// GetCameraMediaUrisWithResponse Get camera media URIs
+//
+// Get media uris for camera to retrieve footage.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/camera/getMediaUris (the `GetCameraMediaUris` operationId).
+func (c *ClientWithResponses) GetCameraMediaUrisWithResponse(ctx context.Context, body GetCameraMediaUrisJSONRequestBody, reqEditors ...RequestEditorFn) (*GetCameraMediaUrisHTTPResponse, error) {
+	rsp, err := c.GetCameraMediaUris(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCameraMediaUrisHTTPResponse(rsp)
+}
+
+// GetMinimalCameraStateListWithBodyWithResponse Get minimal camera state list
+//
+// Get basic state information about all cameras in organization.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/camera/getMinimalCameraStateList (the `GetMinimalCameraStateList` operationId).
+func (c *ClientWithResponses) GetMinimalCameraStateListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetMinimalCameraStateListHTTPResponse, error) {
+	rsp, err := c.GetMinimalCameraStateListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetMinimalCameraStateListHTTPResponse(rsp)
+}
+
+// GetMinimalCameraStateListWithResponse Get minimal camera state list
+//
+// Get basic state information about all cameras in organization.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/camera/getMinimalCameraStateList (the `GetMinimalCameraStateList` operationId).
+func (c *ClientWithResponses) GetMinimalCameraStateListWithResponse(ctx context.Context, body GetMinimalCameraStateListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetMinimalCameraStateListHTTPResponse, error) {
+	rsp, err := c.GetMinimalCameraStateList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetMinimalCameraStateListHTTPResponse(rsp)
+}
+
+// GetMinimalDoorStateListWithBodyWithResponse Get basic state information for all door sensors
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/door/getMinimalDoorStateList (the `GetMinimalDoorStateList` operationId).
+func (c *ClientWithResponses) GetMinimalDoorStateListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetMinimalDoorStateListHTTPResponse, error) {
+	rsp, err := c.GetMinimalDoorStateListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetMinimalDoorStateListHTTPResponse(rsp)
+}
+
+// GetMinimalDoorStateListWithResponse Get basic state information for all door sensors
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/door/getMinimalDoorStateList (the `GetMinimalDoorStateList` operationId).
+func (c *ClientWithResponses) GetMinimalDoorStateListWithResponse(ctx context.Context, body GetMinimalDoorStateListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetMinimalDoorStateListHTTPResponse, error) {
+	rsp, err := c.GetMinimalDoorStateList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetMinimalDoorStateListHTTPResponse(rsp)
+}
+
+// CreatelocationWithBodyWithResponse Create location
+//
+// Create a location.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/location/createLocation (the `Createlocation` operationId).
+func (c *ClientWithResponses) CreatelocationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatelocationHTTPResponse, error) {
+	rsp, err := c.CreatelocationWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreatelocationHTTPResponse(rsp)
+}
+
+// CreatelocationWithResponse Create location
+//
+// Create a location.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/location/createLocation (the `Createlocation` operationId).
+func (c *ClientWithResponses) CreatelocationWithResponse(ctx context.Context, body CreatelocationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatelocationHTTPResponse, error) {
+	rsp, err := c.Createlocation(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreatelocationHTTPResponse(rsp)
+}
+
+// GetLocationsWithBodyWithResponse Get locations
+//
+// Get list of locations in organization.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/location/getLocations (the `GetLocations` operationId).
+func (c *ClientWithResponses) GetLocationsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetLocationsHTTPResponse, error) {
+	rsp, err := c.GetLocationsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetLocationsHTTPResponse(rsp)
+}
+
+// GetLocationsWithResponse Get locations
+//
+// Get list of locations in organization.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/location/getLocations (the `GetLocations` operationId).
+func (c *ClientWithResponses) GetLocationsWithResponse(ctx context.Context, body GetLocationsJSONRequestBody, reqEditors ...RequestEditorFn) (*GetLocationsHTTPResponse, error) {
+	rsp, err := c.GetLocations(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetLocationsHTTPResponse(rsp)
+}
+
 // CreatePendingRegistrationWithBodyWithResponse Create pending registration
 //
 // Create a pending registration. Registration will be completed when the hardware establishes connectivity
@@ -1468,6 +4530,549 @@ func (c *ClientWithResponses) CreateUserWithResponse(ctx context.Context, body C
 		return nil, err
 	}
 	return ParseCreateUserHTTPResponse(rsp)
+}
+
+// FindUserMetadataFieldTemplatesWithBodyWithResponse Find user metadata field templates
+//
+// Find all template user metadata fields for the organization, returning the complete list of custom field definitions available for users.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/user/metadata/findUserMetadataFieldTemplates (the `FindUserMetadataFieldTemplates` operationId).
+func (c *ClientWithResponses) FindUserMetadataFieldTemplatesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*FindUserMetadataFieldTemplatesHTTPResponse, error) {
+	rsp, err := c.FindUserMetadataFieldTemplatesWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFindUserMetadataFieldTemplatesHTTPResponse(rsp)
+}
+
+// FindUserMetadataFieldTemplatesWithResponse Find user metadata field templates
+//
+// Find all template user metadata fields for the organization, returning the complete list of custom field definitions available for users.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/user/metadata/findUserMetadataFieldTemplates (the `FindUserMetadataFieldTemplates` operationId).
+func (c *ClientWithResponses) FindUserMetadataFieldTemplatesWithResponse(ctx context.Context, body FindUserMetadataFieldTemplatesJSONRequestBody, reqEditors ...RequestEditorFn) (*FindUserMetadataFieldTemplatesHTTPResponse, error) {
+	rsp, err := c.FindUserMetadataFieldTemplates(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFindUserMetadataFieldTemplatesHTTPResponse(rsp)
+}
+
+// UpdateUserWithBodyWithResponse Update user details
+//
+// Update a user's details, DEPRECATED[4/28/2025]: use updateUserSelective for better field-level control.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/user/updateUser (the `UpdateUser` operationId).
+//
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *ClientWithResponses) UpdateUserWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateUserHTTPResponse, error) {
+	rsp, err := c.UpdateUserWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateUserHTTPResponse(rsp)
+}
+
+// UpdateUserWithResponse Update user details
+//
+// Update a user's details, DEPRECATED[4/28/2025]: use updateUserSelective for better field-level control.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/user/updateUser (the `UpdateUser` operationId).
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *ClientWithResponses) UpdateUserWithResponse(ctx context.Context, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserHTTPResponse, error) {
+	rsp, err := c.UpdateUser(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateUserHTTPResponse(rsp)
+}
+
+// ParseUnlockAccessControlledDoorHTTPResponse parses an HTTP response from a UnlockAccessControlledDoorWithResponse call
+func ParseUnlockAccessControlledDoorHTTPResponse(rsp *http.Response) (*UnlockAccessControlledDoorHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UnlockAccessControlledDoorHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case rsp.StatusCode == 500:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UnlockAccessControlledDoorHTTPResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers UnlockAccessControlledDoorHTTPResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetCameraMediaUrisHTTPResponse parses an HTTP response from a GetCameraMediaUrisWithResponse call
+func ParseGetCameraMediaUrisHTTPResponse(rsp *http.Response) (*GetCameraMediaUrisHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCameraMediaUrisHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CameraGetMediaUrisWSResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case rsp.StatusCode == 500:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetCameraMediaUrisHTTPResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetCameraMediaUrisHTTPResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetMinimalCameraStateListHTTPResponse parses an HTTP response from a GetMinimalCameraStateListWithResponse call
+func ParseGetMinimalCameraStateListHTTPResponse(rsp *http.Response) (*GetMinimalCameraStateListHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetMinimalCameraStateListHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CameraGetMinimalCameraStateListWSResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case rsp.StatusCode == 500:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetMinimalCameraStateListHTTPResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetMinimalCameraStateListHTTPResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetMinimalDoorStateListHTTPResponse parses an HTTP response from a GetMinimalDoorStateListWithResponse call
+func ParseGetMinimalDoorStateListHTTPResponse(rsp *http.Response) (*GetMinimalDoorStateListHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetMinimalDoorStateListHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DoorGetMinimalDoorStatesWSResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case rsp.StatusCode == 500:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetMinimalDoorStateListHTTPResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetMinimalDoorStateListHTTPResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreatelocationHTTPResponse parses an HTTP response from a CreatelocationWithResponse call
+func ParseCreatelocationHTTPResponse(rsp *http.Response) (*CreatelocationHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreatelocationHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LocationCreateLocationWSResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case rsp.StatusCode == 500:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers CreatelocationHTTPResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreatelocationHTTPResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetLocationsHTTPResponse parses an HTTP response from a GetLocationsWithResponse call
+func ParseGetLocationsHTTPResponse(rsp *http.Response) (*GetLocationsHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetLocationsHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LocationGetLocationsWSResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case rsp.StatusCode == 500:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetLocationsHTTPResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetLocationsHTTPResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
 }
 
 // ParseCreatePendingRegistrationHTTPResponse parses an HTTP response from a CreatePendingRegistrationWithResponse call
@@ -1697,6 +5302,166 @@ func ParseCreateUserHTTPResponse(rsp *http.Response) (*CreateUserHTTPResponse, e
 		response.Headers401 = &headers
 	case rsp.StatusCode == 429:
 		var headers CreateUserHTTPResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseFindUserMetadataFieldTemplatesHTTPResponse parses an HTTP response from a FindUserMetadataFieldTemplatesWithResponse call
+func ParseFindUserMetadataFieldTemplatesHTTPResponse(rsp *http.Response) (*FindUserMetadataFieldTemplatesHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &FindUserMetadataFieldTemplatesHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UserMetadataFindUserMetadataFieldTemplatesWSResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case rsp.StatusCode == 500:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers FindUserMetadataFieldTemplatesHTTPResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers FindUserMetadataFieldTemplatesHTTPResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int32
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateUserHTTPResponse parses an HTTP response from a UpdateUserWithResponse call
+func ParseUpdateUserHTTPResponse(rsp *http.Response) (*UpdateUserHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateUserHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UserUpdateUserWSResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case rsp.StatusCode == 500:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UpdateUserHTTPResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateUserHTTPResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int32
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: "int32"}); err != nil {

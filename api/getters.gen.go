@@ -11,6 +11,15 @@ func (x *AuthenticationFailedError) GetAuthenticationFailed() bool {
 	return *x.AuthenticationFailed
 }
 
+// GetIncludeMummified returns IncludeMummified, or the zero value when x or x.IncludeMummified is nil.
+func (x *CameraGetMinimalCameraStateListWSRequest) GetIncludeMummified() bool {
+	if x == nil || x.IncludeMummified == nil {
+		var zero bool
+		return zero
+	}
+	return *x.IncludeMummified
+}
+
 // GetSuppressRhombusKeyWelcomeEmail returns SuppressRhombusKeyWelcomeEmail, or the zero value when x or x.SuppressRhombusKeyWelcomeEmail is nil.
 func (x *CreateUserRequest) GetSuppressRhombusKeyWelcomeEmail() bool {
 	if x == nil || x.SuppressRhombusKeyWelcomeEmail == nil {
@@ -47,6 +56,123 @@ func (x *DeviceLicense) GetTrial() bool {
 	return *x.Trial
 }
 
+// GetBatteryPercent returns BatteryPercent, or the zero value when x or x.BatteryPercent is nil.
+func (x *DoorMinimalDoorStateType) GetBatteryPercent() int32 {
+	if x == nil || x.BatteryPercent == nil {
+		var zero int32
+		return zero
+	}
+	return *x.BatteryPercent
+}
+
+// GetCreatedAtMillis returns CreatedAtMillis, or the zero value when x or x.CreatedAtMillis is nil.
+func (x *DoorMinimalDoorStateType) GetCreatedAtMillis() int64 {
+	if x == nil || x.CreatedAtMillis == nil {
+		var zero int64
+		return zero
+	}
+	return *x.CreatedAtMillis
+}
+
+// GetFloorNumber returns FloorNumber, or the zero value when x or x.FloorNumber is nil.
+func (x *DoorMinimalDoorStateType) GetFloorNumber() int32 {
+	if x == nil || x.FloorNumber == nil {
+		var zero int32
+		return zero
+	}
+	return *x.FloorNumber
+}
+
+// GetLastSeenSec returns LastSeenSec, or the zero value when x or x.LastSeenSec is nil.
+func (x *DoorMinimalDoorStateType) GetLastSeenSec() int64 {
+	if x == nil || x.LastSeenSec == nil {
+		var zero int64
+		return zero
+	}
+	return *x.LastSeenSec
+}
+
+// GetLatitude returns Latitude, or the zero value when x or x.Latitude is nil.
+func (x *DoorMinimalDoorStateType) GetLatitude() float64 {
+	if x == nil || x.Latitude == nil {
+		var zero float64
+		return zero
+	}
+	return *x.Latitude
+}
+
+// GetLongitude returns Longitude, or the zero value when x or x.Longitude is nil.
+func (x *DoorMinimalDoorStateType) GetLongitude() float64 {
+	if x == nil || x.Longitude == nil {
+		var zero float64
+		return zero
+	}
+	return *x.Longitude
+}
+
+// GetSignalStrength returns SignalStrength, or the zero value when x or x.SignalStrength is nil.
+func (x *DoorMinimalDoorStateType) GetSignalStrength() int32 {
+	if x == nil || x.SignalStrength == nil {
+		var zero int32
+		return zero
+	}
+	return *x.SignalStrength
+}
+
+// GetEastEdge returns EastEdge, or the zero value when x or x.EastEdge is nil.
+func (x *FloorPlanType) GetEastEdge() float64 {
+	if x == nil || x.EastEdge == nil {
+		var zero float64
+		return zero
+	}
+	return *x.EastEdge
+}
+
+// GetFloorNumber returns FloorNumber, or the zero value when x or x.FloorNumber is nil.
+func (x *FloorPlanType) GetFloorNumber() int32 {
+	if x == nil || x.FloorNumber == nil {
+		var zero int32
+		return zero
+	}
+	return *x.FloorNumber
+}
+
+// GetNorthEdge returns NorthEdge, or the zero value when x or x.NorthEdge is nil.
+func (x *FloorPlanType) GetNorthEdge() float64 {
+	if x == nil || x.NorthEdge == nil {
+		var zero float64
+		return zero
+	}
+	return *x.NorthEdge
+}
+
+// GetRotation returns Rotation, or the zero value when x or x.Rotation is nil.
+func (x *FloorPlanType) GetRotation() float64 {
+	if x == nil || x.Rotation == nil {
+		var zero float64
+		return zero
+	}
+	return *x.Rotation
+}
+
+// GetSouthEdge returns SouthEdge, or the zero value when x or x.SouthEdge is nil.
+func (x *FloorPlanType) GetSouthEdge() float64 {
+	if x == nil || x.SouthEdge == nil {
+		var zero float64
+		return zero
+	}
+	return *x.SouthEdge
+}
+
+// GetWestEdge returns WestEdge, or the zero value when x or x.WestEdge is nil.
+func (x *FloorPlanType) GetWestEdge() float64 {
+	if x == nil || x.WestEdge == nil {
+		var zero float64
+		return zero
+	}
+	return *x.WestEdge
+}
+
 // GetStatus returns Status, or the zero value when x or x.Status is nil.
 func (x *ForbiddenError) GetStatus() int32 {
 	if x == nil || x.Status == nil {
@@ -63,6 +189,150 @@ func (x *LicenseFeature) GetEnabled() bool {
 		return zero
 	}
 	return *x.Enabled
+}
+
+// GetSubLocationsIncluded returns SubLocationsIncluded, or the zero value when x or x.SubLocationsIncluded is nil.
+func (x *LocationGetLocationsWSRequest) GetSubLocationsIncluded() bool {
+	if x == nil || x.SubLocationsIncluded == nil {
+		var zero bool
+		return zero
+	}
+	return *x.SubLocationsIncluded
+}
+
+// GetLatitude returns Latitude, or the zero value when x or x.Latitude is nil.
+func (x *LocationType) GetLatitude() float64 {
+	if x == nil || x.Latitude == nil {
+		var zero float64
+		return zero
+	}
+	return *x.Latitude
+}
+
+// GetLongitude returns Longitude, or the zero value when x or x.Longitude is nil.
+func (x *LocationType) GetLongitude() float64 {
+	if x == nil || x.Longitude == nil {
+		var zero float64
+		return zero
+	}
+	return *x.Longitude
+}
+
+// GetCreatedAtMillis returns CreatedAtMillis, or the zero value when x or x.CreatedAtMillis is nil.
+func (x *MinimalDeviceStateType) GetCreatedAtMillis() int64 {
+	if x == nil || x.CreatedAtMillis == nil {
+		var zero int64
+		return zero
+	}
+	return *x.CreatedAtMillis
+}
+
+// GetDirectionRadians returns DirectionRadians, or the zero value when x or x.DirectionRadians is nil.
+func (x *MinimalDeviceStateType) GetDirectionRadians() float32 {
+	if x == nil || x.DirectionRadians == nil {
+		var zero float32
+		return zero
+	}
+	return *x.DirectionRadians
+}
+
+// GetFirmwareUpdateInProgress returns FirmwareUpdateInProgress, or the zero value when x or x.FirmwareUpdateInProgress is nil.
+func (x *MinimalDeviceStateType) GetFirmwareUpdateInProgress() bool {
+	if x == nil || x.FirmwareUpdateInProgress == nil {
+		var zero bool
+		return zero
+	}
+	return *x.FirmwareUpdateInProgress
+}
+
+// GetFloorNumber returns FloorNumber, or the zero value when x or x.FloorNumber is nil.
+func (x *MinimalDeviceStateType) GetFloorNumber() int32 {
+	if x == nil || x.FloorNumber == nil {
+		var zero int32
+		return zero
+	}
+	return *x.FloorNumber
+}
+
+// GetLatitude returns Latitude, or the zero value when x or x.Latitude is nil.
+func (x *MinimalDeviceStateType) GetLatitude() float64 {
+	if x == nil || x.Latitude == nil {
+		var zero float64
+		return zero
+	}
+	return *x.Latitude
+}
+
+// GetLiveStreamShared returns LiveStreamShared, or the zero value when x or x.LiveStreamShared is nil.
+func (x *MinimalDeviceStateType) GetLiveStreamShared() bool {
+	if x == nil || x.LiveStreamShared == nil {
+		var zero bool
+		return zero
+	}
+	return *x.LiveStreamShared
+}
+
+// GetLiveStreamsSharedCount returns LiveStreamsSharedCount, or the zero value when x or x.LiveStreamsSharedCount is nil.
+func (x *MinimalDeviceStateType) GetLiveStreamsSharedCount() int32 {
+	if x == nil || x.LiveStreamsSharedCount == nil {
+		var zero int32
+		return zero
+	}
+	return *x.LiveStreamsSharedCount
+}
+
+// GetLongitude returns Longitude, or the zero value when x or x.Longitude is nil.
+func (x *MinimalDeviceStateType) GetLongitude() float64 {
+	if x == nil || x.Longitude == nil {
+		var zero float64
+		return zero
+	}
+	return *x.Longitude
+}
+
+// GetMummified returns Mummified, or the zero value when x or x.Mummified is nil.
+func (x *MinimalDeviceStateType) GetMummified() bool {
+	if x == nil || x.Mummified == nil {
+		var zero bool
+		return zero
+	}
+	return *x.Mummified
+}
+
+// GetWifiBars returns WifiBars, or the zero value when x or x.WifiBars is nil.
+func (x *MinimalDeviceStateType) GetWifiBars() int32 {
+	if x == nil || x.WifiBars == nil {
+		var zero int32
+		return zero
+	}
+	return *x.WifiBars
+}
+
+// GetWifiSignalStrength returns WifiSignalStrength, or the zero value when x or x.WifiSignalStrength is nil.
+func (x *MinimalDeviceStateType) GetWifiSignalStrength() int32 {
+	if x == nil || x.WifiSignalStrength == nil {
+		var zero int32
+		return zero
+	}
+	return *x.WifiSignalStrength
+}
+
+// GetMinuteOfWeekStart returns MinuteOfWeekStart, or the zero value when x or x.MinuteOfWeekStart is nil.
+func (x *NotificationIntervalV2Type) GetMinuteOfWeekStart() int32 {
+	if x == nil || x.MinuteOfWeekStart == nil {
+		var zero int32
+		return zero
+	}
+	return *x.MinuteOfWeekStart
+}
+
+// GetMinuteOfWeekStop returns MinuteOfWeekStop, or the zero value when x or x.MinuteOfWeekStop is nil.
+func (x *NotificationIntervalV2Type) GetMinuteOfWeekStop() int32 {
+	if x == nil || x.MinuteOfWeekStop == nil {
+		var zero int32
+		return zero
+	}
+	return *x.MinuteOfWeekStop
 }
 
 // GetBypassSaml returns BypassSaml, or the zero value when x or x.BypassSaml is nil.
@@ -99,4 +369,49 @@ func (x *StaticEpochSecondsProvisioner) GetValue() int64 {
 		return zero
 	}
 	return *x.Value
+}
+
+// GetCreatedAtMillis returns CreatedAtMillis, or the zero value when x or x.CreatedAtMillis is nil.
+func (x *UserMetadataFieldTemplate) GetCreatedAtMillis() int64 {
+	if x == nil || x.CreatedAtMillis == nil {
+		var zero int64
+		return zero
+	}
+	return *x.CreatedAtMillis
+}
+
+// GetUpdatedAtMillis returns UpdatedAtMillis, or the zero value when x or x.UpdatedAtMillis is nil.
+func (x *UserMetadataFieldTemplate) GetUpdatedAtMillis() int64 {
+	if x == nil || x.UpdatedAtMillis == nil {
+		var zero int64
+		return zero
+	}
+	return *x.UpdatedAtMillis
+}
+
+// GetBypassSaml returns BypassSaml, or the zero value when x or x.BypassSaml is nil.
+func (x *UserUpdateUserWSRequest) GetBypassSaml() bool {
+	if x == nil || x.BypassSaml == nil {
+		var zero bool
+		return zero
+	}
+	return *x.BypassSaml
+}
+
+// GetMfaEnabled returns MfaEnabled, or the zero value when x or x.MfaEnabled is nil.
+func (x *UserUpdateUserWSRequest) GetMfaEnabled() bool {
+	if x == nil || x.MfaEnabled == nil {
+		var zero bool
+		return zero
+	}
+	return *x.MfaEnabled
+}
+
+// GetSummaryEmailEnabled returns SummaryEmailEnabled, or the zero value when x or x.SummaryEmailEnabled is nil.
+func (x *UserUpdateUserWSRequest) GetSummaryEmailEnabled() bool {
+	if x == nil || x.SummaryEmailEnabled == nil {
+		var zero bool
+		return zero
+	}
+	return *x.SummaryEmailEnabled
 }

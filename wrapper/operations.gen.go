@@ -9,6 +9,46 @@ import (
 // defaultOperations are the operations of openapi.yaml, read by the client instead of the spec.
 var defaultOperations = []Operation{
 	{
+		ID:                "unlockAccessControlledDoor",
+		Path:              "/api/accesscontrol/unlockAccessControlledDoor",
+		Idempotent:        false,
+		IdentifyingFields: []string{"accessControlledDoorUuid"},
+		RUUIDFields:       []string{"accessControlledDoorUuid"},
+		NewResult:         func() any { return new(api.AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) },
+	},
+	{
+		ID:         "getCameraMediaUris",
+		Path:       "/api/camera/getMediaUris",
+		Idempotent: true,
+		NewResult:  func() any { return new(api.CameraGetMediaUrisWSResponse) },
+	},
+	{
+		ID:         "getMinimalCameraStateList",
+		Path:       "/api/camera/getMinimalCameraStateList",
+		Idempotent: true,
+		NewResult:  func() any { return new(api.CameraGetMinimalCameraStateListWSResponse) },
+	},
+	{
+		ID:         "getMinimalDoorStateList",
+		Path:       "/api/door/getMinimalDoorStateList",
+		Idempotent: true,
+		NewResult:  func() any { return new(api.DoorGetMinimalDoorStatesWSResponse) },
+	},
+	{
+		ID:                "createlocation",
+		Path:              "/api/location/createLocation",
+		Idempotent:        false,
+		IdentifyingFields: []string{"location", "parentLocationUuid"},
+		RUUIDFields:       []string{"location.floorPlans[].mediaUuid", "location.policyUuid", "location.uuid", "parentLocationUuid"},
+		NewResult:         func() any { return new(api.LocationCreateLocationWSResponse) },
+	},
+	{
+		ID:         "getLocations",
+		Path:       "/api/location/getLocations",
+		Idempotent: true,
+		NewResult:  func() any { return new(api.LocationGetLocationsWSResponse) },
+	},
+	{
 		ID:                "createPendingRegistration",
 		Path:              "/api/org/createPendingRegistration",
 		Idempotent:        false,
@@ -30,5 +70,19 @@ var defaultOperations = []Operation{
 		IdentifyingFields: []string{"email"},
 		RUUIDFields:       []string{"permissionGroupUuid"},
 		NewResult:         func() any { return new(api.CreateUserResponse) },
+	},
+	{
+		ID:         "findUserMetadataFieldTemplates",
+		Path:       "/api/user/metadata/findUserMetadataFieldTemplates",
+		Idempotent: true,
+		NewResult:  func() any { return new(api.UserMetadataFindUserMetadataFieldTemplatesWSResponse) },
+	},
+	{
+		ID:                "updateUser",
+		Path:              "/api/user/updateUser",
+		Idempotent:        false,
+		IdentifyingFields: []string{"userUuid"},
+		RUUIDFields:       []string{"notificationIntervalsV2[].deviceFilterSet[]", "notificationIntervalsV2[].locationFilterSet[]", "notificationIntervalsV2[].locationOnlyFilterSet[]", "permissionGroupUuid", "userUuid"},
+		NewResult:         func() any { return new(api.UserUpdateUserWSResponse) },
 	},
 }
