@@ -63,7 +63,9 @@ func testSpec(t *testing.T) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b
+	// The hand-written spec alone: the operations imported into the real
+	// one are not in this test's small vendor document.
+	return []byte(removeRegion(removeRegion(string(b), pathsBegin, pathsEnd), schemasBegin, schemasEnd))
 }
 
 func TestImportConvertsAndRepairs(t *testing.T) {
