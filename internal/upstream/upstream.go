@@ -147,3 +147,77 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return slices.Clip(keys)
 }
+
+// RepairForGo applies the repairs the Go generator needs on top of Parse's,
+// each reported: a nullable array as a map value (which would be *[]T in
+// Go, though a nil slice already says "absent"), and two properties whose
+// Go names collide (ownedBy and owned_by both become OwnedBy).
+func (d *Doc) RepairForGo() {
+	var walk func(v any, where string)
+	walk = func(v any, where string) {
+		switch v := v.(type) {
+		case map[string]any:
+			if ap, ok := v["additionalProperties"].(map[string]any); ok && ap["type"] == "array" && ap["nullable"] == true {
+				delete(ap, "nullable")
+				d.Repairs = append(d.Repairs, where+"/additionalProperties: nullable array as a map value made non-nullable (a nil slice is absent already)")
+			}
+			if props, ok := v["properties"].(map[string]any); ok {
+				d.renameCollisions(props, where+"/properties")
+			}
+			for _, k := range sortedKeys(v) {
+				walk(v[k], where+"/"+k)
+			}
+		case []any:
+			for i, e := range v {
+				walk(e, fmt.Sprintf("%s/%d", where, i))
+			}
+		}
+	}
+	walk(d.Root, "#")
+}
+
+// renameCollisions gives an x-go-name to every property whose Go name
+// (camel case, underscores dropped) another property of the object has.
+func (d *Doc) renameCollisions(props map[string]any, where string) {
+	byGo := map[string][]string{}
+	for _, name := range sortedKeys(props) {
+		g := strings.ToLower(strings.ReplaceAll(name, "_", ""))
+		byGo[g] = append(byGo[g], name)
+	}
+	for _, g := range sortedKeys(byGo) {
+		names := byGo[g]
+		for _, name := range names[1:] {
+			p, ok := props[name].(map[string]any)
+			if !ok {
+				continue
+			}
+			goName := goIdent(name)
+			p["x-go-name"] = goName
+			d.Repairs = append(d.Repairs, fmt.Sprintf("%s/%s: Go name collides with %s; named %s", where, name, names[0], goName))
+		}
+	}
+}
+
+// goIdent is the generator's Go name for a JSON name with a 2 added: the
+// generator normalises the spelling of x-go-name too, so only a suffix keeps
+// the two fields apart (owned_by becomes OwnedBy2 next to ownedBy's OwnedBy).
+func goIdent(name string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range name {
+		if r == '_' {
+			up = true
+			continue
+		}
+		if up {
+			b.WriteString(strings.ToUpper(string(r)))
+			up = false
+			continue
+		}
+		b.WriteRune(r)
+	}
+	if b.Len() == 0 {
+		b.WriteString("X")
+	}
+	return b.String() + "2"
+}

@@ -1,0 +1,51 @@
+// Command repair writes the vendor's pinned document with every repair of
+// package upstream applied, for the Go generator of package fullapi; the
+// repairs made are printed.
+//
+//	go run ./internal/cmd/repair -in upstream/openapi.json -out fullapi/openapi.json
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/rhombuskit/rhombus-go/internal/upstream"
+)
+
+func main() {
+	in := flag.String("in", upstream.File, "the pinned document")
+	out := flag.String("out", "", "where to write the repaired document")
+	quiet := flag.Bool("q", false, "do not list the repairs")
+	flag.Parse()
+	if err := run(*in, *out, *quiet); err != nil {
+		fmt.Fprintln(os.Stderr, "repair:", err)
+		os.Exit(1)
+	}
+}
+
+func run(in, out string, quiet bool) error {
+	if out == "" {
+		return fmt.Errorf("-out is required")
+	}
+	d, err := upstream.Read(in)
+	if err != nil {
+		return err
+	}
+	d.RepairForGo()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(d.Root); err != nil {
+		return err
+	}
+	if !quiet {
+		for _, r := range d.Repairs {
+			fmt.Println("repaired:", r)
+		}
+	}
+	return os.WriteFile(out, buf.Bytes(), 0o644)
+}
