@@ -61,7 +61,7 @@ func json200(body string) func(http.ResponseWriter) {
 // "error": true is an *APIError, and a write is not resent after a 500.
 func TestWholeAPIThroughTheWrapper(t *testing.T) {
 	rec := &recorder{answers: map[string]func(http.ResponseWriter){
-		"/api/location/getLocations": json200(`{"locations":[{"name":"HQ","uuid":"AAAAAAAAAAAAAAAAAAAAAA"}]}`),
+		"/api/location/getLocations":            json200(`{"locations":[{"name":"HQ","uuid":"AAAAAAAAAAAAAAAAAAAAAA"}]}`),
 		"/api/camera/getMinimalCameraStateList": json200(`{"error":true,"errorMsg":"camera service unavailable"}`),
 		"/api/location/createLocation": func(w http.ResponseWriter) {
 			w.WriteHeader(http.StatusInternalServerError)
