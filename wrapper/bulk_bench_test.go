@@ -86,3 +86,62 @@ func BenchmarkBulkRegistration(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLearnedRate is the command line's bulk default against servers
+// whose rate it does not know: the old default (10/s, burst 100, adaptive
+// down only) against the learned one (from 10/s, burst 20, up to 100/s),
+// 300 writes from 4 goroutines, at a server rate of 20/s and of 50/s
+// (burst 20). The minimum is (300-20)/rate.
+//
+//	go test -run='^$' -bench=LearnedRate -benchtime=1x ./wrapper/
+func BenchmarkLearnedRate(b *testing.B) {
+	const total, workers, burst = 300, 4, 20
+	limiters := []struct {
+		name string
+		new  func() *rhombus.Limiter
+	}{
+		{"old-default", func() *rhombus.Limiter { l, _ := rhombus.NewLimiter(10, 100, rhombus.Adaptive()); return l }},
+		{"learned", func() *rhombus.Limiter {
+			l, _ := rhombus.NewLimiter(10, 20, rhombus.Adaptive(), rhombus.MaxRate(100))
+			return l
+		}},
+	}
+	for _, serverRate := range []float64{20, 50} {
+		for _, lim := range limiters {
+			b.Run(fmt.Sprintf("server=%v/s/%s", serverRate, lim.name), func(b *testing.B) {
+				for b.Loop() {
+					s := rhombustest.NewServer(b, rhombustest.WithRateLimit(serverRate, burst))
+					policy := rhombus.DefaultRetryPolicy()
+					policy.MaxAttempts = 10
+					c := s.Client(rhombus.WithLimiter(lim.new()), rhombus.WithRetryPolicy(policy))
+					var next, lost atomic.Int64
+					var wg sync.WaitGroup
+					start := time.Now()
+					for range workers {
+						wg.Add(1)
+						go func() {
+							defer wg.Done()
+							for {
+								i := next.Add(1) - 1
+								if i >= total {
+									return
+								}
+								if _, err := c.CreatePendingRegistration(context.Background(), registration(fmt.Sprintf("RH%06d", i))); err != nil {
+									lost.Add(1)
+								}
+							}
+						}()
+					}
+					wg.Wait()
+					b.ReportMetric(time.Since(start).Seconds(), "wall-s")
+					b.ReportMetric(float64(total-burst)/serverRate, "min-s")
+					b.ReportMetric(float64(s.RateLimited()), "429s")
+					b.ReportMetric(float64(lost.Load()), "lost")
+					if lost.Load() != 0 || len(s.Registrations(s.DefaultOrg())) != total {
+						b.Errorf("lost %d, registered %d of %d", lost.Load(), len(s.Registrations(s.DefaultOrg())), total)
+					}
+				}
+			})
+		}
+	}
+}

@@ -39,7 +39,7 @@ type Client struct {
 	logger    *slog.Logger
 	observe   func(Event)
 	retry     RetryPolicy
-	limiter   *Limiter // nil: no client-side pacing
+	limiter   RateLimiter // nil: no client-side pacing
 	// secrets returns the values to scrub from any text the client returns;
 	// a func, so that no printer reaches them (see secret).
 	secrets func() []string

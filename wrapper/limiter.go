@@ -3,6 +3,7 @@ package rhombus
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sync"
 	"time"
 
@@ -29,7 +30,7 @@ const (
 type Limiter struct {
 	lim      *rate.Limiter
 	adaptive bool
-	max      rate.Limit // the configured rate; adaptive mode never exceeds it
+	max      rate.Limit // adaptive mode never exceeds it: the configured rate, or MaxRate
 	min      rate.Limit // adaptive mode never goes below it
 
 	mu      sync.Mutex
@@ -37,11 +38,36 @@ type Limiter struct {
 	lastCut time.Time  // adaptive: when the rate was last cut
 }
 
+// RateLimiter paces a client's requests; see [WithLimiter]. [*Limiter]
+// implements it within a process; package redislimit implements it across
+// processes, through Redis. Implementations must be safe for concurrent use.
+type RateLimiter interface {
+	// Wait blocks until a request may be sent, or ctx is done.
+	Wait(ctx context.Context) error
+	// Observe is told how each attempt sent at sent was answered: its HTTP
+	// status (429 with the Retry-After it carried, zero when absent), so
+	// an adaptive limiter can learn the server's rate.
+	Observe(sent time.Time, status int, retryAfter time.Duration)
+}
+
 // LimiterOption configures a [Limiter].
 type LimiterOption func(*Limiter)
 
 // Adaptive makes the limiter slow down on 429 answers and recover on success.
 func Adaptive() LimiterOption { return func(l *Limiter) { l.adaptive = true } }
+
+// MaxRate lets an [Adaptive] limiter learn upward too: from the rate it was
+// built with, it speeds up while calls succeed, doubling about every 15
+// answers until the first 429, then settles under the rate refused, never
+// above perSecond. It suits a job that does not know the organisation's
+// rate. perSecond below the starting rate is ignored.
+func MaxRate(perSecond float64) LimiterOption {
+	return func(l *Limiter) {
+		if r := rate.Limit(perSecond); r > l.max {
+			l.max = r
+		}
+	}
+}
 
 // NewLimiter allows perSecond requests a second on average, with bursts of
 // up to burst requests.
@@ -70,6 +96,16 @@ func (l *Limiter) Rate() float64 { return float64(l.lim.Limit()) }
 // Wait blocks until a request may be sent, or ctx is done.
 func (l *Limiter) Wait(ctx context.Context) error {
 	return l.lim.Wait(ctx)
+}
+
+// Observe tells the limiter how an attempt was answered.
+func (l *Limiter) Observe(sent time.Time, status int, _ time.Duration) {
+	switch {
+	case status == http.StatusTooManyRequests:
+		l.rateLimited(sent)
+	case status != 0:
+		l.succeeded()
+	}
 }
 
 // rateLimited is told of a 429. An adaptive limiter remembers the rate it
@@ -119,9 +155,14 @@ func (l *Limiter) succeeded() {
 		return
 	}
 	var next rate.Limit
-	if l.ceiling > 0 && cur < l.ceiling*0.98 {
+	switch {
+	case l.ceiling == 0:
+		// No 429 yet: the server's rate is unknown, so speed up quickly
+		// (this matters only with MaxRate above the starting rate).
+		next = cur * 1.05
+	case cur < l.ceiling*0.98:
 		next = cur + (l.ceiling-cur)*0.05
-	} else {
+	default:
 		next = cur + l.max/1000
 	}
 	if next > l.max {

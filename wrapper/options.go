@@ -31,7 +31,7 @@ type settings struct {
 	operations   []Operation
 	observe      func(Event)
 	retry        RetryPolicy
-	limiter      *Limiter
+	limiter      RateLimiter
 	limiterSet   bool
 }
 
@@ -192,12 +192,17 @@ func WithRetryPolicy(p RetryPolicy) Option {
 	}
 }
 
-// WithLimiter paces the client's requests with l; share one [Limiter]
+// WithLimiter paces the client's requests with l; share one limiter
 // between all clients of one organisation, as Rhombus keeps one budget per
-// organisation. nil turns client-side pacing off. By default each client has
-// its own limiter at [DefaultRate] and [DefaultBurst].
-func WithLimiter(l *Limiter) Option {
+// organisation: a [*Limiter] within a process, or one from package
+// redislimit across processes and machines. nil turns client-side pacing
+// off. By default each client has its own limiter at [DefaultRate] and
+// [DefaultBurst].
+func WithLimiter(l RateLimiter) Option {
 	return func(s *settings) error {
+		if lim, ok := l.(*Limiter); ok && lim == nil {
+			l = nil // a nil *Limiter in the interface would be called
+		}
 		s.limiter, s.limiterSet = l, true
 		return nil
 	}

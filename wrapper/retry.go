@@ -251,14 +251,14 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			if status == http.StatusTooManyRequests {
 				ra := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 				if c.limiter != nil {
-					c.limiter.rateLimited(sentAt)
+					c.limiter.Observe(sentAt, status, ra)
 				}
 				retry, wait = true, ra
 				if wait == 0 {
 					wait = c.retry.backoff(attempt)
 				}
 			} else if c.limiter != nil {
-				c.limiter.succeeded()
+				c.limiter.Observe(sentAt, status, 0)
 			}
 			if status >= 500 && op.Idempotent {
 				retry, wait = true, c.retry.backoff(attempt)

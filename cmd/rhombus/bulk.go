@@ -61,6 +61,8 @@ type bulkFlags struct {
 	concurrency   int
 	rate          float64
 	burst         int
+	noLimit       bool
+	set           map[string]bool // the flags given explicitly
 	skipInvalid   bool
 	resendUnknown bool
 }
@@ -70,7 +72,8 @@ func (f *bulkFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.results, "results", "", "")
 	fs.IntVar(&f.concurrency, "concurrency", 4, "")
 	fs.Float64Var(&f.rate, "rate", rhombus.DefaultRate, "")
-	fs.IntVar(&f.burst, "burst", rhombus.DefaultBurst, "")
+	fs.IntVar(&f.burst, "burst", bulkBurst, "")
+	fs.BoolVar(&f.noLimit, "no-limit", false, "")
 	fs.BoolVar(&f.skipInvalid, "skip-invalid", false, "")
 	fs.BoolVar(&f.resendUnknown, "resend-unknown", false, "")
 }
@@ -92,6 +95,9 @@ func (f *bulkFlags) validate() []problem {
 	}
 	if f.burst < 1 {
 		ps = append(ps, problem{"--burst", fmt.Sprintf("must be at least 1, got %d", f.burst)})
+	}
+	if f.noLimit && (f.set["rate"] || f.set["burst"]) {
+		ps = append(ps, problem{"--no-limit", "turns pacing off; it cannot go with --rate or --burst"})
 	}
 	if f.csv != "" && samePath(f.csv, f.results) {
 		ps = append(ps, problem{"--results", "must not be the CSV file itself"})
@@ -196,9 +202,11 @@ func runBulk(a *app, g *globals, args []string, op *bulkOp) error {
 	var f bulkFlags
 	fs := newFlagSet(op.command, g)
 	f.register(fs)
-	if _, err := parseFlags(fs, args, g); err != nil {
+	set, err := parseFlags(fs, args, g)
+	if err != nil {
 		return err
 	}
+	f.set = set
 	if f.results == "" && f.csv != "" {
 		f.results = f.csv + ".results.csv"
 	}
@@ -261,9 +269,9 @@ func runBulk(a *app, g *globals, args []string, op *bulkOp) error {
 		fmt.Fprintf(a.stderr, "%sresuming from %s: %d rows created already, %d to send\n", prefix, f.results, sum.AlreadyCreated, len(toSend))
 	}
 
-	limiter, err := rhombus.NewLimiter(f.rate, f.burst, rhombus.Adaptive())
+	limiter, err := f.limiter(a, g)
 	if err != nil {
-		return &usageError{msg: err.Error()}
+		return err
 	}
 	c, err := newClient(a, g, rhombus.WithLimiter(limiter), rhombus.WithRetryPolicy(bulkRetryPolicy()),
 		rhombus.WithWarningHandler(nil)) // warnings are reported per row

@@ -80,6 +80,11 @@ func newClient(a *app, g *globals, extra ...rhombus.Option) (*rhombus.Client, er
 	opts := append(st.opts, rhombus.WithWarningHandler(func(_ context.Context, w rhombus.Warning) {
 		fmt.Fprintln(a.stderr, w.String())
 	}))
+	shared, err := commandLimiter(a, g)
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, shared...)
 	opts = append(opts, extra...)
 	var observers []func(rhombus.Event)
 	if a.stderrIsTerminal() && !g.verbose {

@@ -74,6 +74,8 @@ type globals struct {
 	partner    bool
 	output     string
 	verbose    bool
+	limitURL   string // a Redis URL: share the rate limit across processes
+	limitKey   string // the name of the shared bucket
 	set        map[string]bool // the global flags given explicitly
 }
 
@@ -88,6 +90,8 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.BoolVar(&g.partner, "partner", g.partner, "")
 	fs.StringVar(&g.output, "output", g.output, "")
 	fs.BoolVar(&g.verbose, "verbose", g.verbose, "")
+	fs.StringVar(&g.limitURL, "limit-url", g.limitURL, "")
+	fs.StringVar(&g.limitKey, "limit-key", g.limitKey, "")
 }
 
 // globalFlagNames lists the global flags, for the usage text and its test.

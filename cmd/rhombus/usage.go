@@ -48,6 +48,11 @@ Global flags (before or after the command):
   --region us|eu        use the region's endpoint; a key works only in its own region
   --output json|table   output format (default json: the API's answer as decoded)
   --verbose             log each request and response to stderr, credentials [REDACTED]
+  --limit-url URL       share the organisation's rate limit with other processes and
+                        machines through Redis: redis://HOST:PORT/DB (default
+                        $RHOMBUS_LIMIT_URL); without it each process paces itself
+  --limit-key NAME      the shared limit's name: one per organisation (default
+                        $RHOMBUS_LIMIT_KEY, else --partner-org, else the profile)
 `
 
 func commandUsage(c *command) string {
@@ -118,8 +123,11 @@ Flags:
   --csv FILE            the rows to send (required)
   --results FILE        the results file (default FILE.results.csv)
   --concurrency N       rows in flight at once (default 4)
-  --rate R              requests a second at most, lowered on 429 answers (default 10)
-  --burst N             requests sent at once after a pause (default 100)
+  --rate R              a fixed rate, requests a second; by default the rate is learned:
+                        from 10/s it speeds up while answers succeed (to 100/s at
+                        most) and slows down on 429 answers
+  --burst N             requests sent at once after a pause (default 20)
+  --no-limit            no client-side pacing at all (429 answers are still waited out)
   --skip-invalid        send the valid rows, report the invalid ones as skipped
   --resend-unknown      resend rows whose outcome is unknown (check them first)
 

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/rhombuskit/rhombus-go/internal/redistest"
+	"github.com/rhombuskit/rhombus-go/rhombustest"
+)
+
+// TestLimitURLSharesThroughRedis: with --limit-url, the call is paced by
+// the bucket in Redis, named after the profile unless --limit-key says.
+func TestLimitURLSharesThroughRedis(t *testing.T) {
+	rs := redistest.Start(t)
+	s := rhombustest.NewServer(t)
+	c := newCLI(t, s)
+	o := c.run("--limit-url", rs.URL(), "register-device", "--serial-number", "RH-LIMIT-1")
+	wantCode(t, o, 0)
+	o = c.run("--limit-url", rs.URL(), "--limit-key", "acme", "register-device", "--serial-number", "RH-LIMIT-2")
+	wantCode(t, o, 0)
+	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr()})
+	defer rdb.Close()
+	keys, err := rdb.Keys(context.Background(), "rhombus-go:limit:*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(keys, " ") != "rhombus-go:limit:acme rhombus-go:limit:profile:default" &&
+		strings.Join(keys, " ") != "rhombus-go:limit:profile:default rhombus-go:limit:acme" {
+		t.Errorf("buckets in Redis: %v", keys)
+	}
+	// The environment variable does the same as the flag.
+	c.env = append(c.env, "RHOMBUS_LIMIT_URL="+rs.URL(), "RHOMBUS_LIMIT_KEY=env-org")
+	wantCode(t, c.run("register-device", "--serial-number", "RH-LIMIT-3"), 0)
+	if n, _ := rdb.Exists(context.Background(), "rhombus-go:limit:env-org").Result(); n != 1 {
+		t.Error("RHOMBUS_LIMIT_URL/RHOMBUS_LIMIT_KEY were not used")
+	}
+}
+
+// TestLimitURLUnreachable: with Redis down the call still goes, paced
+// locally, and the user is told; a malformed URL is a usage error.
+func TestLimitURLUnreachable(t *testing.T) {
+	rs := redistest.Start(t)
+	rs.Stop()
+	s := rhombustest.NewServer(t)
+	c := newCLI(t, s)
+	o := c.run("--limit-url", rs.URL(), "register-device", "--serial-number", "RH-DOWN")
+	wantCode(t, o, 0)
+	wantContains(t, "stderr", o.stderr, "Redis is unreachable, pacing with a local limiter")
+	if n := len(s.Registrations(s.DefaultOrg())); n != 1 {
+		t.Errorf("want 1 registration, got %d", n)
+	}
+	o = c.run("--limit-url", "http://127.0.0.1:1/0", "register-device", "--serial-number", "RH-BAD")
+	wantCode(t, o, 2)
+	wantContains(t, "stderr", o.stderr, "--limit-url")
+}
+
+// TestBulkLimiterFlags: --no-limit cannot go with --rate.
+func TestBulkLimiterFlags(t *testing.T) {
+	c := newCLI(t, rhombustest.NewServer(t))
+	o := c.run("register-devices", "--csv", "x.csv", "--no-limit", "--rate", "5")
+	wantCode(t, o, 2)
+	wantContains(t, "stderr", o.stderr, "--no-limit", "cannot go with --rate")
+}

@@ -1,0 +1,38 @@
+-- Adapt the organisation's shared rate to an answer, as rhombus.Limiter
+-- does locally. KEYS[1]: the bucket hash (rate, ceiling: the rate of the
+-- last 429, lastcut: when the rate was last cut, tat).
+-- ARGV: 1 for a 429 else 0, when the request was sent (microseconds of
+-- Redis's clock), starting rate, burst, max rate, min rate.
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local limited = tonumber(ARGV[1]) == 1
+local sent = tonumber(ARGV[2])
+local rate = tonumber(redis.call('HGET', KEYS[1], 'rate') or ARGV[3])
+local burst = tonumber(ARGV[4])
+local max = tonumber(ARGV[5])
+local min = tonumber(ARGV[6])
+local ceiling = tonumber(redis.call('HGET', KEYS[1], 'ceiling') or 0)
+local lastcut = tonumber(redis.call('HGET', KEYS[1], 'lastcut') or 0)
+if limited then
+  -- 429s of requests sent before the last cut speak of the old rate.
+  if sent < lastcut then return 0 end
+  local next = rate * 0.8
+  if next < min then next = min end
+  -- The server's bucket is empty: empty the shared one too.
+  redis.call('HSET', KEYS[1], 'rate', next, 'ceiling', rate, 'lastcut', now,
+    'tat', now + burst * (1000000 / next))
+else
+  if rate >= max then return 0 end
+  local next
+  if ceiling == 0 then
+    next = rate * 1.05
+  elseif rate < ceiling * 0.98 then
+    next = rate + (ceiling - rate) * 0.05
+  else
+    next = rate + max / 1000
+  end
+  if next > max then next = max end
+  redis.call('HSET', KEYS[1], 'rate', next)
+end
+redis.call('PEXPIRE', KEYS[1], 3600000)
+return 1
