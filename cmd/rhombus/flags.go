@@ -74,8 +74,8 @@ type globals struct {
 	partner    bool
 	output     string
 	verbose    bool
-	limitURL   string // a Redis URL: share the rate limit across processes
-	limitKey   string // the name of the shared bucket
+	limitURL   string          // a Redis URL: share the rate limit across processes
+	limitKey   string          // the name of the shared bucket
 	set        map[string]bool // the global flags given explicitly
 }
 
