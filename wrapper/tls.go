@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"sync"
 )
 
 // LoadCertificateKey reads a certificate key's client certificate and
@@ -161,7 +162,7 @@ func publicKeyMatches(pub crypto.PublicKey, priv crypto.Signer) bool {
 // certificate added to a copy of its transport. hc itself is not changed.
 func httpClientFor(hc *http.Client, cred Credential) (*http.Client, error) {
 	if hc == nil {
-		hc = &http.Client{}
+		hc = &http.Client{Transport: defaultTransport()}
 	}
 	// net/http copies custom headers such as x-auth-apikey to wherever a
 	// redirect points, even another host over plain http. Rhombus has no
@@ -197,3 +198,20 @@ func httpClientFor(hc *http.Client, cred Credential) (*http.Client, error) {
 	hc.Transport = tr
 	return hc, nil
 }
+
+// defaultTransport is the transport of clients built without
+// WithHTTPClient, shared by all of them like http.DefaultTransport, but
+// keeping enough idle connections per host for the concurrency a client is
+// used with: http.DefaultTransport keeps 2, so 16 goroutines open and close
+// connections by the hundred and leave thousands in TIME_WAIT.
+var defaultTransport = sync.OnceValue(func() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 2 * maxIdlePerHost
+	t.MaxIdleConnsPerHost = maxIdlePerHost
+	return t
+})
+
+// maxIdlePerHost is the most goroutines the command line runs at once
+// (its bulk --concurrency); a program running more still works, with some
+// connections closed after use.
+const maxIdlePerHost = 64
