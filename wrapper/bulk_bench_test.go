@@ -42,30 +42,7 @@ func BenchmarkBulkRegistration(b *testing.B) {
 				policy.MaxAttempts = 10 // the vendor's advice: 5 to 10
 				c := s.Client(rhombus.WithLimiter(m.limiter()), rhombus.WithRetryPolicy(policy))
 
-				var next, lost, unknown atomic.Int64
-				var wg sync.WaitGroup
-				start := time.Now()
-				for range workers {
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						for {
-							i := next.Add(1) - 1
-							if i >= total {
-								return
-							}
-							_, err := c.CreatePendingRegistration(context.Background(), registration(fmt.Sprintf("RH%06d", i)))
-							if errors.Is(err, rhombus.ErrOutcomeUnknown) {
-								unknown.Add(1)
-							}
-							if err != nil {
-								lost.Add(1)
-							}
-						}
-					}()
-				}
-				wg.Wait()
-				wall := time.Since(start)
+				wall, lost, unknown := registerAll(c, total, workers)
 
 				regs := s.Registrations(s.DefaultOrg())
 				seen := make(map[string]int)
@@ -76,11 +53,11 @@ func BenchmarkBulkRegistration(b *testing.B) {
 				b.ReportMetric(wall.Seconds(), "wall-s")
 				b.ReportMetric(float64(total-burst)/rate, "min-s")
 				b.ReportMetric(float64(s.RateLimited()), "429s")
-				b.ReportMetric(float64(lost.Load()), "lost")
+				b.ReportMetric(float64(lost), "lost")
 				b.ReportMetric(float64(dups), "duplicates")
-				b.ReportMetric(float64(unknown.Load()), "unknown")
-				if lost.Load() != 0 || dups != 0 || len(seen) != total {
-					b.Errorf("lost %d, duplicates %d, registered %d of %d", lost.Load(), dups, len(seen), total)
+				b.ReportMetric(float64(unknown), "unknown")
+				if lost != 0 || dups != 0 || len(seen) != total {
+					b.Errorf("lost %d, duplicates %d, registered %d of %d", lost, dups, len(seen), total)
 				}
 			}
 		})
@@ -114,34 +91,45 @@ func BenchmarkLearnedRate(b *testing.B) {
 					policy := rhombus.DefaultRetryPolicy()
 					policy.MaxAttempts = 10
 					c := s.Client(rhombus.WithLimiter(lim.new()), rhombus.WithRetryPolicy(policy))
-					var next, lost atomic.Int64
-					var wg sync.WaitGroup
-					start := time.Now()
-					for range workers {
-						wg.Add(1)
-						go func() {
-							defer wg.Done()
-							for {
-								i := next.Add(1) - 1
-								if i >= total {
-									return
-								}
-								if _, err := c.CreatePendingRegistration(context.Background(), registration(fmt.Sprintf("RH%06d", i))); err != nil {
-									lost.Add(1)
-								}
-							}
-						}()
-					}
-					wg.Wait()
-					b.ReportMetric(time.Since(start).Seconds(), "wall-s")
+					wall, lost, _ := registerAll(c, total, workers)
+					b.ReportMetric(wall.Seconds(), "wall-s")
 					b.ReportMetric(float64(total-burst)/serverRate, "min-s")
 					b.ReportMetric(float64(s.RateLimited()), "429s")
-					b.ReportMetric(float64(lost.Load()), "lost")
-					if lost.Load() != 0 || len(s.Registrations(s.DefaultOrg())) != total {
-						b.Errorf("lost %d, registered %d of %d", lost.Load(), len(s.Registrations(s.DefaultOrg())), total)
+					b.ReportMetric(float64(lost), "lost")
+					if lost != 0 || len(s.Registrations(s.DefaultOrg())) != total {
+						b.Errorf("lost %d, registered %d of %d", lost, len(s.Registrations(s.DefaultOrg())), total)
 					}
 				}
 			})
 		}
 	}
+}
+
+// registerAll registers total devices through c from workers goroutines and
+// returns the wall time, the calls that failed and those of unknown outcome.
+func registerAll(c *rhombus.Client, total, workers int) (wall time.Duration, lost, unknown int64) {
+	var next, nLost, nUnknown atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(total) {
+					return
+				}
+				_, err := c.CreatePendingRegistration(context.Background(), registration(fmt.Sprintf("RH%06d", i)))
+				if errors.Is(err, rhombus.ErrOutcomeUnknown) {
+					nUnknown.Add(1)
+				}
+				if err != nil {
+					nLost.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return time.Since(start), nLost.Load(), nUnknown.Load()
 }

@@ -88,27 +88,31 @@ func (d *Doc) Operation(id string) (path, method string, op map[string]any, ok b
 // then decoded as whatever JSON it is.
 func (d *Doc) repairDanglingRefs() {
 	schemas := d.Schemas()
-	var walk func(v any, where string)
-	walk = func(v any, where string) {
-		switch v := v.(type) {
-		case map[string]any:
-			if ref, ok := v["$ref"].(string); ok {
-				if name, ok := strings.CutPrefix(ref, "#/components/schemas/"); ok && schemas[name] == nil {
-					delete(v, "$ref")
-					v["description"] = "Any JSON value: the vendor's document refers to " + name + ", which it does not define."
-					d.Repairs = append(d.Repairs, fmt.Sprintf("%s: dangling $ref %s replaced by an unconstrained schema", where, ref))
-				}
-			}
-			for _, k := range sortedKeys(v) {
-				walk(v[k], where+"/"+k)
-			}
-		case []any:
-			for i, e := range v {
-				walk(e, fmt.Sprintf("%s/%d", where, i))
+	eachObject(d.Root, "#", func(v map[string]any, where string) {
+		if ref, ok := v["$ref"].(string); ok {
+			if name, ok := strings.CutPrefix(ref, "#/components/schemas/"); ok && schemas[name] == nil {
+				delete(v, "$ref")
+				v["description"] = "Any JSON value: the vendor's document refers to " + name + ", which it does not define."
+				d.Repairs = append(d.Repairs, fmt.Sprintf("%s: dangling $ref %s replaced by an unconstrained schema", where, ref))
 			}
 		}
+	})
+}
+
+// eachObject calls f with every JSON object under v, parents first, in a
+// fixed order, with its JSON pointer.
+func eachObject(v any, where string, f func(m map[string]any, where string)) {
+	switch v := v.(type) {
+	case map[string]any:
+		f(v, where)
+		for _, k := range sortedKeys(v) {
+			eachObject(v[k], where+"/"+k, f)
+		}
+	case []any:
+		for i, e := range v {
+			eachObject(e, fmt.Sprintf("%s/%d", where, i), f)
+		}
 	}
-	walk(d.Root, "#")
 }
 
 // JSON returns the repaired document as JSON.
@@ -153,27 +157,15 @@ func sortedKeys[V any](m map[string]V) []string {
 // Go, though a nil slice already says "absent"), and two properties whose
 // Go names collide (ownedBy and owned_by both become OwnedBy).
 func (d *Doc) RepairForGo() {
-	var walk func(v any, where string)
-	walk = func(v any, where string) {
-		switch v := v.(type) {
-		case map[string]any:
-			if ap, ok := v["additionalProperties"].(map[string]any); ok && ap["type"] == "array" && ap["nullable"] == true {
-				delete(ap, "nullable")
-				d.Repairs = append(d.Repairs, where+"/additionalProperties: nullable array as a map value made non-nullable (a nil slice is absent already)")
-			}
-			if props, ok := v["properties"].(map[string]any); ok {
-				d.renameCollisions(props, where+"/properties")
-			}
-			for _, k := range sortedKeys(v) {
-				walk(v[k], where+"/"+k)
-			}
-		case []any:
-			for i, e := range v {
-				walk(e, fmt.Sprintf("%s/%d", where, i))
-			}
+	eachObject(d.Root, "#", func(v map[string]any, where string) {
+		if ap, ok := v["additionalProperties"].(map[string]any); ok && ap["type"] == "array" && ap["nullable"] == true {
+			delete(ap, "nullable")
+			d.Repairs = append(d.Repairs, where+"/additionalProperties: nullable array as a map value made non-nullable (a nil slice is absent already)")
 		}
-	}
-	walk(d.Root, "#")
+		if props, ok := v["properties"].(map[string]any); ok {
+			d.renameCollisions(props, where+"/properties")
+		}
+	})
 }
 
 // renameCollisions gives an x-go-name to every property whose Go name
