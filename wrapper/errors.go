@@ -161,7 +161,8 @@ type envelope struct {
 
 // normalize turns an answer into nil (success) or an error. It knows no
 // operation: it reads the status and the envelope common to all of them.
-func (c *Client) normalize(ctx context.Context, op string, resp *http.Response, body []byte) error {
+func (c *Client) normalize(ctx context.Context, operation Operation, resp *http.Response, body []byte) error {
+	op := operation.ID
 	if resp.StatusCode != http.StatusOK {
 		return c.statusError(op, resp, body)
 	}
@@ -186,10 +187,50 @@ func (c *Client) normalize(ctx context.Context, op string, resp *http.Response, 
 			Header:         resp.Header.Clone(),
 		}
 	}
+	if operation.Failure != nil {
+		if err := c.ownFailure(operation, resp, body); err != nil {
+			return err
+		}
+	}
 	if msg := deref(env.WarningMsg); msg != "" {
 		c.warning(ctx, Warning{Operation: op, Message: c.scrub(msg)})
 	}
 	return nil
+}
+
+// ownFailure reads a 200 answer that reports failure in the operation's
+// own shape (see [Failure]); it costs a second look at the top level of the
+// body only for the operations that declare one.
+func (c *Client) ownFailure(op Operation, resp *http.Response, body []byte) error {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(body, &top) != nil {
+		return nil // the typed decode reports it
+	}
+	var got string
+	if json.Unmarshal(top[op.Failure.Property], &got) != nil || got != op.Failure.Equals {
+		return nil
+	}
+	e := &APIError{Operation: op.ID, StatusCode: resp.StatusCode, Header: resp.Header.Clone()}
+	var parts []string
+	for _, r := range op.Failure.Reason {
+		raw, ok := top[r]
+		if !ok {
+			continue
+		}
+		var v string
+		if json.Unmarshal(raw, &v) != nil {
+			v = string(raw)
+		}
+		if e.ResponseStatus == "" {
+			e.ResponseStatus = v
+		}
+		parts = append(parts, r+" "+v)
+	}
+	e.Message = c.scrub(op.Failure.Property + " " + got)
+	if len(parts) > 0 {
+		e.Message += ": " + c.scrub(strings.Join(parts, ", "))
+	}
+	return e
 }
 
 // statusError reads the body of a non-200 answer in the shape Rhombus uses

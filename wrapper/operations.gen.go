@@ -15,6 +15,7 @@ var defaultOperations = []Operation{
 		IdentifyingFields: []string{"accessControlledDoorUuid"},
 		RUUIDFields:       []string{"accessControlledDoorUuid"},
 		NewResult:         func() any { return new(api.AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) },
+		Failure:           &Failure{Property: "type", Equals: "ERROR", Reason: []string{"errorType"}},
 	},
 	{
 		ID:         "getCameraMediaUris",

@@ -29,6 +29,19 @@ type Operation struct {
 	// so an answer that cannot be read into it is reported as such (for a
 	// write: as *OutcomeUnknownError). nil when the answer has no type.
 	NewResult func() any
+	// Failure (x-rhombus-failure) is how the operation's 200 answer reports
+	// a failure in its own shape, beyond the envelope every answer shares;
+	// nil when it has none.
+	Failure *Failure
+}
+
+// Failure is a 200 answer that reports a failure in its own shape: the
+// top-level Property equals Equals (for example "type": "ERROR"), and the
+// Reason properties (for example errorType) say why. The client returns it
+// as an *APIError whose ResponseStatus is the first reason's value.
+type Failure struct {
+	Property, Equals string
+	Reason           []string
 }
 
 // operations maps request paths to operations.

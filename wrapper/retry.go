@@ -243,7 +243,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			retry, wait = ctx.Err() == nil && !refusedForGood(r.URL, err), c.retry.backoff(attempt)
 		default:
 			if err == nil {
-				err = c.normalize(ctx, op.ID, resp, body)
+				err = c.normalize(ctx, op, resp, body)
 			}
 			if err == nil && status == http.StatusOK {
 				err = c.decodeResult(op, typed, resp, body)

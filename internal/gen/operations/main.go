@@ -55,6 +55,14 @@ type operation struct {
 	identifying []string
 	ruuids      []string
 	result      string // Go type name of the 200 answer, "" when it has none
+	failure     *failure
+}
+
+// failure is x-rhombus-failure: a 200 answer whose property equals a value
+// reports a failure, with its reason in other properties.
+type failure struct {
+	property, equals string
+	reason           []string
 }
 
 func generate(specPath, genFile, pkg, varName, typesImport, opImport string) ([]byte, error) {
@@ -100,6 +108,9 @@ func generate(specPath, genFile, pkg, varName, typesImport, opImport string) ([]
 		}
 		if op.result != "" {
 			fmt.Fprintf(&b, "NewResult: func() any { return new(%s%s) },\n", typesQ, op.result)
+		}
+		if f := op.failure; f != nil {
+			fmt.Fprintf(&b, "Failure: &%sFailure{Property: %q, Equals: %q, Reason: %s},\n", opQ, f.property, f.equals, stringList(f.reason))
 		}
 		b.WriteString("},\n")
 	}
@@ -151,6 +162,13 @@ func operationsOf(doc *openapi3.T, results map[string]string) ([]operation, erro
 				}
 				op.identifying = append(op.identifying, s)
 			}
+		}
+		if v, ok := o.Extensions["x-rhombus-failure"]; ok {
+			f, err := failureOf(v)
+			if err != nil {
+				return nil, fmt.Errorf("%s: x-rhombus-failure: %w", op.id, err)
+			}
+			op.failure = f
 		}
 		if o.RequestBody != nil && o.RequestBody.Value != nil {
 			if mt := o.RequestBody.Value.Content.Get("application/json"); mt != nil {
@@ -301,4 +319,28 @@ func hasOtherOp(name, x string, ops map[string]string) bool {
 		}
 	}
 	return false
+}
+
+// failureOf reads x-rhombus-failure: {property, equals, reason: [...]}.
+func failureOf(v any) (*failure, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("must be an object with property, equals and reason, got %v", v)
+	}
+	f := &failure{}
+	f.property, _ = m["property"].(string)
+	f.equals, _ = m["equals"].(string)
+	if f.property == "" || f.equals == "" {
+		return nil, fmt.Errorf("property and equals must be non-empty strings, got %v", v)
+	}
+	if list, ok := m["reason"].([]any); ok {
+		for _, r := range list {
+			s, ok := r.(string)
+			if !ok {
+				return nil, fmt.Errorf("reason: %v is not a property name", r)
+			}
+			f.reason = append(f.reason, s)
+		}
+	}
+	return f, nil
 }

@@ -36,6 +36,8 @@ func TestGenerateRefusesMalformedExtensions(t *testing.T) {
 		`x-rhombus-idempotent: "yes"`:            "x-rhombus-idempotent must be a boolean",
 		`x-rhombus-identifying-fields: email`:    "x-rhombus-identifying-fields must be a list",
 		`x-rhombus-identifying-fields: [1, two]`: "1 is not a field name",
+		`x-rhombus-failure: nope`:                "x-rhombus-failure: must be an object",
+		`x-rhombus-failure: {property: type}`:    "property and equals must be non-empty",
 	} {
 		spec := `openapi: 3.0.3
 info: {title: t, version: "1"}
