@@ -96,7 +96,7 @@ func TestWrapperUnderEveryFault(t *testing.T) {
 				}
 			default:
 				var res *api.GetDeviceLicensesForOrgResponse
-				res, err = c.GetDeviceLicensesForOrg(context.Background(), s.DefaultOrg())
+				res, err = c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: s.DefaultOrg()})
 				if err == nil {
 					assert.NotEmpty(t, res.DeviceLicenses, "the default org has seeded licenses")
 				}
@@ -188,7 +188,7 @@ func TestEveryCredentialKindAgainstTheFake(t *testing.T) {
 				opts = append(opts, rhombus.WithClientOrg(s.DefaultOrg()))
 			}
 			c := s.ClientFor(kind, opts...)
-			res, err := c.GetDeviceLicensesForOrg(context.Background(), s.DefaultOrg())
+			res, err := c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: s.DefaultOrg()})
 			require.NoError(t, err)
 			assert.Len(t, res.DeviceLicenses, len(s.Licenses(s.DefaultOrg())))
 		})

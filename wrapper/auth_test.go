@@ -179,7 +179,7 @@ func countingSource() (rhombus.Credential, *atomic.Int64) {
 }
 
 func getLicenses(ctx context.Context, c *rhombus.Client) (string, error) {
-	_, err := c.GetDeviceLicensesForOrg(ctx, authOrg)
+	_, err := c.GetDeviceLicensesForOrg(ctx, api.GetDeviceLicensesForOrgRequest{OrgUUID: authOrg})
 	return "/api/partner/getDeviceLicensesForOrg", err
 }
 

@@ -8,33 +8,10 @@ import (
 	"github.com/rhombuskit/rhombus-go/api"
 )
 
-// The typed calls below are thin on purpose: credentials, errors and warnings
-// are handled in Client.Do for every operation, including ones added to the
-// spec later and called through Client.API.
-
-// CreatePendingRegistration registers hardware before it comes online; the
-// registration completes when the device first connects.
-func (c *Client) CreatePendingRegistration(ctx context.Context, req api.CreatePendingRegistrationRequest) (*api.CreatePendingRegistrationResponse, error) {
-	return call[api.CreatePendingRegistrationResponse](ctx, c, "createPendingRegistration", req, c.gen.CreatePendingRegistration)
-}
-
-// CreateUser creates a user in the organisation. A user whose email is
-// already taken is an error matching [ErrUserExists]; the new user's RUUID is
-// in UserUUID.
-func (c *Client) CreateUser(ctx context.Context, req api.CreateUserRequest) (*api.CreateUserResponse, error) {
-	return call[api.CreateUserResponse](ctx, c, "createUser", req, c.gen.CreateUser)
-}
-
-// GetDeviceLicensesForOrg lists the device licenses of the partner's client
-// organisation org. The vendor marks the operation deprecated.
-func (c *Client) GetDeviceLicensesForOrg(ctx context.Context, org RUUID) (*api.GetDeviceLicensesForOrgResponse, error) {
-	// org is required: an empty one is refused, not left out of the request.
-	if err := checkRUUID("getDeviceLicensesForOrg", org, "orgUuid", c.scrub); err != nil {
-		return nil, err
-	}
-	//lint:ignore SA1019 the operation is deprecated by the vendor but still served; callers are told in the doc comment.
-	return call[api.GetDeviceLicensesForOrgResponse](ctx, c, "getDeviceLicensesForOrg", api.GetDeviceLicensesForOrgRequest{OrgUUID: org}, c.gen.GetDeviceLicensesForOrg)
-}
+// The typed methods, one per operation of the spec, are generated into
+// calls.gen.go (internal/gen/operations): each is a call to call, so an
+// operation added to the spec gets a typed method, RUUID checks and the
+// error model with no code of its own.
 
 // call checks req, sends it through the generated client (and so through
 // Client.Do), which decodes the 200 body into Result once. Every failure is

@@ -243,7 +243,7 @@ func TestFromEnvironmentCertificate(t *testing.T) {
 
 			c, err := rhombus.New(rhombus.FromEnvironment(), rhombus.WithHTTPClient(srv.Client()), mtlsNoRetry)
 			require.NoError(t, err)
-			_, err = c.GetDeviceLicensesForOrg(context.Background(), authOrg)
+			_, err = c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: authOrg})
 			require.NoError(t, err, "the mutual-TLS call must succeed")
 			peers, schemes, keyOK := srv.requests()
 			require.Len(t, peers, i+1, "the request must reach the configured endpoint")

@@ -14,9 +14,10 @@
 //	c, err := rhombus.New(rhombus.WithCredential(rhombus.APIToken(key)))
 //	user, err := c.CreateUser(ctx, api.CreateUserRequest{Email: "jane@example.com", Name: "Jane Doe"})
 //
-// Any operation of the spec, including ones added after this package was
-// written, can be called through [Client.API] with the same credentials and
-// error handling; [Client.Do] does the same for generated clients of other
+// Every operation of the spec has a typed method, generated from the spec
+// (calls.gen.go), so an operation added to openapi.yaml gets one by running
+// go generate. Each operation can also be called through [Client.API] with
+// the same credentials and error handling; [Client.Do] does the same for generated clients of other
 // specs, whose generated operation table [WithOperations] adds.
 //
 // # Models

@@ -224,7 +224,7 @@ func TestMalformedAnswers(t *testing.T) {
 	for _, tt := range malformedCases {
 		t.Run(tt.name, func(t *testing.T) {
 			c, _ := answering(t, tt.answer, tt.opts...)
-			res, err := c.GetDeviceLicensesForOrg(context.Background(), rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA"))
+			res, err := c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")})
 			require.Error(t, err)
 			assert.Nil(t, res)
 			assert.Equal(t, tt.want, err.Error())
@@ -267,7 +267,7 @@ func TestWarningsOffByDefault(t *testing.T) {
 
 func TestUnknownEnumValuesDecode(t *testing.T) {
 	c, _ := answering(t, jsonAnswer(200, `{"deviceLicenses":[{"deviceType":"HOLOGRAM_PROJECTOR","state":"BRAND_NEW_STATE","licenseType":"PLATINUM"}]}`))
-	res, err := c.GetDeviceLicensesForOrg(context.Background(), rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA"))
+	res, err := c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")})
 	require.NoError(t, err)
 	require.Len(t, res.DeviceLicenses, 1)
 	l := res.DeviceLicenses[0]

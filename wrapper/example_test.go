@@ -78,7 +78,7 @@ func ExampleClient_GetDeviceLicensesForOrg() {
 	defer s.Close()
 	partner := s.ClientFor(rhombustest.PartnerAPIToken)
 
-	res, err := partner.GetDeviceLicensesForOrg(context.Background(), s.DefaultOrg())
+	res, err := partner.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: s.DefaultOrg()})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func Example_errors() {
 	}
 
 	// Invalid input is refused before anything is sent.
-	_, err = c.GetDeviceLicensesForOrg(ctx, rhombus.RUUID("123e4567-e89b-12d3-a456-426614174000"))
+	_, err = c.GetDeviceLicensesForOrg(ctx, api.GetDeviceLicensesForOrgRequest{OrgUUID: rhombus.RUUID("123e4567-e89b-12d3-a456-426614174000")})
 	fmt.Println(errors.Is(err, rhombus.ErrInvalidRequest), err)
 	// Output:
 	// exists: rhombus: createUser: HTTP 200 USER_EXISTS: A user with this email already exists

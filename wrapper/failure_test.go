@@ -51,3 +51,71 @@ func TestOwnFailureShape(t *testing.T) {
 		t.Fatalf("a success: %v", err)
 	}
 }
+
+// TestImportedOperationsAreTypedAndChecked: operations brought in by make
+// import get a generated typed method, and an invalid RUUID in their
+// request, at any depth, is refused with its field path before anything is
+// sent, on the typed method and on c.API() alike.
+func TestImportedOperationsAreTypedAndChecked(t *testing.T) {
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"type":"ERROR","errorType":"DOOR_NOT_CONFIGURED_WITH_LOCK"}`)
+	}))
+	defer srv.Close()
+	c, err := rhombus.New(rhombus.WithCredential(rhombus.APIToken("test-key-typed")), rhombus.WithEndpoint(srv.URL), rhombus.WithLimiter(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	bad := rhombus.RUUID("123e4567-e89b-12d3-a456-426614174000")
+	door := api.AccesscontrolUnlockAccessControlledDoorWSRequest{AccessControlledDoorUUID: bad}
+	loc := api.LocationCreateLocationWSRequest{Location: api.LocationType{
+		Name:       "HQ",
+		FloorPlans: []api.FloorPlanType{{MediaUUID: rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")}, {MediaUUID: bad}},
+	}}
+	for _, tc := range []struct {
+		name, op, field string
+		call            func() error
+	}{
+		{"typed door", "unlockAccessControlledDoor", "accessControlledDoorUuid", func() error {
+			_, err := c.UnlockAccessControlledDoor(ctx, door)
+			return err
+		}},
+		{"API door", "unlockAccessControlledDoor", "accessControlledDoorUuid", func() error {
+			_, err := c.API().UnlockAccessControlledDoorWithResponse(ctx, door)
+			return err
+		}},
+		{"typed location", "createlocation", "location.floorPlans[1].mediaUuid", func() error {
+			_, err := c.Createlocation(ctx, loc)
+			return err
+		}},
+		{"API location", "createlocation", "location.floorPlans[1].mediaUuid", func() error {
+			_, err := c.API().CreatelocationWithResponse(ctx, loc)
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.call()
+			var ve *rhombus.ValidationError
+			if !errors.As(err, &ve) || !errors.Is(err, rhombus.ErrInvalidRequest) {
+				t.Fatalf("want a *ValidationError matching ErrInvalidRequest, got %T %v", err, err)
+			}
+			if ve.Operation != tc.op || ve.Field != tc.field {
+				t.Errorf("operation %q field %q, want %q %q", ve.Operation, ve.Field, tc.op, tc.field)
+			}
+		})
+	}
+	if calls != 0 {
+		t.Errorf("%d requests reached the server; an invalid request must not be sent", calls)
+	}
+
+	// The typed method obeys the operation's own failure shape too.
+	door.AccessControlledDoorUUID = rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")
+	_, err = c.UnlockAccessControlledDoor(ctx, door)
+	var apiErr *rhombus.APIError
+	if !errors.As(err, &apiErr) || apiErr.ResponseStatus != "DOOR_NOT_CONFIGURED_WITH_LOCK" {
+		t.Errorf("want an *APIError with the door's reason, got %v", err)
+	}
+}

@@ -126,7 +126,7 @@ func TestBudgetEndingInsideAnAttemptKeepsTheLastAnswer(t *testing.T) {
 			<-r.Context().Done() // a server that never answers
 			return nil, r.Context().Err()
 		}, rhombus.WithRetryPolicy(rhombus.RetryPolicy{MaxAttempts: 5, BaseDelay: 100 * time.Millisecond, MaxDelay: 100 * time.Millisecond, Budget: time.Second}))
-		_, err := c.GetDeviceLicensesForOrg(context.Background(), someOrg)
+		_, err := c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: someOrg})
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
 		assert.ErrorIs(t, err, rhombus.ErrServer, "the 503 before the deadline is kept")
 		var apiErr *rhombus.APIError
@@ -148,7 +148,7 @@ func TestBudgetEndingInsideTheLimiterKeepsTheLastAnswer(t *testing.T) {
 			return memAnswer(r, 503, "text/plain", "down"), nil
 		}, rhombus.WithLimiter(lim),
 			rhombus.WithRetryPolicy(rhombus.RetryPolicy{MaxAttempts: 5, BaseDelay: 10 * time.Millisecond, MaxDelay: 10 * time.Millisecond, Budget: time.Second}))
-		_, err = c.GetDeviceLicensesForOrg(context.Background(), someOrg)
+		_, err = c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: someOrg})
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
 		assert.ErrorIs(t, err, rhombus.ErrServer, "the 503 before the deadline is kept")
 		assert.Equal(t, int64(1), n.Load())
@@ -167,7 +167,7 @@ func TestCancelDuringBackoffKeepsTheLastAnswer(t *testing.T) {
 				cancel()
 			}
 		}))
-		_, err := c.GetDeviceLicensesForOrg(ctx, someOrg)
+		_, err := c.GetDeviceLicensesForOrg(ctx, api.GetDeviceLicensesForOrgRequest{OrgUUID: someOrg})
 		assert.ErrorIs(t, err, context.Canceled)
 		assert.ErrorIs(t, err, rhombus.ErrServer)
 	})

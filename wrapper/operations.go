@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-//go:generate go run ../internal/gen/operations -spec ../openapi.yaml -gen ../api/api.gen.go -out operations.gen.go -pkg rhombus -var defaultOperations -types github.com/rhombuskit/rhombus-go/api
+//go:generate go run ../internal/gen/operations -spec ../openapi.yaml -gen ../api/api.gen.go -out operations.gen.go -methods calls.gen.go -pkg rhombus -var defaultOperations -types github.com/rhombuskit/rhombus-go/api
 
 // Operation is what the client knows of one operation, generated from the
 // spec's x-rhombus-* extensions (see internal/gen/operations) so that

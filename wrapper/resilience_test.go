@@ -78,7 +78,7 @@ func TestServerErrorOnReadIsRetried(t *testing.T) {
 	s := rhombustest.NewServer(t)
 	c := s.Client(rhombus.WithRetryPolicy(fastBackoff))
 	s.Fail(rhombustest.OpGetDeviceLicensesForOrg, rhombustest.Times(2), rhombustest.ServerError(503))
-	res, err := c.GetDeviceLicensesForOrg(context.Background(), s.DefaultOrg())
+	res, err := c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: s.DefaultOrg()})
 	require.NoError(t, err)
 	assert.NotEmpty(t, res.DeviceLicenses)
 	assert.Len(t, s.Requests(), 3)
@@ -159,7 +159,7 @@ func TestConnectionFailuresThatWaitingCannotCure(t *testing.T) {
 				})}, tc.opts...)
 			c, err := rhombus.New(opts...)
 			require.NoError(t, err)
-			_, err = c.GetDeviceLicensesForOrg(context.Background(), someOrg)
+			_, err = c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: someOrg})
 			var reqErr *rhombus.RequestError
 			require.ErrorAs(t, err, &reqErr)
 			tc.is(t, err)
@@ -203,7 +203,7 @@ func TestCancelDuringWaitReturnsPromptly(t *testing.T) {
 			}
 		}))
 		start := time.Now()
-		_, err := c.GetDeviceLicensesForOrg(ctx, someOrg)
+		_, err := c.GetDeviceLicensesForOrg(ctx, api.GetDeviceLicensesForOrgRequest{OrgUUID: someOrg})
 		assert.ErrorIs(t, err, context.Canceled)
 		assert.ErrorIs(t, err, rhombus.ErrRateLimited)
 		assert.Zero(t, time.Since(start), "the call returned when it was cancelled")
@@ -221,7 +221,7 @@ func TestDeadlineShorterThanRetryAfterGivesUpAtOnce(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
 		start := time.Now()
-		_, err := c.GetDeviceLicensesForOrg(ctx, someOrg)
+		_, err := c.GetDeviceLicensesForOrg(ctx, api.GetDeviceLicensesForOrgRequest{OrgUUID: someOrg})
 		assert.ErrorIs(t, err, rhombus.ErrRateLimited, "the 429 is returned rather than a wait past the deadline")
 		assert.Zero(t, time.Since(start), "it did not wait for the deadline")
 		assert.NoError(t, ctx.Err())
@@ -232,7 +232,7 @@ func TestSequentialCallsReuseOneConnection(t *testing.T) {
 	s := rhombustest.NewServer(t)
 	c := s.Client(rhombus.WithLimiter(nil))
 	for i := range 1000 {
-		_, err := c.GetDeviceLicensesForOrg(context.Background(), s.DefaultOrg())
+		_, err := c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: s.DefaultOrg()})
 		require.NoError(t, err, "call %d", i)
 	}
 	assert.Equal(t, 1, s.Connections(), "1000 sequential calls over one TCP connection")
@@ -268,12 +268,12 @@ func TestAdaptiveLimiterSlowsOn429(t *testing.T) {
 	s := rhombustest.NewServer(t)
 	c := s.Client(rhombus.WithLimiter(lim))
 	s.Fail(rhombustest.OpGetDeviceLicensesForOrg, rhombustest.Times(1), rhombustest.RateLimited(time.Second))
-	_, err = c.GetDeviceLicensesForOrg(context.Background(), s.DefaultOrg())
+	_, err = c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: s.DefaultOrg()})
 	require.NoError(t, err)
 	assert.Less(t, lim.Rate(), 100.0, "a 429 lowered the rate")
 	before := lim.Rate()
 	for range 10 {
-		_, err = c.GetDeviceLicensesForOrg(context.Background(), s.DefaultOrg())
+		_, err = c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: s.DefaultOrg()})
 		require.NoError(t, err)
 	}
 	assert.Greater(t, lim.Rate(), before, "successes raise it again")
@@ -308,7 +308,7 @@ func TestAttemptsWaitsAndGiveUpsAreLogged(t *testing.T) {
 	c := s.Client(rhombus.WithLogger(logger), rhombus.WithRetryPolicy(fastBackoff))
 	s.Fail(rhombustest.OpGetDeviceLicensesForOrg, rhombustest.Always(), rhombustest.ServerError(503))
 
-	_, err := c.GetDeviceLicensesForOrg(context.Background(), s.DefaultOrg())
+	_, err := c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: s.DefaultOrg()})
 	require.ErrorIs(t, err, rhombus.ErrServer)
 
 	mu.Lock()
@@ -381,7 +381,7 @@ func TestBudgetBoundsACall(t *testing.T) {
 			return memAnswer(r, 503, "text/plain", "down"), nil
 		}, rhombus.WithRetryPolicy(rhombus.RetryPolicy{MaxAttempts: 1000, BaseDelay: 70 * time.Millisecond, MaxDelay: 70 * time.Millisecond, Budget: 300 * time.Millisecond}))
 		start := time.Now()
-		_, err := c.GetDeviceLicensesForOrg(context.Background(), someOrg)
+		_, err := c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: someOrg})
 		assert.ErrorIs(t, err, rhombus.ErrServer, "the last answer is returned when the budget runs out")
 		assert.Equal(t, int64(5), n.Load(), "the budget, not MaxAttempts, ended the call")
 		assert.Equal(t, 280*time.Millisecond, time.Since(start))
@@ -399,7 +399,7 @@ func TestFailedTokenSourceIsFinal(t *testing.T) {
 	})
 	c, err := s.NewClient(rhombustest.OAuthAccessToken, rhombus.WithCredential(rhombus.OAuthTokenSource(src)), rhombus.WithRetryPolicy(fastBackoff))
 	require.NoError(t, err)
-	_, err = c.GetDeviceLicensesForOrg(context.Background(), s.DefaultOrg())
+	_, err = c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: s.DefaultOrg()})
 	assert.EqualError(t, err, "rhombus: getDeviceLicensesForOrg: OAuth token source: refresh token revoked")
 	var reqErr *rhombus.RequestError
 	assert.ErrorAs(t, err, &reqErr)

@@ -68,13 +68,13 @@ func TestSecretsNeverLeak(t *testing.T) {
 	c, _ := answering(t, jsonAnswer(200, `{}`))
 	_, err := c.CreateUser(context.Background(), api.CreateUserRequest{PermissionGroupUUID: rhombus.RUUID(testKey)})
 	record(err)
-	_, err = c.GetDeviceLicensesForOrg(context.Background(), rhombus.RUUID(testKey))
+	_, err = c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: rhombus.RUUID(testKey)})
 	record(err)
 	var rErr *ruuid.Error
 	require.ErrorAs(t, err, &rErr)
 	record(rErr) // the wrapped rule must not quote the key either
 	long := strings.Repeat(testKey, 3)
-	_, err = c.GetDeviceLicensesForOrg(context.Background(), rhombus.RUUID(long[:len(long)-5]))
+	_, err = c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: rhombus.RUUID(long[:len(long)-5])})
 	record(err)
 	require.ErrorAs(t, err, &rErr)
 	if strings.Contains(rErr.Value, testKey[:20]) {

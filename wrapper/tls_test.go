@@ -27,6 +27,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/rhombuskit/rhombus-go/api"
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 )
 
@@ -274,7 +275,7 @@ func TestMutualTLSHandshake(t *testing.T) {
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c := srv.client(t, tc.cred)
-			res, err := c.GetDeviceLicensesForOrg(context.Background(), mtlsOrg)
+			res, err := c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: mtlsOrg})
 			require.NoError(t, err, "the call over mutual TLS must succeed")
 			require.NotNil(t, res)
 
@@ -291,7 +292,7 @@ func TestMutualTLSHandshake(t *testing.T) {
 	t.Run("without the certificate the handshake is refused", func(t *testing.T) {
 		before, _, _ := srv.requests()
 		c := srv.client(t, rhombus.APIToken(mtlsKey))
-		res, err := c.GetDeviceLicensesForOrg(context.Background(), mtlsOrg)
+		res, err := c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: mtlsOrg})
 		require.Error(t, err, "a server requiring a client certificate must refuse the call")
 		assert.Nil(t, res)
 		var reqErr *rhombus.RequestError
@@ -366,7 +367,7 @@ func TestNegativeSerialCertificate(t *testing.T) {
 
 	t.Run("the Go TLS server refuses it by default", func(t *testing.T) {
 		c := srv.client(t, cred)
-		_, err := c.GetDeviceLicensesForOrg(context.Background(), mtlsOrg)
+		_, err := c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: mtlsOrg})
 		require.Error(t, err, "without x509negativeserial=1 the Go server cannot parse the certificate")
 		var reqErr *rhombus.RequestError
 		require.True(t, errors.As(err, &reqErr), "error %T must unwrap to *rhombus.RequestError: %v", err, err)
@@ -388,7 +389,7 @@ func TestNegativeSerialCertificate(t *testing.T) {
 		require.NoError(t, err, "precondition: GODEBUG x509negativeserial=1 must have taken effect")
 
 		c := srv.client(t, cred)
-		res, err := c.GetDeviceLicensesForOrg(context.Background(), mtlsOrg)
+		res, err := c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: mtlsOrg})
 		require.NoError(t, err, "the mutual-TLS call with a negative-serial certificate must succeed")
 		require.NotNil(t, res)
 		peers, schemes, keyOK := srv.requests()

@@ -33,7 +33,7 @@ func TestRequestRUUIDsAreCheckedBeforeSending(t *testing.T) {
 	}
 	licenses := func(org string) func(context.Context, *rhombus.Client) error {
 		return func(ctx context.Context, c *rhombus.Client) error {
-			_, err := c.GetDeviceLicensesForOrg(ctx, rhombus.RUUID(org))
+			_, err := c.GetDeviceLicensesForOrg(ctx, api.GetDeviceLicensesForOrgRequest{OrgUUID: rhombus.RUUID(org)})
 			return err
 		}
 	}
@@ -113,12 +113,6 @@ func TestRequestRUUIDsAreCheckedBeforeSending(t *testing.T) {
 			want: `rhombus: createPendingRegistration: field locationUuid: invalid RUUID "loc": ` + lenRule + "3",
 		},
 		{
-			name: "getDeviceLicensesForOrg empty org",
-			call: licenses(""),
-			op:   "getDeviceLicensesForOrg", field: "orgUuid", value: "",
-			want: `rhombus: getDeviceLicensesForOrg: field orgUuid: invalid RUUID "": must not be empty; a RUUID is exactly 22 characters`,
-		},
-		{
 			name: "getDeviceLicensesForOrg standard UUID",
 			call: licenses("123e4567-e89b-12d3-a456-426614174000"),
 			op:   "getDeviceLicensesForOrg", field: "orgUuid", value: "123e4567-e89b-12d3-a456-426614174000",
@@ -183,7 +177,7 @@ func TestRequestRUUIDsAreCheckedBeforeSending(t *testing.T) {
 		require.NoError(t, err)
 		_, err = c.CreatePendingRegistration(context.Background(), api.CreatePendingRegistrationRequest{OrgUUID: vValid, LocationUUID: "_____________________w"})
 		require.NoError(t, err)
-		_, err = c.GetDeviceLicensesForOrg(context.Background(), rhombus.MustParseRUUID("---------------------Q"))
+		_, err = c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: rhombus.MustParseRUUID("---------------------Q")})
 		require.NoError(t, err)
 		_, err = c.CreateUser(context.Background(), api.CreateUserRequest{}) // nil pointers are not checked
 		require.NoError(t, err)

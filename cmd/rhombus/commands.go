@@ -176,28 +176,28 @@ func (f *licenseFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.orgUUID, "org-uuid", "")
 }
 
-func (f *licenseFlags) request(a *app, set map[string]bool) (api.RUUID, []problem) {
+func (f *licenseFlags) request(a *app, set map[string]bool) (api.GetDeviceLicensesForOrgRequest, []problem) {
 	var req api.GetDeviceLicensesForOrgRequest
 	if set["cli-input-json"] {
 		if ps := readInputJSON(f.input, a.stdin, &req); ps != nil {
-			return "", ps
+			return req, ps
 		}
 	}
 	if f.orgUUID.raw != nil {
 		org, p := parseRUUIDField("--org-uuid", *f.orgUUID.raw)
 		if p != nil {
-			return "", []problem{*p}
+			return req, []problem{*p}
 		}
 		req.OrgUUID = org
 	} else if req.OrgUUID != "" {
 		if p := checkRUUID(jsonField("orgUuid"), string(req.OrgUUID)); p != nil {
-			return "", []problem{*p}
+			return req, []problem{*p}
 		}
 	}
 	if req.OrgUUID == "" {
-		return "", []problem{{"--org-uuid", "is required (or orgUuid in --cli-input-json)"}}
+		return req, []problem{{"--org-uuid", "is required (or orgUuid in --cli-input-json)"}}
 	}
-	return req.OrgUUID, nil
+	return req, nil
 }
 
 // flagNamer names a request field by its flag.
@@ -252,7 +252,7 @@ func runCreateUser(a *app, g *globals, args []string) error {
 func runDeviceLicenses(a *app, g *globals, args []string) error {
 	var f licenseFlags
 	return runOne(a, g, args, "device-licenses", f.register, f.request, (*rhombus.Client).GetDeviceLicensesForOrg,
-		func(_ api.RUUID, resp *api.GetDeviceLicensesForOrgResponse) error {
+		func(_ api.GetDeviceLicensesForOrgRequest, resp *api.GetDeviceLicensesForOrgResponse) error {
 			return printLicenses(a.stdout, g.output, resp)
 		})
 }

@@ -87,7 +87,7 @@ func runDemo(a *app, g *globals, args []string) error {
 
 	// 3. getDeviceLicensesForOrg, as the organisation's partner
 	d.step(3, "List the organisation's device licenses, as its partner", "getDeviceLicensesForOrg")
-	lic, err := partnerClient.GetDeviceLicensesForOrg(ctx, s.DefaultOrg())
+	lic, err := partnerClient.GetDeviceLicensesForOrg(ctx, api.GetDeviceLicensesForOrgRequest{OrgUUID: s.DefaultOrg()})
 	d.exchange()
 	if err != nil {
 		return d.unexpected(err)

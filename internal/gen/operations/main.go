@@ -33,6 +33,7 @@ func main() {
 	typesImport := flag.String("types", "", "import path of the package holding the models (empty: the output's package)")
 	opImport := flag.String("op", "", "import path of the package defining Operation (empty: the output's package)")
 	genFile := flag.String("gen", "", "the Go file oapi-codegen generated from the spec, read for the result types' Go names")
+	methods := flag.String("methods", "", "also write the Client's typed method of every operation to this Go file")
 	flag.Parse()
 	if *out == "" || *pkg == "" || *genFile == "" {
 		fmt.Fprintln(os.Stderr, "operations: -out, -pkg and -gen are required")
@@ -47,6 +48,17 @@ func main() {
 		fmt.Fprintln(os.Stderr, "operations:", err)
 		os.Exit(1)
 	}
+	if *methods == "" {
+		return
+	}
+	src, err = generateMethods(*spec, *genFile, *pkg, *typesImport)
+	if err == nil {
+		err = os.WriteFile(*methods, src, 0o644)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "operations:", err)
+		os.Exit(1)
+	}
 }
 
 type operation struct {
@@ -56,6 +68,13 @@ type operation struct {
 	ruuids      []string
 	result      string // Go type name of the 200 answer, "" when it has none
 	failure     *failure
+
+	// For the typed methods: the generated client's method name, the Go
+	// type of the request body ("" when there is none), and the words of
+	// the spec that document the operation.
+	method, request      string
+	summary, description string
+	deprecated           bool
 }
 
 // failure is x-rhombus-failure: a 200 answer whose property equals a value
@@ -71,11 +90,11 @@ func generate(specPath, genFile, pkg, varName, typesImport, opImport string) ([]
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", specPath, err)
 	}
-	results, err := resultTypes(genFile)
+	gen, err := readGenerated(genFile)
 	if err != nil {
 		return nil, err
 	}
-	ops, err := operationsOf(doc, results)
+	ops, err := operationsOf(doc, gen)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +145,7 @@ func stringList(s []string) string {
 	return "[]string{" + strings.Join(q, ", ") + "}"
 }
 
-func operationsOf(doc *openapi3.T, results map[string]string) ([]operation, error) {
+func operationsOf(doc *openapi3.T, gen *generated) ([]operation, error) {
 	var ops []operation
 	if doc.Paths == nil {
 		return nil, nil
@@ -139,7 +158,9 @@ func operationsOf(doc *openapi3.T, results map[string]string) ([]operation, erro
 			continue
 		}
 		o := item.Post
-		op := operation{id: o.OperationID, path: p}
+		op := operation{id: o.OperationID, path: p, method: gen.method[p],
+			summary: o.Summary, description: o.Description, deprecated: o.Deprecated}
+		op.request = gen.request[op.method]
 		if op.id == "" {
 			op.id = path.Base(p)
 		}
@@ -177,7 +198,7 @@ func operationsOf(doc *openapi3.T, results map[string]string) ([]operation, erro
 		}
 		if r := o.Responses.Status(200); r != nil && r.Value != nil {
 			if mt := r.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil && mt.Schema.Ref != "" {
-				name, ok := results[p]
+				name, ok := gen.result[p]
 				if !ok {
 					return nil, fmt.Errorf("%s: the generated client has no typed 200 answer for %s", op.id, p)
 				}
@@ -233,20 +254,28 @@ func ruuidPaths(ref *openapi3.SchemaRef, at string, seen []*openapi3.Schema) []s
 	return out
 }
 
-// resultTypes reads the client oapi-codegen generated and maps each
-// operation's path to the Go type of its 200 answer: the generator, not
-// this program, decides Go names (Camera_GetX becomes CameraGetX), so they
-// are read, never guessed. A request builder NewXRequestWithBody holds the
-// path; the answer type XHTTPResponse (or any response-type-suffix) holds
-// the JSON200 field.
-func resultTypes(genFile string) (map[string]string, error) {
+// generated is what the table and the typed methods need from the client
+// oapi-codegen generated: the generator, not this program, decides Go names
+// (Camera_GetX becomes CameraGetX), so they are read, never guessed.
+type generated struct {
+	method  map[string]string // path -> the client's method name X
+	result  map[string]string // path -> Go type of the 200 answer
+	request map[string]string // X -> Go type of the JSON request body
+}
+
+// readGenerated reads the generated client. A request builder
+// NewXRequestWithBody holds the path; the answer type XHTTPResponse (or any
+// response-type-suffix) holds the JSON200 field; the alias
+// XJSONRequestBody names the request type.
+func readGenerated(genFile string) (*generated, error) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, genFile, nil, 0)
 	if err != nil {
 		return nil, fmt.Errorf("reading the generated client: %w", err)
 	}
-	pathOf := map[string]string{}  // X -> path
-	json200 := map[string]string{} // answer struct name -> JSON200 type
+	pathOf := map[string]string{}   // X -> path
+	json200 := map[string]string{}  // answer struct name -> JSON200 type
+	requests := map[string]string{} // X -> request type
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
@@ -277,6 +306,11 @@ func resultTypes(genFile string) (map[string]string, error) {
 				if !ok {
 					continue
 				}
+				if x, ok := strings.CutSuffix(ts.Name.Name, "JSONRequestBody"); ok && ts.Assign.IsValid() {
+					if id, ok := ts.Type.(*ast.Ident); ok {
+						requests[x] = id.Name
+					}
+				}
 				st, ok := ts.Type.(*ast.StructType)
 				if !ok {
 					continue
@@ -294,7 +328,9 @@ func resultTypes(genFile string) (map[string]string, error) {
 		}
 	}
 	out := map[string]string{}
+	methods := map[string]string{}
 	for x, p := range pathOf {
+		methods[p] = x
 		// The answer struct is X plus the configured suffix; the longest
 		// match avoids taking XV2's for X.
 		best := ""
@@ -307,7 +343,7 @@ func resultTypes(genFile string) (map[string]string, error) {
 			out[p] = json200[best]
 		}
 	}
-	return out, nil
+	return &generated{method: methods, result: out, request: requests}, nil
 }
 
 // hasOtherOp reports whether name belongs to a longer operation name that

@@ -63,3 +63,21 @@ paths:
 		}
 	}
 }
+
+func TestGenerateMethodsFromTheTestSpec(t *testing.T) {
+	out, err := generateMethods("../../../wrapper/internal/testapi/openapi.yaml", "../../../wrapper/internal/testapi/testapi.gen.go", "rhombus", "github.com/rhombuskit/rhombus-go/wrapper/internal/testapi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(out)
+	for _, want := range []string{
+		`func (c *Client) UpdateCameraConfig(ctx context.Context, req testapi.UpdateCameraConfigRequest) (*testapi.UpdateCameraConfigResponse, error) {`,
+		`return call[testapi.UpdateCameraConfigResponse](ctx, c, "updateCameraConfig", req, c.gen.UpdateCameraConfig)`,
+		`*OutcomeUnknownError naming cameraUuid.`,
+		`// The operation only reads, so it is resent after a network failure or a 5xx`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+}
