@@ -1739,24 +1739,24 @@ func (t AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) AsAcce
 
 // FromAccesscontrolUnlockAccessControlledDoorSuccessWSResponse overwrites any union data inside the AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse as the provided AccesscontrolUnlockAccessControlledDoorSuccessWSResponse
 func (t *AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) FromAccesscontrolUnlockAccessControlledDoorSuccessWSResponse(v AccesscontrolUnlockAccessControlledDoorSuccessWSResponse) error {
-	t.Type = "Accesscontrol_UnlockAccessControlledDoorSuccessWSResponse"
+	t.Type = "SUCCESS"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"Accesscontrol_UnlockAccessControlledDoorSuccessWSResponse"}`))
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"SUCCESS"}`))
 	t.union = b
 	return err
 }
 
 // MergeAccesscontrolUnlockAccessControlledDoorSuccessWSResponse performs a merge with any union data inside the AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse, using the provided AccesscontrolUnlockAccessControlledDoorSuccessWSResponse
 func (t *AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) MergeAccesscontrolUnlockAccessControlledDoorSuccessWSResponse(v AccesscontrolUnlockAccessControlledDoorSuccessWSResponse) error {
-	t.Type = "Accesscontrol_UnlockAccessControlledDoorSuccessWSResponse"
+	t.Type = "SUCCESS"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"Accesscontrol_UnlockAccessControlledDoorSuccessWSResponse"}`))
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"SUCCESS"}`))
 	if err != nil {
 		return err
 	}
@@ -1775,24 +1775,24 @@ func (t AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) AsAcce
 
 // FromAccesscontrolUnlockAccessControlledDoorErrorWSResponse overwrites any union data inside the AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse as the provided AccesscontrolUnlockAccessControlledDoorErrorWSResponse
 func (t *AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) FromAccesscontrolUnlockAccessControlledDoorErrorWSResponse(v AccesscontrolUnlockAccessControlledDoorErrorWSResponse) error {
-	t.Type = "Accesscontrol_UnlockAccessControlledDoorErrorWSResponse"
+	t.Type = "ERROR"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"Accesscontrol_UnlockAccessControlledDoorErrorWSResponse"}`))
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"ERROR"}`))
 	t.union = b
 	return err
 }
 
 // MergeAccesscontrolUnlockAccessControlledDoorErrorWSResponse performs a merge with any union data inside the AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse, using the provided AccesscontrolUnlockAccessControlledDoorErrorWSResponse
 func (t *AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) MergeAccesscontrolUnlockAccessControlledDoorErrorWSResponse(v AccesscontrolUnlockAccessControlledDoorErrorWSResponse) error {
-	t.Type = "Accesscontrol_UnlockAccessControlledDoorErrorWSResponse"
+	t.Type = "ERROR"
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"Accesscontrol_UnlockAccessControlledDoorErrorWSResponse"}`))
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"ERROR"}`))
 	if err != nil {
 		return err
 	}
@@ -1816,9 +1816,9 @@ func (t AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) ValueB
 		return nil, err
 	}
 	switch discriminator {
-	case "Accesscontrol_UnlockAccessControlledDoorErrorWSResponse":
+	case "ERROR":
 		return t.AsAccesscontrolUnlockAccessControlledDoorErrorWSResponse()
-	case "Accesscontrol_UnlockAccessControlledDoorSuccessWSResponse":
+	case "SUCCESS":
 		return t.AsAccesscontrolUnlockAccessControlledDoorSuccessWSResponse()
 	default:
 		return nil, errors.New("unknown discriminator value: " + discriminator)

@@ -41,7 +41,7 @@ func (s *Server) ClientFor(kind CredentialKind, opts ...rhombus.Option) *rhombus
 // NewClient returns a wrapper client pointed at the server with the default
 // credential of kind, or the error New gave.
 func (s *Server) NewClient(kind CredentialKind, opts ...rhombus.Option) (*rhombus.Client, error) {
-	if s.ts == nil {
+	if s.client == nil {
 		return nil, errors.New("rhombustest: the server is not started")
 	}
 	cred, err := s.Credential(kind)

@@ -1,6 +1,8 @@
 // Package rhombustest is an in-process fake of the Rhombus API for tests,
 // shaped like net/http/httptest: one constructor, a URL, an HTTP client,
-// cleanup through testing.TB.
+// cleanup through the test (any testing.TB). It links neither testing nor
+// httptest, so programs run it too: the command line's demo, and
+// `rhombus fake`, which serves it as a process for tests in any language.
 //
 //	s := rhombustest.NewServer(t)
 //	c, _ := api.NewClientWithResponses(s.URL, api.WithHTTPClient(s.HTTPClient()), api.WithRequestEditorFn(s.RequestEditor(rhombustest.OrgAPIToken)))

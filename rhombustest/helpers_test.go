@@ -91,6 +91,19 @@ type recordingTB struct {
 	testing.TB
 	mu     sync.Mutex
 	errors []string
+	logs   []string
+}
+
+func (r *recordingTB) Logf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.logs = append(r.logs, fmt.Sprintf(format, args...))
+}
+
+func (r *recordingTB) notes() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.logs...)
 }
 
 func (r *recordingTB) Errorf(format string, args ...any) {

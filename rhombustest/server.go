@@ -1,15 +1,16 @@
 package rhombustest
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"sync/atomic"
-	"testing"
+	"time"
 )
 
 // Server is a running fake Rhombus API. Its methods are safe for concurrent
@@ -26,12 +27,15 @@ type Server struct {
 	state *store
 	def   defaults
 
-	ts        *httptest.Server
+	hs        *http.Server
+	client    *http.Client
+	served    chan struct{} // closed when Serve has returned
 	ln        *countingListener
 	done      chan struct{} // closed by Close, so slow answers stop waiting
 	closeOnce sync.Once
 
 	mu       sync.Mutex
+	handlers map[string]Handler
 	faults   map[string][]*scriptedFault
 	requests []*Request
 	started  bool
@@ -43,24 +47,45 @@ type Server struct {
 // Option configures a Server at construction.
 type Option func(*config)
 
+// TB is the part of testing.TB the server uses; *testing.T, *testing.B and
+// *testing.F satisfy it. It is an interface of the package's own so that
+// programs (the command line's demo and fake) can run the server without
+// linking the testing package.
+type TB interface {
+	Helper()
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+	Logf(format string, args ...any)
+	Cleanup(func())
+}
+
 type config struct {
-	tb         testing.TB
+	tb         TB
 	logf       func(format string, args ...any)
 	rateSet    bool
 	rate       float64
 	burst      int
 	skipSeeded bool
+	specData   []byte
+}
+
+// WithSpec serves another OpenAPI document (YAML or JSON) instead of the
+// module's openapi.yaml: every operation in it is validated and answered
+// as described on Handle. It must define components.schemas.RUUID with a
+// pattern, as openapi.yaml does.
+func WithSpec(doc []byte) Option {
+	return func(c *config) { c.specData = doc }
 }
 
 // WithTB ties the server to a test: contract violations and misuse of the
 // seeding helpers fail it through tb.Errorf, and Start registers Close with
 // tb.Cleanup. NewServer sets it.
-func WithTB(tb testing.TB) Option {
+func WithTB(tb TB) Option {
 	return func(c *config) { c.tb = tb }
 }
 
 // WithLogf sends one line per answered request (operation, status, fault;
-// never a credential) to logf, and reports that have no testing.TB to go to.
+// never a credential) to logf, and reports that have no TB to go to.
 // Without it, reports go to the standard logger and requests are not logged.
 func WithLogf(logf func(format string, args ...any)) Option {
 	return func(c *config) { c.logf = logf }
@@ -82,7 +107,7 @@ func WithoutDefaults() Option {
 
 // NewServer starts a server for the test tb and closes it when the test
 // ends. It seeds the defaults described on DefaultOrg.
-func NewServer(tb testing.TB, opts ...Option) *Server {
+func NewServer(tb TB, opts ...Option) *Server {
 	tb.Helper()
 	s := NewUnstartedServer(append([]Option{WithTB(tb)}, opts...)...)
 	s.Start()
@@ -105,7 +130,11 @@ func NewUnstartedServer(opts ...Option) *Server {
 		done:   make(chan struct{}),
 		faults: make(map[string][]*scriptedFault),
 	}
-	s.spec, s.initErr = loadSpec()
+	if cfg.specData != nil {
+		s.spec, s.initErr = parseSpec(cfg.specData, "the spec given to WithSpec")
+	} else {
+		s.spec, s.initErr = loadSpec()
+	}
 	if cfg.rateSet {
 		s.SetRateLimit(cfg.rate, cfg.burst)
 	}
@@ -154,9 +183,21 @@ func (s *Server) start() error {
 	}
 	s.started = true
 	s.ln = &countingListener{Listener: ln}
-	s.ts = &httptest.Server{Listener: s.ln, Config: &http.Server{Handler: http.HandlerFunc(s.serveHTTP)}}
-	s.ts.Start()
-	s.URL = s.ts.URL
+	s.hs = &http.Server{
+		Handler: http.HandlerFunc(s.serveHTTP),
+		// A client that hangs up mid-answer is a case the tests provoke;
+		// net/http's own log lines about it are noise.
+		ErrorLog: log.New(io.Discard, "", 0),
+	}
+	s.served = make(chan struct{})
+	go func() {
+		defer close(s.served)
+		_ = s.hs.Serve(s.ln)
+	}()
+	s.URL = "http://" + ln.Addr().String()
+	// Like httptest's client: a transport of its own, so Close can release
+	// its connections, with net/http's default pool size per host.
+	s.client = &http.Client{Transport: &http.Transport{}}
 	if tb := s.cfg.tb; tb != nil {
 		tb.Cleanup(s.Close)
 	}
@@ -180,10 +221,7 @@ func listenLoopback() (net.Listener, error) {
 // HTTPClient returns a client set up for this server, with its own
 // connection pool (keep-alive) that Close releases. It is nil before Start.
 func (s *Server) HTTPClient() *http.Client {
-	if s.ts == nil {
-		return nil
-	}
-	return s.ts.Client()
+	return s.client
 }
 
 // Close stops the server: slow answers stop waiting, then it blocks until
@@ -191,8 +229,19 @@ func (s *Server) HTTPClient() *http.Client {
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		close(s.done)
-		if s.ts != nil {
-			s.ts.Close()
+		if s.hs == nil {
+			return
+		}
+		// Shutdown waits for the answers in flight; a connection that sent
+		// nothing is not worth waiting for long.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if s.hs.Shutdown(ctx) != nil {
+			_ = s.hs.Close()
+		}
+		<-s.served
+		if t, ok := s.client.Transport.(*http.Transport); ok {
+			t.CloseIdleConnections()
 		}
 	})
 }
@@ -222,6 +271,20 @@ func (s *Server) reportf(format string, args ...any) {
 		return
 	}
 	log.Printf("rhombustest: "+format, args...)
+}
+
+// notef reports a mistake of the spec the fake works around, such as an
+// example its own schema refuses: it is logged, not failed, since the
+// answer the test gets is still within the spec.
+func (s *Server) notef(format string, args ...any) {
+	switch {
+	case s.cfg.tb != nil:
+		s.cfg.tb.Logf("rhombustest: "+format, args...)
+	case s.cfg.logf != nil:
+		s.cfg.logf("rhombustest: "+format, args...)
+	default:
+		log.Printf("rhombustest: "+format, args...)
+	}
 }
 
 // logf logs one answered request when WithLogf was given.

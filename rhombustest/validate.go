@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +21,7 @@ import (
 // Extension names in openapi.yaml that the fake obeys.
 const (
 	extAuthScheme = "x-rhombus-auth-scheme"
+	extFailure    = "x-rhombus-failure"
 	schemeAccess  = "AccessToken" // the security scheme of OAuth tokens
 )
 
@@ -42,12 +44,28 @@ type operation struct {
 	// accessToken says whether a security alternative uses AccessToken,
 	// which is what allows x-auth-scheme: api-oauth-token.
 	accessToken bool
+	// failure is x-rhombus-failure: the property whose value equals says an
+	// answer is a failure, so a built answer avoids that value.
+	failure *failureShape
+
+	// The 200 answer's JSON media and schema, and the answer built from
+	// them on first use (see answer).
+	answerMedia  *openapi3.MediaType
+	answerSchema *openapi3.SchemaRef
+	answerOnce   sync.Once
+	answerBody   []byte
 }
 
-var loadSpec = sync.OnceValues(func() (*spec, error) {
-	doc, err := openapi3.NewLoader().LoadFromData(openapi.Spec)
+type failureShape struct{ property, equals string }
+
+// loadSpec prepares the module's spec, openapi.yaml, once per process.
+var loadSpec = sync.OnceValues(func() (*spec, error) { return parseSpec(openapi.Spec, "openapi.yaml") })
+
+// parseSpec prepares an OpenAPI document (YAML or JSON) for serving.
+func parseSpec(data []byte, name string) (*spec, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(data)
 	if err != nil {
-		return nil, fmt.Errorf("loading openapi.yaml: %w", err)
+		return nil, fmt.Errorf("loading %s: %w", name, err)
 	}
 	// The router would otherwise match only the vendor's hosts.
 	doc.Servers = nil
@@ -55,12 +73,14 @@ var loadSpec = sync.OnceValues(func() (*spec, error) {
 	// components.schemas.RUUID, so the two cannot drift apart.
 	rs := doc.Components.Schemas["RUUID"]
 	if rs == nil || rs.Value == nil || rs.Value.Pattern == "" {
-		return nil, errors.New("the embedded spec has no components.schemas.RUUID with a pattern")
+		return nil, fmt.Errorf("%s has no components.schemas.RUUID with a pattern", name)
 	}
 	doc.SetStringFormatValidator("RUUID", openapi3.NewRegexpFormatValidator(rs.Value.Pattern))
-	router, err := legacy.NewRouter(doc)
+	// Examples are not checked here: a bad one is reported when it is
+	// first needed and replaced, rather than refusing the whole spec.
+	router, err := legacy.NewRouter(doc, openapi3.DisableExamplesValidation())
 	if err != nil {
-		return nil, fmt.Errorf("routing the embedded spec: %w", err)
+		return nil, fmt.Errorf("routing %s: %w", name, err)
 	}
 	sp := &spec{doc: doc, router: router, ops: make(map[string]*operation)}
 	sp.ruuid = rs.Value
@@ -74,10 +94,20 @@ var loadSpec = sync.OnceValues(func() (*spec, error) {
 		}
 	}
 	return sp, nil
-})
+}
 
 func newOperation(op *openapi3.Operation) (*operation, error) {
 	o := &operation{id: op.OperationID}
+	if r := op.Responses.Status(http.StatusOK); r != nil && r.Value != nil {
+		if mt := r.Value.Content.Get(contentJSON); mt != nil && mt.Schema != nil {
+			o.answerMedia, o.answerSchema = mt, mt.Schema
+		}
+	}
+	if f, ok := op.Extensions[extFailure].(map[string]any); ok {
+		p, _ := f["property"].(string)
+		e, _ := f["equals"].(string)
+		o.failure = &failureShape{property: p, equals: e}
+	}
 	if op.Security != nil {
 		for _, req := range *op.Security {
 			if _, ok := req[schemeAccess]; ok {

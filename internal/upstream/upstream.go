@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -58,7 +59,74 @@ func Parse(b []byte) (*Doc, error) {
 	}
 	d := &Doc{Root: root}
 	d.repairDanglingRefs()
+	d.repairDiscriminators()
 	return d, nil
+}
+
+// repairDiscriminators gives a mapping to a oneOf discriminator that has
+// none, where the document's names make it plain: an alternative whose
+// name holds, case and underscores aside, a value of the discriminator's
+// enum (SUCCESS in ...SuccessWSResponse, STANDARD_CSN in StandardCsnType;
+// the longest one if several) is mapped from it. Without a mapping the
+// alternatives, which allow any properties, all match any answer, so a
+// validator refuses every answer as ambiguous. Alternatives no value names
+// stay unmapped.
+func (d *Doc) repairDiscriminators() {
+	schemas := d.Schemas()
+	for _, name := range sortedKeys(schemas) {
+		s, _ := schemas[name].(map[string]any)
+		disc, _ := s["discriminator"].(map[string]any)
+		oneOf, _ := s["oneOf"].([]any)
+		prop, _ := disc["propertyName"].(string)
+		if prop == "" || disc["mapping"] != nil || len(oneOf) == 0 {
+			continue
+		}
+		props, _ := s["properties"].(map[string]any)
+		enum, _ := d.resolve(props[prop])["enum"].([]any)
+		mapping := map[string]any{}
+		for _, alt := range oneOf {
+			ref, _ := alt.(map[string]any)["$ref"].(string)
+			alias := squash(path.Base(ref))
+			// The longest value the name holds: RhombusOsdpDoorReaderType
+			// is RhombusOsdpDoorReader, not OsdpDoorReader.
+			value, tie := "", false
+			for _, v := range enum {
+				vs, _ := v.(string)
+				if vs == "" || !strings.Contains(alias, squash(vs)) {
+					continue
+				}
+				switch {
+				case len(vs) > len(value):
+					value, tie = vs, false
+				case len(vs) == len(value):
+					tie = true
+				}
+			}
+			if value != "" && !tie && mapping[value] == nil {
+				mapping[value] = ref
+			}
+		}
+		if len(mapping) > 0 {
+			disc["mapping"] = mapping
+			d.Repairs = append(d.Repairs, fmt.Sprintf("#/components/schemas/%s/discriminator: mapping added from the alternatives' names", name))
+		}
+	}
+}
+
+// squash is s in lower case without underscores, for matching an enum
+// value (STANDARD_CSN) with a schema name (StandardCsnType).
+func squash(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", "")) }
+
+// resolve follows a schema $ref within the document.
+func (d *Doc) resolve(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	if ref, ok := m["$ref"].(string); ok {
+		if name, ok := strings.CutPrefix(ref, "#/components/schemas/"); ok {
+			r, _ := d.Schemas()[name].(map[string]any)
+			return r
+		}
+	}
+	return m
 }
 
 // Schemas is components.schemas.

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -29,13 +30,19 @@ func TestRepairsMakeTheDocumentLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Repairs) != 2 {
-		t.Errorf("want the 2 dangling $refs repaired, got %d: %v", len(d.Repairs), d.Repairs)
-	}
+	var dangling, mapped int
 	for _, r := range d.Repairs {
-		if !strings.Contains(r, "dangling $ref") {
+		switch {
+		case strings.Contains(r, "dangling $ref"):
+			dangling++
+		case strings.Contains(r, "discriminator: mapping added"):
+			mapped++
+		default:
 			t.Errorf("repair %q does not say what it repaired", r)
 		}
+	}
+	if dangling != 2 || mapped == 0 {
+		t.Errorf("want the 2 dangling $refs repaired and discriminators mapped, got %d and %d: %v", dangling, mapped, d.Repairs)
 	}
 	doc, err := d.Load()
 	if err != nil {
@@ -61,5 +68,39 @@ func TestDanglingRefIsRepairedNotDropped(t *testing.T) {
 	}
 	if _, err := d.Load(); err != nil {
 		t.Error(err)
+	}
+}
+
+// A oneOf discriminator without a mapping gets one where an alternative's
+// name holds an enum value (the longest, if several); the others stay
+// unmapped, and a mapping the document gives is kept.
+func TestDiscriminatorMappingFromNames(t *testing.T) {
+	d, err := Parse([]byte(`{"components": {"schemas": {
+	  "Kind": {"type": "string", "enum": ["OSDP_READER", "RHOMBUS_OSDP_READER", "PIN"]},
+	  "Base": {"type": "object", "discriminator": {"propertyName": "type"},
+	    "properties": {"type": {"$ref": "#/components/schemas/Kind"}},
+	    "oneOf": [{"$ref": "#/components/schemas/RhombusOsdpReaderType"}, {"$ref": "#/components/schemas/OsdpReaderType"}, {"$ref": "#/components/schemas/Keypad"}]},
+	  "Given": {"type": "object", "discriminator": {"propertyName": "type", "mapping": {"PIN": "#/components/schemas/Keypad"}},
+	    "properties": {"type": {"$ref": "#/components/schemas/Kind"}},
+	    "oneOf": [{"$ref": "#/components/schemas/Keypad"}]},
+	  "RhombusOsdpReaderType": {"type": "object"}, "OsdpReaderType": {"type": "object"}, "Keypad": {"type": "object"}
+	}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := d.Schemas()["Base"].(map[string]any)["discriminator"].(map[string]any)["mapping"]
+	want := map[string]any{
+		"RHOMBUS_OSDP_READER": "#/components/schemas/RhombusOsdpReaderType",
+		"OSDP_READER":         "#/components/schemas/OsdpReaderType",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("mapping %v, want %v", got, want)
+	}
+	given := d.Schemas()["Given"].(map[string]any)["discriminator"].(map[string]any)["mapping"]
+	if !reflect.DeepEqual(given, map[string]any{"PIN": "#/components/schemas/Keypad"}) {
+		t.Errorf("a mapping the document gives was changed: %v", given)
+	}
+	if len(d.Repairs) != 1 || !strings.Contains(d.Repairs[0], "Base/discriminator: mapping added") {
+		t.Errorf("repairs %v", d.Repairs)
 	}
 }
