@@ -67,6 +67,15 @@ type config struct {
 	burst      int
 	skipSeeded bool
 	specData   []byte
+	addr       string
+}
+
+// WithAddr listens on addr (host:port) instead of an ephemeral port of
+// 127.0.0.1, for a fake that other programs are told the address of. The
+// host must be a loopback address or localhost: the fake is never
+// reachable from another machine.
+func WithAddr(addr string) Option {
+	return func(c *config) { c.addr = addr }
 }
 
 // WithSpec serves another OpenAPI document (YAML or JSON) instead of the
@@ -177,7 +186,7 @@ func (s *Server) start() error {
 	if s.started {
 		return errors.New("server already started")
 	}
-	ln, err := listenLoopback()
+	ln, err := listenLoopback(s.cfg.addr)
 	if err != nil {
 		return err
 	}
@@ -204,9 +213,19 @@ func (s *Server) start() error {
 	return nil
 }
 
-// listenLoopback listens on an ephemeral loopback port: the fake must never
-// be reachable from another machine.
-func listenLoopback() (net.Listener, error) {
+// listenLoopback listens on addr, or an ephemeral loopback port when addr
+// is empty: the fake must never be reachable from another machine.
+func listenLoopback(addr string) (net.Listener, error) {
+	if addr != "" {
+		host, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			return nil, fmt.Errorf("listen address %q: %w", addr, err)
+		}
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return nil, fmt.Errorf("listen address %q: the host must be a loopback address (127.0.0.1, ::1) or localhost", addr)
+		}
+		return net.Listen("tcp", addr)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err == nil {
 		return ln, nil

@@ -49,15 +49,25 @@ type operations struct {
 	byPath map[string]Operation
 }
 
+// Operations returns the operations of openapi.yaml that the client
+// knows, in path order: a copy, so the caller may change it.
+func Operations() []Operation {
+	out := make([]Operation, len(defaultOperations))
+	copy(out, defaultOperations)
+	return out
+}
+
 func newOperations(extra []Operation) (*operations, error) {
 	m := make(map[string]Operation, len(defaultOperations)+len(extra))
-	for _, op := range defaultOperations {
-		m[op.Path] = op
-	}
 	for _, op := range extra {
 		if op.ID == "" || !strings.HasPrefix(op.Path, "/") {
 			return nil, fmt.Errorf("rhombus: WithOperations: an operation needs an ID and a path starting with /, got ID %q, path %q", op.ID, op.Path)
 		}
+		m[op.Path] = op
+	}
+	// The spec's own operations win: their decisions (resending,
+	// identifying fields, failure shape) were made for them.
+	for _, op := range defaultOperations {
 		m[op.Path] = op
 	}
 	return &operations{byPath: m}, nil

@@ -169,9 +169,11 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // WithOperations adds operations to those the client knows by path (the
-// operations of openapi.yaml), or replaces one with the same path, so that
-// their retry rule, identifying fields, RUUID checks and result type apply.
-// A generated table of another spec can be passed whole. Operations the
+// operations of openapi.yaml, see [Operations]), so that their retry rule,
+// identifying fields, RUUID checks and result type apply. A generated table
+// of another spec can be passed whole (package fullapi/fullops holds the
+// whole API's); an operation of openapi.yaml keeps its own entry, whose
+// decisions were made for it. Operations the
 // client does not know are still sent, named by the last segment of their
 // path and never resent once they may have reached the server.
 func WithOperations(ops ...Operation) Option {

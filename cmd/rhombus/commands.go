@@ -38,9 +38,18 @@ var commands = []*command{
 	{name: "create-users", summary: "create every user of a CSV file, resumably",
 		usage: createUsersUsage, flags: func(fs *flag.FlagSet) { (&bulkFlags{}).register(fs) },
 		run: func(a *app, g *globals, args []string) error { return runBulk(a, g, args, userBulk) }},
+	{name: "call", summary: "call any operation by its operationId with a JSON body",
+		usage: callUsage, flags: func(fs *flag.FlagSet) { (&callFlags{}).register(fs) },
+		run: runCall},
+	{name: "operations", summary: "list the operations call can call",
+		usage: operationsUsage, flags: func(fs *flag.FlagSet) { (&operationsFlags{}).register(fs) },
+		run: runOperations},
 	{name: "demo", summary: "run the three operations against a built-in fake Rhombus (no account, no network)",
 		usage: demoUsage, flags: func(*flag.FlagSet) {},
 		run: runDemo},
+	{name: "fake", summary: "serve the fake Rhombus API on loopback for tests in any language",
+		usage: fakeUsage, flags: func(fs *flag.FlagSet) { (&fakeFlags{}).register(fs) },
+		run: runFake},
 }
 
 func findCommand(name string) *command {

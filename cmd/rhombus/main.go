@@ -5,9 +5,11 @@
 // It runs one operation per invocation (register-device, create-user,
 // device-licenses), many from a CSV file with bounded concurrency and a
 // results file that makes an interrupted run resumable without creating
-// anything twice (register-devices, create-users), and a self-contained demo
-// against the in-process fake server (demo), which needs no account and no
-// network. It is configured like the vendor's own command line tool
+// anything twice (register-devices, create-users), any operation of the
+// spec or of the whole API by its operationId (call, operations), a
+// self-contained demo against the in-process fake server (demo), which needs
+// no account and no network, and that fake as a process for tests in any
+// language (fake). It is configured like the vendor's own command line tool
 // (RHOMBUS_API_KEY, RHOMBUS_ENDPOINT_URL, RHOMBUS_PROFILE, ~/.rhombus), with
 // flags overriding both.
 //

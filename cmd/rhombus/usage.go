@@ -179,3 +179,39 @@ Starts a fake Rhombus API inside this program, makes the three calls
 through the Go client, and shows a warning and a refused duplicate. It needs
 no account, no network and no flags.
 `
+
+const callUsage = `
+  rhombus call OPERATION_ID [--data JSON|@FILE|-]
+
+Calls any operation of openapi.yaml, or of the whole Rhombus API, by its
+operationId (rhombus operations lists them), with the same credentials,
+checks, retries, errors and exit status as the other commands. Every RUUID
+of the body is checked before sending. An operation of the whole API that
+openapi.yaml does not carry is treated as a write: never resent once it may
+have reached the server.
+
+  --data JSON   the request body, a JSON object (default {}); @FILE reads a
+                file, - reads standard input
+`
+
+const operationsUsage = `
+Lists the operations of openapi.yaml that rhombus call can call, with their
+path and whether they are resent after a failure (reads) or not (writes).
+
+  --all         also list every other operation of the whole Rhombus API
+`
+
+const fakeUsage = `
+Serves the fake Rhombus API (the one the demo uses) as a process, so that
+tests in any language can call it. It listens on loopback only, answers
+every operation of openapi.yaml (the three modelled ones with state, the
+others from the spec), logs one line per request on stderr, and stops
+cleanly on Ctrl-C or SIGTERM. Standard output starts with
+
+  endpoint url: http://127.0.0.1:PORT
+  api key: KEY
+  partner api key: KEY
+
+  --listen HOST:PORT   where to listen (default 127.0.0.1:0, a free port);
+                       the host must be a loopback address or localhost
+`

@@ -32,11 +32,11 @@ func main() {
 	name := flag.String("var", "operations", "the name of the variable holding the table")
 	typesImport := flag.String("types", "", "import path of the package holding the models (empty: the output's package)")
 	opImport := flag.String("op", "", "import path of the package defining Operation (empty: the output's package)")
-	genFile := flag.String("gen", "", "the Go file oapi-codegen generated from the spec, read for the result types' Go names")
+	genFile := flag.String("gen", "", "the Go file oapi-codegen generated from the spec, read for the result types' Go names (none: the table has no result types)")
 	methods := flag.String("methods", "", "also write the Client's typed method of every operation to this Go file")
 	flag.Parse()
-	if *out == "" || *pkg == "" || *genFile == "" {
-		fmt.Fprintln(os.Stderr, "operations: -out, -pkg and -gen are required")
+	if *out == "" || *pkg == "" || (*genFile == "" && *methods != "") {
+		fmt.Fprintln(os.Stderr, "operations: -out and -pkg are required, and -methods needs -gen")
 		os.Exit(2)
 	}
 	src, err := generate(*spec, *genFile, *pkg, *name, *typesImport, *opImport)
@@ -90,9 +90,13 @@ func generate(specPath, genFile, pkg, varName, typesImport, opImport string) ([]
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", specPath, err)
 	}
-	gen, err := readGenerated(genFile)
-	if err != nil {
-		return nil, err
+	// Without the generated client the table has no result types: enough
+	// for a program that must know the operations without compiling them.
+	gen := &generated{}
+	if genFile != "" {
+		if gen, err = readGenerated(genFile); err != nil {
+			return nil, err
+		}
 	}
 	ops, err := operationsOf(doc, gen)
 	if err != nil {
@@ -197,7 +201,7 @@ func operationsOf(doc *openapi3.T, gen *generated) ([]operation, error) {
 			}
 		}
 		if r := o.Responses.Status(200); r != nil && r.Value != nil {
-			if mt := r.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil && mt.Schema.Ref != "" {
+			if mt := r.Value.Content.Get("application/json"); gen.result != nil && mt != nil && mt.Schema != nil && mt.Schema.Ref != "" {
 				name, ok := gen.result[p]
 				if !ok {
 					return nil, fmt.Errorf("%s: the generated client has no typed 200 answer for %s", op.id, p)

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+
+	"github.com/rhombuskit/rhombus-go/rhombustest"
+)
+
+type fakeFlags struct{ listen string }
+
+func (f *fakeFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.listen, "listen", "127.0.0.1:0", "")
+}
+
+// runFake serves the fake Rhombus API as a process, for tests in any
+// language, until an interrupt or SIGTERM. The first lines of standard
+// output say where and with what key, so a script can read them:
+//
+//	endpoint url: http://127.0.0.1:PORT
+//	api key: KEY
+//	partner api key: KEY
+func runFake(a *app, g *globals, args []string) error {
+	var f fakeFlags
+	fs := newFlagSet("fake", g)
+	f.register(fs)
+	if _, err := parseFlags(fs, args, g); err != nil {
+		return err
+	}
+	logf := func(format string, args ...any) { fmt.Fprintf(a.stderr, format+"\n", args...) }
+	s, err := rhombustest.Start(rhombustest.WithAddr(f.listen), rhombustest.WithLogf(logf))
+	if err != nil {
+		return &usageError{msg: fmt.Sprintf("--listen: %v", err)}
+	}
+	ctx, stop := signalContext()
+	defer stop()
+	fmt.Fprintf(a.stdout, "endpoint url: %s\napi key: %s\npartner api key: %s\n",
+		s.URL, s.Key(rhombustest.OrgAPIToken), s.Key(rhombustest.PartnerAPIToken))
+	fmt.Fprintf(a.stderr, "The fake Rhombus API is listening on %s (loopback only). Every operation of openapi.yaml is served; Ctrl-C stops it.\nTry: RHOMBUS_API_KEY=<api key> rhombus --endpoint-url %s call getLocations --data '{}'\n", s.URL, s.URL)
+	<-ctx.Done()
+	s.Close()
+	fmt.Fprintln(a.stderr, "The fake Rhombus API has stopped.")
+	return nil
+}

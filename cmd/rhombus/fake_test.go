@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestFakeProcessServesCalls starts `rhombus fake` as a process, reads the
+// endpoint and key it prints, makes five calls with `rhombus call` (each
+// exit 0 with a JSON answer), and stops it with SIGTERM: it exits 0.
+func TestFakeProcessServesCalls(t *testing.T) {
+	c := newCLI(t, nil)
+	cmd, _, stderr := c.command("fake", "--listen", "127.0.0.1:0")
+	cmd.Stdout = nil
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stopped := false
+	defer func() {
+		if !stopped {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	}()
+	lines := bufio.NewScanner(out)
+	head := map[string]string{}
+	for len(head) < 3 && lines.Scan() {
+		k, v, ok := strings.Cut(lines.Text(), ": ")
+		if !ok {
+			t.Fatalf("unexpected line %q", lines.Text())
+		}
+		head[k] = v
+	}
+	url, key := head["endpoint url"], head["api key"]
+	if !strings.HasPrefix(url, "http://127.0.0.1:") || len(key) < 20 {
+		t.Fatalf("the fake printed %v", head)
+	}
+
+	calls := [][]string{
+		{"call", "getLocations"},
+		{"call", "--data", `{"accessControlledDoorUuid":"AAAAAAAAAAAAAAAAAAAAAA"}`, "unlockAccessControlledDoor"},
+		{"call", "getMinimalCameraStateList", "--data", "{}"},
+		{"call", "createPendingRegistration", "--data", `{"serialNumber":"RH-E2E-1"}`},
+		{"call", "createUser", "--data", "@" + c.file("user.json", `{"email":"e2e@example.com","name":"E2E"}`)},
+	}
+	for _, args := range calls {
+		o := c.runRaw(append([]string{"--endpoint-url", url, "--api-key", key}, args...)...)
+		if o.code != 0 {
+			t.Errorf("%v: %s", args, o)
+			continue
+		}
+		var answer map[string]any
+		if err := json.Unmarshal([]byte(o.stdout), &answer); err != nil {
+			t.Errorf("%v: the output is not a JSON object: %v\n%s", args, err, o)
+		}
+	}
+	// An invalid RUUID is refused before sending: exit 2, the field named.
+	o := c.runRaw("--endpoint-url", url, "--api-key", key, "call", "unlockAccessControlledDoor", "--data", `{"accessControlledDoorUuid":"nope"}`)
+	if o.code != exitUsage || !strings.Contains(o.stderr, "field accessControlledDoorUuid") {
+		t.Errorf("want exit 2 naming the field: %s", o)
+	}
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		stopped = true
+		if err != nil {
+			t.Errorf("the fake did not stop cleanly on SIGTERM: %v\n%s", err, stderr)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the fake did not stop within 30s of SIGTERM")
+	}
+	for _, want := range []string{"getLocations", "createUser", "has stopped"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("the fake's log lacks %q:\n%s", want, stderr)
+		}
+	}
+	if strings.Contains(stderr.String(), key) {
+		t.Error("the fake's log holds the API key")
+	}
+}
+
+// The fake listens on loopback only.
+func TestFakeRefusesANonLoopbackAddress(t *testing.T) {
+	o := newCLI(t, nil).runRaw("fake", "--listen", "0.0.0.0:0")
+	if o.code != exitUsage || !strings.Contains(o.stderr, "loopback") {
+		t.Errorf("want exit 2 saying loopback only: %s", o)
+	}
+}
+
+// `rhombus operations` lists openapi.yaml's operations; --all the whole
+// API's, which `rhombus call` also reaches.
+func TestOperationsLists(t *testing.T) {
+	c := newCLI(t, nil)
+	var ops, all []struct {
+		OperationID string `json:"operationId"`
+		Path        string `json:"path"`
+	}
+	o := c.runRaw("operations")
+	if o.code != 0 || json.Unmarshal([]byte(o.stdout), &ops) != nil {
+		t.Fatalf("%s", o)
+	}
+	o = c.runRaw("operations", "--all")
+	if o.code != 0 || json.Unmarshal([]byte(o.stdout), &all) != nil {
+		t.Fatalf("%s", o)
+	}
+	if len(ops) < 3 || len(all) < 800 {
+		t.Errorf("%d operations, %d with --all", len(ops), len(all))
+	}
+	has := func(list []struct {
+		OperationID string `json:"operationId"`
+		Path        string `json:"path"`
+	}, id string) bool {
+		for _, op := range list {
+			if op.OperationID == id {
+				return true
+			}
+		}
+		return false
+	}
+	if !has(ops, "createUser") || has(ops, "getCameraConfig") || !has(all, "getCameraConfig") {
+		t.Errorf("createUser in the spec's list, getCameraConfig only in the whole API's")
+	}
+	o = c.runRaw("--api-key", "k", "--endpoint-url", "http://127.0.0.1:1", "call", "noSuchOperation")
+	if o.code != exitUsage || !strings.Contains(o.stderr, `unknown operation "noSuchOperation"`) {
+		t.Errorf("%s", o)
+	}
+	o = c.runRaw("--api-key", "k", "--endpoint-url", "http://127.0.0.1:1", "call", "getLocations", "--data", "{not json")
+	if o.code != exitUsage || !strings.Contains(o.stderr, "--data") {
+		t.Errorf("%s", o)
+	}
+}
+
+// The binary links no test-only package: the demo and the fake run the
+// server without testing or net/http/httptest.
+func TestBinaryLinksNoTestOnlyPackage(t *testing.T) {
+	out, err := exec.Command(goTool(), "version", "-m", binPath).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "github.com/rhombuskit/rhombus-go") {
+		t.Fatalf("go version -m does not describe the binary:\n%s", out)
+	}
+	syms, err := exec.Command(goTool(), "tool", "nm", binPath).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(syms), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 3 {
+			continue
+		}
+		name := f[len(f)-1]
+		if strings.HasPrefix(name, "testing.") || strings.HasPrefix(name, "net/http/httptest.") {
+			t.Fatalf("the binary links %s", name)
+		}
+	}
+}
