@@ -44,6 +44,9 @@ type Credential interface {
 	apply(req *http.Request) error
 	validate() error
 	secrets() []string
+	// changing reports whether the values sent can differ from secrets()
+	// (a token source), so each call must note what it sent.
+	changing() bool
 	certificate() *tls.Certificate
 }
 
@@ -63,20 +66,21 @@ func hideCert(c tls.Certificate) func() *tls.Certificate {
 type keyCredential struct {
 	key     secret
 	scheme  string
+	schemes []string // scheme as a header value list, made once
 	partner bool
 	cert    func() *tls.Certificate // a func for the same reason as secret: the private key
 }
 
 // APIToken is an organisation API token: x-auth-apikey with x-auth-scheme api-token.
 func APIToken(key string) Credential {
-	return &keyCredential{key: hide(key), scheme: schemeAPIToken}
+	return &keyCredential{key: hide(key), scheme: schemeAPIToken, schemes: []string{schemeAPIToken}}
 }
 
 // PartnerAPIToken is a partner API token: x-auth-apikey with x-auth-scheme
 // partner-api-token. Combine it with [WithClientOrg] to act inside a client
 // organisation.
 func PartnerAPIToken(key string) Credential {
-	return &keyCredential{key: hide(key), scheme: schemePartnerAPIToken, partner: true}
+	return &keyCredential{key: hide(key), scheme: schemePartnerAPIToken, schemes: []string{schemePartnerAPIToken}, partner: true}
 }
 
 // CertificateKey is an organisation certificate key: the client certificate
@@ -84,12 +88,12 @@ func PartnerAPIToken(key string) Credential {
 // x-auth-apikey with x-auth-scheme api. See [LoadCertificateKey] to read
 // the certificate from PEM files.
 func CertificateKey(key string, cert tls.Certificate) Credential {
-	return &keyCredential{key: hide(key), scheme: schemeCertificate, cert: hideCert(cert)}
+	return &keyCredential{key: hide(key), scheme: schemeCertificate, schemes: []string{schemeCertificate}, cert: hideCert(cert)}
 }
 
 // PartnerCertificateKey is [CertificateKey] for a partner: x-auth-scheme partner-api.
 func PartnerCertificateKey(key string, cert tls.Certificate) Credential {
-	return &keyCredential{key: hide(key), scheme: schemePartnerCert, partner: true, cert: hideCert(cert)}
+	return &keyCredential{key: hide(key), scheme: schemePartnerCert, schemes: []string{schemePartnerCert}, partner: true, cert: hideCert(cert)}
 }
 
 func (k *keyCredential) Scheme() string { return k.scheme }
@@ -101,8 +105,8 @@ func (k *keyCredential) EditRequest(_ context.Context, req *http.Request) error 
 
 func (k *keyCredential) apply(req *http.Request) error {
 	clearCredentialHeaders(req.Header)
-	req.Header.Set(headerAPIKey, k.key())
-	req.Header.Set(headerScheme, k.scheme)
+	req.Header[canonAPIKey] = []string{k.key()}
+	req.Header[canonScheme] = k.schemeHeader()
 	return nil
 }
 
@@ -117,6 +121,16 @@ func (k *keyCredential) validate() error {
 }
 
 func (k *keyCredential) secrets() []string { return []string{k.key()} }
+func (k *keyCredential) changing() bool    { return false }
+
+// schemeHeader is the scheme header's value list; net/http only reads it,
+// so every request can share one.
+func (k *keyCredential) schemeHeader() []string {
+	if len(k.schemes) != 1 || k.schemes[0] != k.scheme {
+		return []string{k.scheme}
+	}
+	return k.schemes
+}
 func (k *keyCredential) certificate() *tls.Certificate {
 	if k.cert == nil {
 		return nil
@@ -193,17 +207,26 @@ func (o *oauthCredential) apply(req *http.Request) error {
 // its canonical name, so that the client checks it like any other.
 func clearCredentialHeaders(h http.Header) {
 	for name, vals := range h {
-		switch strings.ToLower(name) {
-		case headerAPIKey, headerScheme, headerAccessToken:
+		switch {
+		case strings.EqualFold(name, headerAPIKey), strings.EqualFold(name, headerScheme), strings.EqualFold(name, headerAccessToken):
 			delete(h, name)
-		case headerOrg:
-			if canon := http.CanonicalHeaderKey(name); canon != name {
+		case strings.EqualFold(name, headerOrg):
+			if name != canonOrg {
 				delete(h, name)
-				h[canon] = append(h[canon], vals...)
+				h[canonOrg] = append(h[canonOrg], vals...)
 			}
 		}
 	}
 }
+
+// The canonical forms of the credential headers, set directly so that no
+// call spends an allocation canonicalising a constant.
+var (
+	canonAPIKey      = http.CanonicalHeaderKey(headerAPIKey)
+	canonScheme      = http.CanonicalHeaderKey(headerScheme)
+	canonAccessToken = http.CanonicalHeaderKey(headerAccessToken)
+	canonOrg         = http.CanonicalHeaderKey(headerOrg)
+)
 
 func (o *oauthCredential) validate() error {
 	if o.src != nil {
@@ -216,6 +239,7 @@ func (o *oauthCredential) validate() error {
 // values each attempt actually sent, whatever the credential.
 func (o *oauthCredential) secrets() []string             { return []string{o.fixed()} }
 func (o *oauthCredential) certificate() *tls.Certificate { return nil }
+func (o *oauthCredential) changing() bool                { return o.src != nil }
 
 func (o *oauthCredential) String() string {
 	if o.src != nil {

@@ -35,9 +35,10 @@ func BenchmarkCreateUser(b *testing.B) {
 	ctx := context.Background()
 
 	b.Run("wrapper", func(b *testing.B) {
-		// No client-side pacing: this measures the cost of one call.
+		// The default client, as users get it, with no client-side pacing:
+		// this measures the cost of one call.
 		c, err := rhombus.New(rhombus.WithEndpoint(srv.URL), rhombus.WithCredential(rhombus.APIToken(testKey)),
-			rhombus.WithHTTPClient(srv.Client()), rhombus.WithLimiter(nil))
+			rhombus.WithLimiter(nil))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -51,7 +52,7 @@ func BenchmarkCreateUser(b *testing.B) {
 	})
 
 	b.Run("net-http", func(b *testing.B) {
-		hc := srv.Client()
+		hc := http.DefaultClient // what a program using net/http alone gets
 		b.ReportAllocs()
 		for b.Loop() {
 			body, err := json.Marshal(req)
@@ -73,6 +74,60 @@ func BenchmarkCreateUser(b *testing.B) {
 			err = json.NewDecoder(resp.Body).Decode(&out)
 			resp.Body.Close()
 			if err != nil || resp.StatusCode != 200 || out.UserUUID == "" {
+				b.Fatalf("status %d: %v", resp.StatusCode, err)
+			}
+		}
+	})
+}
+
+// BenchmarkGetDeviceLicensesForOrg is BenchmarkCreateUser for the partner
+// read, with an answer of three licenses:
+//
+//	go test -run='^$' -bench='GetDeviceLicensesForOrg$' -benchmem -count=5 ./wrapper/
+func BenchmarkGetDeviceLicensesForOrg(b *testing.B) {
+	answer := licensesAnswer(3)
+	srv := serveBody(b, answer)
+	org := rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")
+	ctx := context.Background()
+
+	b.Run("wrapper", func(b *testing.B) {
+		c, err := rhombus.New(rhombus.WithEndpoint(srv.URL), rhombus.WithCredential(rhombus.PartnerAPIToken(testKey)),
+			rhombus.WithLimiter(nil))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			res, err := c.GetDeviceLicensesForOrg(ctx, api.GetDeviceLicensesForOrgRequest{OrgUUID: org})
+			if err != nil || len(res.DeviceLicenses) != 3 {
+				b.Fatalf("GetDeviceLicensesForOrg: %v", err)
+			}
+		}
+	})
+
+	b.Run("net-http", func(b *testing.B) {
+		hc := http.DefaultClient // what a program using net/http alone gets
+		b.ReportAllocs()
+		for b.Loop() {
+			body, err := json.Marshal(api.GetDeviceLicensesForOrgRequest{OrgUUID: org})
+			if err != nil {
+				b.Fatal(err)
+			}
+			r, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/api/partner/getDeviceLicensesForOrg", bytes.NewReader(body))
+			if err != nil {
+				b.Fatal(err)
+			}
+			r.Header.Set("Content-Type", "application/json")
+			r.Header.Set("x-auth-apikey", testKey)
+			r.Header.Set("x-auth-scheme", "partner-api-token")
+			resp, err := hc.Do(r)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var out api.GetDeviceLicensesForOrgResponse
+			err = json.NewDecoder(resp.Body).Decode(&out)
+			resp.Body.Close()
+			if err != nil || resp.StatusCode != 200 || len(out.DeviceLicenses) != 3 {
 				b.Fatalf("status %d: %v", resp.StatusCode, err)
 			}
 		}

@@ -16,7 +16,7 @@ import (
 // server, and a call whose outcome cannot be known returns an
 // *OutcomeUnknownError naming accessControlledDoorUuid.
 func (c *Client) UnlockAccessControlledDoor(ctx context.Context, req api.AccesscontrolUnlockAccessControlledDoorWSRequest) (*api.AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse, error) {
-	return call[api.AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse](ctx, c, "unlockAccessControlledDoor", req, c.gen.UnlockAccessControlledDoor)
+	return call[api.AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse](ctx, c, "unlockAccessControlledDoor", "/api/accesscontrol/unlockAccessControlledDoor", req)
 }
 
 // GetCameraMediaUris calls getCameraMediaUris (POST /api/camera/getMediaUris).
@@ -25,7 +25,7 @@ func (c *Client) UnlockAccessControlledDoor(ctx context.Context, req api.Accessc
 // The operation only reads, so it is resent after a network failure or a 5xx
 // answer.
 func (c *Client) GetCameraMediaUris(ctx context.Context, req api.CameraGetMediaUrisWSRequest) (*api.CameraGetMediaUrisWSResponse, error) {
-	return call[api.CameraGetMediaUrisWSResponse](ctx, c, "getCameraMediaUris", req, c.gen.GetCameraMediaUris)
+	return call[api.CameraGetMediaUrisWSResponse](ctx, c, "getCameraMediaUris", "/api/camera/getMediaUris", req)
 }
 
 // GetMinimalCameraStateList calls getMinimalCameraStateList (POST
@@ -35,7 +35,7 @@ func (c *Client) GetCameraMediaUris(ctx context.Context, req api.CameraGetMediaU
 // The operation only reads, so it is resent after a network failure or a 5xx
 // answer.
 func (c *Client) GetMinimalCameraStateList(ctx context.Context, req api.CameraGetMinimalCameraStateListWSRequest) (*api.CameraGetMinimalCameraStateListWSResponse, error) {
-	return call[api.CameraGetMinimalCameraStateListWSResponse](ctx, c, "getMinimalCameraStateList", req, c.gen.GetMinimalCameraStateList)
+	return call[api.CameraGetMinimalCameraStateListWSResponse](ctx, c, "getMinimalCameraStateList", "/api/camera/getMinimalCameraStateList", req)
 }
 
 // GetMinimalDoorStateList calls getMinimalDoorStateList (POST
@@ -45,7 +45,7 @@ func (c *Client) GetMinimalCameraStateList(ctx context.Context, req api.CameraGe
 // The operation only reads, so it is resent after a network failure or a 5xx
 // answer.
 func (c *Client) GetMinimalDoorStateList(ctx context.Context, req api.DoorGetMinimalDoorStatesWSRequest) (*api.DoorGetMinimalDoorStatesWSResponse, error) {
-	return call[api.DoorGetMinimalDoorStatesWSResponse](ctx, c, "getMinimalDoorStateList", req, c.gen.GetMinimalDoorStateList)
+	return call[api.DoorGetMinimalDoorStatesWSResponse](ctx, c, "getMinimalDoorStateList", "/api/door/getMinimalDoorStateList", req)
 }
 
 // Createlocation calls createlocation (POST /api/location/createLocation).
@@ -55,7 +55,7 @@ func (c *Client) GetMinimalDoorStateList(ctx context.Context, req api.DoorGetMin
 // server, and a call whose outcome cannot be known returns an
 // *OutcomeUnknownError naming location, parentLocationUuid.
 func (c *Client) Createlocation(ctx context.Context, req api.LocationCreateLocationWSRequest) (*api.LocationCreateLocationWSResponse, error) {
-	return call[api.LocationCreateLocationWSResponse](ctx, c, "createlocation", req, c.gen.Createlocation)
+	return call[api.LocationCreateLocationWSResponse](ctx, c, "createlocation", "/api/location/createLocation", req)
 }
 
 // GetLocations calls getLocations (POST /api/location/getLocations). Get list
@@ -64,7 +64,7 @@ func (c *Client) Createlocation(ctx context.Context, req api.LocationCreateLocat
 // The operation only reads, so it is resent after a network failure or a 5xx
 // answer.
 func (c *Client) GetLocations(ctx context.Context, req api.LocationGetLocationsWSRequest) (*api.LocationGetLocationsWSResponse, error) {
-	return call[api.LocationGetLocationsWSResponse](ctx, c, "getLocations", req, c.gen.GetLocations)
+	return call[api.LocationGetLocationsWSResponse](ctx, c, "getLocations", "/api/location/getLocations", req)
 }
 
 // CreatePendingRegistration calls createPendingRegistration (POST
@@ -75,7 +75,7 @@ func (c *Client) GetLocations(ctx context.Context, req api.LocationGetLocationsW
 // server, and a call whose outcome cannot be known returns an
 // *OutcomeUnknownError naming orgUuid, serialNumber.
 func (c *Client) CreatePendingRegistration(ctx context.Context, req api.CreatePendingRegistrationRequest) (*api.CreatePendingRegistrationResponse, error) {
-	return call[api.CreatePendingRegistrationResponse](ctx, c, "createPendingRegistration", req, c.gen.CreatePendingRegistration)
+	return call[api.CreatePendingRegistrationResponse](ctx, c, "createPendingRegistration", "/api/org/createPendingRegistration", req)
 }
 
 // GetDeviceLicensesForOrg calls getDeviceLicensesForOrg (POST
@@ -87,8 +87,7 @@ func (c *Client) CreatePendingRegistration(ctx context.Context, req api.CreatePe
 //
 // The vendor marks the operation deprecated; it is still served.
 func (c *Client) GetDeviceLicensesForOrg(ctx context.Context, req api.GetDeviceLicensesForOrgRequest) (*api.GetDeviceLicensesForOrgResponse, error) {
-	//lint:ignore SA1019 the vendor marks the operation deprecated but still serves it; the method's comment says so.
-	return call[api.GetDeviceLicensesForOrgResponse](ctx, c, "getDeviceLicensesForOrg", req, c.gen.GetDeviceLicensesForOrg)
+	return call[api.GetDeviceLicensesForOrgResponse](ctx, c, "getDeviceLicensesForOrg", "/api/partner/getDeviceLicensesForOrg", req)
 }
 
 // CreateUser calls createUser (POST /api/user/createUser). Create a user for
@@ -99,7 +98,7 @@ func (c *Client) GetDeviceLicensesForOrg(ctx context.Context, req api.GetDeviceL
 // server, and a call whose outcome cannot be known returns an
 // *OutcomeUnknownError naming email.
 func (c *Client) CreateUser(ctx context.Context, req api.CreateUserRequest) (*api.CreateUserResponse, error) {
-	return call[api.CreateUserResponse](ctx, c, "createUser", req, c.gen.CreateUser)
+	return call[api.CreateUserResponse](ctx, c, "createUser", "/api/user/createUser", req)
 }
 
 // FindUserMetadataFieldTemplates calls findUserMetadataFieldTemplates (POST
@@ -110,7 +109,7 @@ func (c *Client) CreateUser(ctx context.Context, req api.CreateUserRequest) (*ap
 // The operation only reads, so it is resent after a network failure or a 5xx
 // answer.
 func (c *Client) FindUserMetadataFieldTemplates(ctx context.Context, req api.UserMetadataFindUserMetadataFieldTemplatesWSRequest) (*api.UserMetadataFindUserMetadataFieldTemplatesWSResponse, error) {
-	return call[api.UserMetadataFindUserMetadataFieldTemplatesWSResponse](ctx, c, "findUserMetadataFieldTemplates", req, c.gen.FindUserMetadataFieldTemplates)
+	return call[api.UserMetadataFindUserMetadataFieldTemplatesWSResponse](ctx, c, "findUserMetadataFieldTemplates", "/api/user/metadata/findUserMetadataFieldTemplates", req)
 }
 
 // UpdateUser calls updateUser (POST /api/user/updateUser). Update a user's
@@ -123,6 +122,5 @@ func (c *Client) FindUserMetadataFieldTemplates(ctx context.Context, req api.Use
 //
 // The vendor marks the operation deprecated; it is still served.
 func (c *Client) UpdateUser(ctx context.Context, req api.UserUpdateUserWSRequest) (*api.UserUpdateUserWSResponse, error) {
-	//lint:ignore SA1019 the vendor marks the operation deprecated but still serves it; the method's comment says so.
-	return call[api.UserUpdateUserWSResponse](ctx, c, "updateUser", req, c.gen.UpdateUser)
+	return call[api.UserUpdateUserWSResponse](ctx, c, "updateUser", "/api/user/updateUser", req)
 }

@@ -2,10 +2,9 @@ package rhombus
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
-
-	"github.com/rhombuskit/rhombus-go/api"
 )
 
 // The typed methods, one per operation of the spec, are generated into
@@ -13,26 +12,41 @@ import (
 // operation added to the spec gets a typed method, RUUID checks and the
 // error model with no code of its own.
 
-// call checks req, sends it through the generated client (and so through
-// Client.Do), which decodes the 200 body into Result once. Every failure is
-// one of the package's error types.
-func call[Result, Req any](ctx context.Context, c *Client, op string, req Req,
-	send func(context.Context, Req, ...api.RequestEditorFn) (*http.Response, error),
-) (*Result, error) {
+// call checks req, sends it to path through Client.Do's machinery, and
+// decodes the 200 body into Result once. It builds the request itself, as
+// plain net/http would, rather than through the generated client: the
+// request is JSON to a fixed path, and what the generated client adds
+// (credentials, by editors) the client adds on every path anyway. Every
+// failure is one of the package's error types.
+func call[Result, Req any](ctx context.Context, c *Client, op, path string, req Req) (*Result, error) {
 	if ctx == nil {
 		return nil, &RequestError{Operation: op, Err: errors.New("nil context")}
 	}
-	if err := validateRUUIDs(op, req, c.scrub); err != nil {
+	in := &req // one copy for both the check and the encoding
+	if err := validateRUUIDs(op, in, c.scrub); err != nil {
 		return nil, err
 	}
-	var out Result
-	resp, err := send(context.WithValue(ctx, typedCallKey{}, &typedCall{result: &out}), req)
+	payload, err := json.Marshal(in)
+	if err != nil {
+		return nil, &RequestError{Operation: op, Err: c.scrubErr(err)}
+	}
+	r, err := http.NewRequestWithContext(ctx, http.MethodPost, c.prefix+path, nil)
+	if err != nil {
+		return nil, &RequestError{Operation: op, Err: c.scrubErr(err)}
+	}
+	r.Header["Content-Type"] = jsonContentType
+	out := new(Result)
+	resp, err := c.send(r, payload, out)
 	if err != nil {
 		return nil, asCallError(c, op, err)
 	}
 	resp.Body.Close()
-	return &out, nil
+	return out, nil
 }
+
+// jsonContentType is the Content-Type header of every typed call, shared:
+// net/http only reads it.
+var jsonContentType = []string{"application/json"}
 
 // asCallError keeps the package's own errors and wraps anything else (the
 // generated code failing to build the request) as a *RequestError.

@@ -21,25 +21,36 @@ const Version = "0.1.0"
 // DefaultUserAgent names the module and its version.
 const DefaultUserAgent = "rhombus-go/" + Version + " (+https://github.com/rhombuskit/rhombus-go)"
 
-// DefaultMaxResponseBytes caps how much of a response body is read. Rhombus
-// answers are small; a larger body is a fault, not data.
+// DefaultMaxResponseBytes caps how much of a response body is read, for
+// operations whose spec sets no cap of its own: most Rhombus answers are
+// small, and a larger body is a fault, not data. Operations that list what
+// can grow large (getDeviceLicensesForOrg) carry their own, larger cap in
+// the spec (x-rhombus-max-response-bytes); [WithMaxResponseBytes] sets one
+// cap for every operation.
 const DefaultMaxResponseBytes = 10 << 20
 
 // Client calls the Rhombus API. Build one with [New] and share it: it is safe
 // for concurrent use, and its settings do not change after New.
 type Client struct {
-	base      *url.URL
-	http      *http.Client
-	cred      Credential
-	clientOrg RUUID
-	userAgent string
-	maxBody   int64
-	ops       *operations
-	warn      func(context.Context, Warning)
-	logger    *slog.Logger
-	observe   func(Event)
-	retry     RetryPolicy
-	limiter   RateLimiter // nil: no client-side pacing
+	base   *url.URL
+	prefix string // base without a trailing slash: prefix + "/api/..." is an operation's URL
+	// ownTransport: requests go through the package's default transport,
+	// whose connections each call waits to see back in the pool.
+	ownTransport bool
+	http         *http.Client
+	cred         Credential
+	clientOrg    RUUID
+	userAgent    string
+	// userAgentHeader is the header's value list, made once: net/http
+	// only reads it.
+	userAgentHeader []string
+	maxBody         int64 // WithMaxResponseBytes; 0: each operation's own cap
+	ops             *operations
+	warn            func(context.Context, Warning)
+	logger          *slog.Logger
+	observe         func(Event)
+	retry           RetryPolicy
+	limiter         RateLimiter // nil: no client-side pacing
 	// secrets returns the values to scrub from any text the client returns;
 	// a func, so that no printer reaches them (see secret).
 	secrets func() []string
@@ -53,7 +64,6 @@ func New(opts ...Option) (*Client, error) {
 	s := settings{
 		endpoint:  RegionUS.URL(),
 		userAgent: DefaultUserAgent,
-		maxBody:   DefaultMaxResponseBytes,
 		retry:     DefaultRetryPolicy(),
 	}
 	for _, o := range opts {
@@ -90,9 +100,6 @@ func (s *settings) build() (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.maxBody <= 0 {
-		return nil, fmt.Errorf("rhombus: WithMaxResponseBytes: the limit must be positive, got %d", s.maxBody)
-	}
 	if err := s.retry.validate(); err != nil {
 		return nil, err
 	}
@@ -105,19 +112,21 @@ func (s *settings) build() (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
-		base:      base,
-		http:      hc,
-		cred:      s.cred,
-		clientOrg: s.clientOrg,
-		userAgent: s.userAgent,
-		maxBody:   s.maxBody,
-		ops:       ops,
-		warn:      s.warn,
-		logger:    s.logger,
-		observe:   s.observe,
-		retry:     s.retry,
-		limiter:   s.limiter,
-		secrets:   s.cred.secrets,
+		base:            base,
+		prefix:          strings.TrimSuffix(base.String(), "/"),
+		http:            hc,
+		cred:            s.cred,
+		clientOrg:       s.clientOrg,
+		userAgent:       s.userAgent,
+		userAgentHeader: []string{s.userAgent},
+		maxBody:         s.maxBody,
+		ops:             ops,
+		warn:            s.warn,
+		logger:          s.logger,
+		observe:         s.observe,
+		retry:           s.retry,
+		limiter:         s.limiter,
+		secrets:         s.cred.secrets,
 	}
 	c.bindGenerated()
 	return c, nil
@@ -156,20 +165,20 @@ func (c *Client) GoString() string { return c.String() }
 // exactly the credential's are sent; an x-auth-org a request editor set for
 // one call is checked like the client's and wins over it.
 func (c *Client) authorize(req *http.Request) error {
-	for _, h := range []string{headerAPIKey, headerScheme, headerAccessToken} {
-		req.Header.Del(h)
+	for _, h := range []string{canonAPIKey, canonScheme, canonAccessToken} {
+		delete(req.Header, h)
 	}
 	if err := c.cred.apply(req); err != nil {
 		return err
 	}
-	if org := req.Header.Get(headerOrg); org != "" {
+	if org := req.Header.Get(canonOrg); org != "" {
 		if err := checkClientOrg(c.cred, RUUID(org)); err != nil {
 			return err
 		}
 	} else if c.clientOrg != "" {
-		req.Header.Set(headerOrg, string(c.clientOrg))
+		req.Header[canonOrg] = []string{string(c.clientOrg)}
 	}
-	req.Header.Set("User-Agent", c.userAgent)
+	req.Header["User-Agent"] = c.userAgentHeader
 	return nil
 }
 
@@ -232,10 +241,26 @@ func readFull(r io.Reader, buf []byte) (int, error) {
 	return n, nil
 }
 
-type tooLargeError struct{ limit int64 }
+type tooLargeError struct {
+	limit int64
+	from  string // where the limit came from, and how to raise it
+}
 
 func (e *tooLargeError) Error() string {
-	return fmt.Sprintf("body exceeds the limit of %d bytes (WithMaxResponseBytes)", e.limit)
+	return fmt.Sprintf("body exceeds the limit of %d bytes (%s)", e.limit, e.from)
+}
+
+// bodyLimit is the cap on op's answer, and where it comes from: the
+// client's WithMaxResponseBytes, else the operation's own
+// x-rhombus-max-response-bytes, else DefaultMaxResponseBytes.
+func (c *Client) bodyLimit(op Operation) (int64, string) {
+	switch {
+	case c.maxBody > 0:
+		return c.maxBody, "set by WithMaxResponseBytes"
+	case op.MaxResponseBytes > 0:
+		return op.MaxResponseBytes, "the operation's x-rhombus-max-response-bytes; raise it with WithMaxResponseBytes"
+	}
+	return DefaultMaxResponseBytes, "DefaultMaxResponseBytes; raise it with WithMaxResponseBytes"
 }
 
 func parseEndpoint(raw string) (*url.URL, error) {

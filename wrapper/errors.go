@@ -152,6 +152,124 @@ func (w Warning) String() string { return "rhombus: " + w.Operation + ": warning
 
 // envelope is the part of every Rhombus answer the client checks, whatever
 // the operation; fields an operation lacks stay nil.
+// readEnvelope reads the envelope, and the top-level properties an
+// operation's own failure shape names, in one pass that decodes nothing
+// else. A body whose structure is broken is reported with encoding/json's
+// own words.
+func readEnvelope(body []byte, f *Failure) (envelope, map[string]json.RawMessage, error) {
+	r := envelopeReader{failure: f}
+	if err := scanTop(body, &r); err != nil || r.bad != nil {
+		// The scan says only that something is wrong; encoding/json says
+		// what and where.
+		var env envelope
+		if jerr := json.Unmarshal(body, &env); jerr != nil {
+			return env, nil, jerr
+		}
+		if r.bad != nil {
+			return env, nil, r.bad
+		}
+		return env, nil, err
+	}
+	return r.env, r.top, nil
+}
+
+// envelopeReader collects the envelope and the failure's properties as
+// scanTop finds them.
+type envelopeReader struct {
+	failure *Failure
+	env     envelope
+	top     map[string]json.RawMessage
+	bad     error
+	all     map[string]json.RawMessage // tests: every property
+}
+
+func (r *envelopeReader) keep(name []byte) bool {
+	if r.all != nil {
+		r.all[string(name)] = nil
+		return true
+	}
+	switch string(name) {
+	case "error", "errorMsg", "warningMsg", "responseStatus":
+		return true
+	}
+	return r.failure != nil && r.failure.names(name)
+}
+
+func (r *envelopeReader) found(name, raw []byte) {
+	if r.all != nil {
+		r.all[string(name)] = append(json.RawMessage(nil), raw...)
+		return
+	}
+	var err error
+	switch string(name) {
+	case "error":
+		r.env.Error, err = jsonBool(raw)
+	case "errorMsg":
+		r.env.ErrorMsg, err = jsonString(raw)
+	case "warningMsg":
+		r.env.WarningMsg, err = jsonString(raw)
+	case "responseStatus":
+		r.env.ResponseStatus, err = jsonString(raw)
+	}
+	if err != nil && r.bad == nil {
+		r.bad = err
+	}
+	if r.failure != nil && r.failure.names(name) {
+		if r.top == nil {
+			r.top = map[string]json.RawMessage{}
+		}
+		r.top[string(name)] = raw
+	}
+}
+
+// Literals the envelope holds on every success, read without allocating.
+var (
+	yes, no   = true, false
+	success   = "SUCCESS"
+	jsonTrue  = []byte("true")
+	jsonFalse = []byte("false")
+	jsonNull  = []byte("null")
+)
+
+// jsonBool reads a JSON boolean or null.
+func jsonBool(raw []byte) (*bool, error) {
+	switch {
+	case bytes.Equal(raw, jsonTrue):
+		return &yes, nil
+	case bytes.Equal(raw, jsonFalse):
+		return &no, nil
+	case bytes.Equal(raw, jsonNull):
+		return nil, nil
+	}
+	var v *bool
+	return v, json.Unmarshal(raw, &v)
+}
+
+// jsonString reads a JSON string or null.
+func jsonString(raw []byte) (*string, error) {
+	switch {
+	case bytes.Equal(raw, jsonNull):
+		return nil, nil
+	case string(raw) == `"SUCCESS"`:
+		return &success, nil
+	}
+	var v *string
+	return v, json.Unmarshal(raw, &v)
+}
+
+// names reports whether name is the failure's property or a reason.
+func (f *Failure) names(name []byte) bool {
+	if string(name) == f.Property {
+		return true
+	}
+	for _, r := range f.Reason {
+		if string(name) == r {
+			return true
+		}
+	}
+	return false
+}
+
 type envelope struct {
 	Error          *bool   `json:"error"`
 	ErrorMsg       *string `json:"errorMsg"`
@@ -166,15 +284,19 @@ func (c *Client) normalize(ctx context.Context, operation Operation, resp *http.
 	if resp.StatusCode != http.StatusOK {
 		return c.statusError(op, resp, body)
 	}
-	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	ct := resp.Header.Get("Content-Type")
+	mt := ct
+	if ct != "application/json" { // the usual case needs no parsing
+		mt, _, _ = mime.ParseMediaType(ct)
+	}
 	if mt != "application/json" && !strings.HasSuffix(mt, "+json") {
 		return c.decodeError(op, resp, body, fmt.Errorf("content type %q is not JSON", resp.Header.Get("Content-Type")))
 	}
 	if t := bytes.TrimLeft(body, " \t\r\n"); len(t) > 0 && t[0] != '{' {
 		return c.decodeError(op, resp, body, errors.New("the body is not a JSON object"))
 	}
-	var env envelope
-	if err := json.Unmarshal(body, &env); err != nil {
+	env, top, err := readEnvelope(body, operation.Failure)
+	if err != nil {
 		return c.decodeError(op, resp, body, describeJSONError(err, body))
 	}
 	status := deref(env.ResponseStatus)
@@ -188,7 +310,7 @@ func (c *Client) normalize(ctx context.Context, operation Operation, resp *http.
 		}
 	}
 	if operation.Failure != nil {
-		if err := c.ownFailure(operation, resp, body); err != nil {
+		if err := c.ownFailure(operation, resp, top); err != nil {
 			return err
 		}
 	}
@@ -199,13 +321,8 @@ func (c *Client) normalize(ctx context.Context, operation Operation, resp *http.
 }
 
 // ownFailure reads a 200 answer that reports failure in the operation's
-// own shape (see [Failure]); it costs a second look at the top level of the
-// body only for the operations that declare one.
-func (c *Client) ownFailure(op Operation, resp *http.Response, body []byte) error {
-	var top map[string]json.RawMessage
-	if json.Unmarshal(body, &top) != nil {
-		return nil // the typed decode reports it
-	}
+// own shape (see [Failure]) from its top-level properties.
+func (c *Client) ownFailure(op Operation, resp *http.Response, top map[string]json.RawMessage) error {
 	var got string
 	if json.Unmarshal(top[op.Failure.Property], &got) != nil || got != op.Failure.Equals {
 		return nil

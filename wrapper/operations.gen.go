@@ -58,11 +58,12 @@ var defaultOperations = []Operation{
 		NewResult:         func() any { return new(api.CreatePendingRegistrationResponse) },
 	},
 	{
-		ID:          "getDeviceLicensesForOrg",
-		Path:        "/api/partner/getDeviceLicensesForOrg",
-		Idempotent:  true,
-		RUUIDFields: []string{"orgUuid"},
-		NewResult:   func() any { return new(api.GetDeviceLicensesForOrgResponse) },
+		ID:               "getDeviceLicensesForOrg",
+		Path:             "/api/partner/getDeviceLicensesForOrg",
+		Idempotent:       true,
+		RUUIDFields:      []string{"orgUuid"},
+		NewResult:        func() any { return new(api.GetDeviceLicensesForOrgResponse) },
+		MaxResponseBytes: 268435456,
 	},
 	{
 		ID:                "createUser",

@@ -29,6 +29,10 @@ type Operation struct {
 	// so an answer that cannot be read into it is reported as such (for a
 	// write: as *OutcomeUnknownError). nil when the answer has no type.
 	NewResult func() any
+	// MaxResponseBytes (x-rhombus-max-response-bytes) caps the operation's
+	// answer in place of DefaultMaxResponseBytes, for operations whose
+	// answers grow with the organisation; 0: the default.
+	MaxResponseBytes int64
 	// Failure (x-rhombus-failure) is how the operation's 200 answer reports
 	// a failure in its own shape, beyond the envelope every answer shares;
 	// nil when it has none.

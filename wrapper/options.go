@@ -137,8 +137,10 @@ func WithUserAgent(ua string) Option {
 	}
 }
 
-// WithMaxResponseBytes caps how many bytes of a response body are read; a
-// longer body is a *DecodeError. The default is [DefaultMaxResponseBytes].
+// WithMaxResponseBytes caps how many bytes of a response body are read, for
+// every operation; a longer body is a *DecodeError naming the limit. Without
+// it, an operation's own cap from the spec applies (x-rhombus-max-response-bytes,
+// see [Operation]), else [DefaultMaxResponseBytes].
 func WithMaxResponseBytes(n int64) Option {
 	return func(s *settings) error {
 		if n <= 0 {

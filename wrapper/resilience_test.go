@@ -406,3 +406,27 @@ func TestFailedTokenSourceIsFinal(t *testing.T) {
 	assert.Equal(t, int64(1), asked.Load(), "not retried")
 	assert.Empty(t, s.Requests(), "nothing was sent")
 }
+
+// TestFaultsKeepTheConnection: 1000 sequential calls where every tenth
+// answer is a 429 or a 500 still use one TCP connection: an error answer's
+// body is read to the end, so its connection goes back to the pool.
+func TestFaultsKeepTheConnection(t *testing.T) {
+	s := rhombustest.NewServer(t)
+	c := s.Client(rhombus.WithLimiter(nil), rhombus.WithRetryPolicy(rhombus.RetryPolicy{MaxAttempts: 1}))
+	var failed int
+	for i := range 1000 {
+		switch i % 20 {
+		case 9:
+			s.Fail(rhombustest.OpGetDeviceLicensesForOrg, rhombustest.RateLimited(time.Second))
+		case 19:
+			s.Fail(rhombustest.OpGetDeviceLicensesForOrg, rhombustest.ServerError(500))
+		}
+		_, err := c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: s.DefaultOrg()})
+		if err != nil {
+			require.True(t, errors.Is(err, rhombus.ErrRateLimited) || errors.Is(err, rhombus.ErrServer), "call %d: %v", i, err)
+			failed++
+		}
+	}
+	assert.Equal(t, 100, failed, "every tenth answer was a fault")
+	assert.Equal(t, 1, s.Connections(), "1000 sequential calls, 100 of them faults, over one TCP connection")
+}

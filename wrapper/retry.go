@@ -14,6 +14,8 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -185,20 +187,27 @@ func (c *Client) emit(ctx context.Context, e Event) {
 // and errors.As the earlier answer. On success the response's body holds the
 // bytes read, so generated parsers can decode it.
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
+	return c.send(req, nil, nil)
+}
+
+// send is Do for a request whose body is payload, or req's own body when
+// payload is nil. A typed call passes its payload, checked already field by
+// field, and typed, which the 200 answer is decoded into.
+func (c *Client) send(req *http.Request, payload []byte, typed any) (*http.Response, error) {
 	op := c.ops.lookup(req.URL.Path)
 	ctx := req.Context()
-	typed, _ := ctx.Value(typedCallKey{}).(*typedCall)
+	// The budget's context is made only when something waits (the limiter,
+	// a backoff): a call answered at once makes one context, its attempt's.
+	b := &budget{parent: ctx}
 	if c.retry.Budget > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.retry.Budget)
-		defer cancel()
+		b.end = time.Now().Add(c.retry.Budget)
 	}
-	payload, err := requestBody(req)
-	if err != nil {
-		return nil, &RequestError{Operation: op.ID, Err: err}
-	}
-	// A typed call has checked its request already, field by field.
+	defer b.close()
 	if typed == nil {
+		var err error
+		if payload, err = requestBody(req); err != nil {
+			return nil, &RequestError{Operation: op.ID, Err: err}
+		}
 		if err := validateBody(op, payload, c.scrub); err != nil {
 			return nil, err
 		}
@@ -206,23 +215,30 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	// Every value a credential sent on any attempt of this call is a secret
 	// of the call, whatever the credential kind (a token source gives a new
 	// token now and then): this copy of the client scrubs those as well.
-	var sentSecrets []string
-	c = c.withSecrets(func() []string { return sentSecrets })
+	var sent *[]string // nil for a credential whose values never change
+	if c.cred.changing() {
+		sent = new([]string)
+		c = c.withSecrets(func() []string { return *sent })
+	}
 	var last error // the failure of the latest attempt that had an answer
 	for attempt := 1; ; attempt++ {
 		if c.limiter != nil {
-			if err := c.limiter.Wait(ctx); err != nil {
-				return nil, c.giveUp(ctx, op, attempt, interrupted(op.ID, limiterError(ctx, err), last))
+			if err := c.limiter.Wait(b.context()); err != nil {
+				return nil, c.giveUp(ctx, op, attempt, interrupted(op.ID, limiterError(b.context(), err), last))
 			}
 		}
-		r, err := c.prepare(req, payload)
+		// A typed call's first attempt sends the request it built; any other
+		// attempt a copy, since the transport may still hold the last one.
+		r, err := c.prepare(req, payload, typed != nil && attempt == 1)
 		if err != nil {
 			// Refused before sending (a token source failed, say): final.
 			return nil, c.giveUp(ctx, op, attempt, &RequestError{Operation: op.ID, Err: c.scrubErr(err)})
 		}
-		sentSecrets = append(sentSecrets, credentialValues(r.Header)...)
+		if sent != nil {
+			*sent = append(*sent, credentialValues(r.Header)...)
+		}
 		sentAt := time.Now()
-		resp, body, sent, err := c.attempt(ctx, op, r)
+		resp, body, sent, err := c.attempt(b, op, r)
 		status := 0
 		if resp != nil {
 			status = resp.StatusCode
@@ -233,14 +249,14 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		var wait time.Duration
 		switch {
 		case resp == nil && err != nil: // no answer
-			if ctx.Err() != nil && last != nil {
-				err = interrupted(op.ID, ctx.Err(), last)
+			if b.err() != nil && last != nil {
+				err = interrupted(op.ID, b.err(), last)
 			}
 			if sent && !op.Idempotent {
 				return nil, c.giveUp(ctx, op, attempt, &OutcomeUnknownError{
 					Operation: op.ID, Fields: identifying(op, payload), Err: err})
 			}
-			retry, wait = ctx.Err() == nil && !refusedForGood(r.URL, err), c.retry.backoff(attempt)
+			retry, wait = b.err() == nil && !refusedForGood(r.URL, err), c.retry.backoff(attempt)
 		default:
 			if err == nil {
 				err = c.normalize(ctx, op, resp, body)
@@ -264,8 +280,11 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 				retry, wait = true, c.retry.backoff(attempt)
 			}
 			if err == nil {
-				resp.Body = io.NopCloser(bytes.NewReader(body))
-				resp.ContentLength = int64(len(body))
+				if typed == nil {
+					// For the generated parsers, which read the body.
+					resp.Body = io.NopCloser(bytes.NewReader(body))
+					resp.ContentLength = int64(len(body))
+				}
 				return resp, nil
 			}
 			last = err
@@ -273,34 +292,97 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		if !retry || attempt >= c.retry.MaxAttempts {
 			return nil, c.giveUp(ctx, op, attempt, c.outcome(op, status, payload, err))
 		}
-		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+		if deadline, ok := b.deadline(); ok && time.Until(deadline) < wait {
 			return nil, c.giveUp(ctx, op, attempt, err)
 		}
 		c.emit(ctx, Event{Kind: EventWait, Operation: op.ID, Attempt: attempt, Status: status, Wait: wait, Err: err})
-		if serr := sleep(ctx, wait); serr != nil {
+		if serr := sleep(b.context(), wait); serr != nil {
 			return nil, c.giveUp(ctx, op, attempt, interrupted(op.ID, serr, err))
 		}
 	}
 }
 
-// typedCall marks a request sent by one of the Client's typed methods: its
-// RUUIDs are checked already, and a 200 answer is decoded into result, once.
-type typedCall struct{ result any }
+// budget is the time a call may take (RetryPolicy.Budget) within its
+// context. Its context is made on first need, so that a call that waits
+// for nothing makes none.
+type budget struct {
+	parent context.Context
+	end    time.Time // zero: no budget
+	ctx    context.Context
+	cancel context.CancelFunc
+}
 
-type typedCallKey struct{}
+// context is the parent narrowed to the budget.
+func (b *budget) context() context.Context {
+	if b.end.IsZero() {
+		return b.parent
+	}
+	if b.ctx == nil {
+		b.ctx, b.cancel = context.WithDeadline(b.parent, b.end)
+	}
+	return b.ctx
+}
+
+// err is the context's error: the parent's, or DeadlineExceeded once the
+// budget is spent.
+func (b *budget) err() error {
+	if err := b.parent.Err(); err != nil {
+		return err
+	}
+	// By the clock, not the budget context's own timer, which may fire a
+	// moment after an attempt's timer for the same instant.
+	if !b.end.IsZero() && !time.Now().Before(b.end) {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+// deadline is the earlier of the parent's deadline and the budget's end.
+func (b *budget) deadline() (time.Time, bool) {
+	d, ok := b.parent.Deadline()
+	if !b.end.IsZero() && (!ok || b.end.Before(d)) {
+		return b.end, true
+	}
+	return d, ok
+}
+
+// attemptEnd is when an attempt starting now must end: after timeout (0:
+// none), and within the budget.
+func (b *budget) attemptEnd(timeout time.Duration) (time.Time, bool) {
+	end, ok := time.Time{}, false
+	if timeout > 0 {
+		end, ok = time.Now().Add(timeout), true
+	}
+	if !b.end.IsZero() && (!ok || b.end.Before(end)) {
+		end, ok = b.end, true
+	}
+	return end, ok
+}
+
+func (b *budget) close() {
+	if b.cancel != nil {
+		b.cancel()
+	}
+}
 
 // decodeResult reads a 200 answer into the type of the operation's result:
 // the typed call's own value, or a throwaway one for a generated call, whose
 // parser decodes the body again. An answer that does not fit is a
 // *DecodeError (for a write, outcome unknown: see outcome).
-func (c *Client) decodeResult(op Operation, typed *typedCall, resp *http.Response, body []byte) error {
+func (c *Client) decodeResult(op Operation, typed any, resp *http.Response, body []byte) error {
 	var into any
 	switch {
 	case typed != nil:
-		into = typed.result
+		into = typed
 	case op.NewResult != nil:
 		into = op.NewResult()
 	default:
+		// No type to decode into: the envelope's scan checked the
+		// structure only, so check the whole body is JSON.
+		if !json.Valid(body) {
+			var v any
+			return c.decodeError(op.ID, resp, body, describeJSONError(json.Unmarshal(body, &v), body))
+		}
 		return nil
 	}
 	if err := json.Unmarshal(body, into); err != nil {
@@ -379,8 +461,11 @@ func (c *Client) giveUp(ctx context.Context, op Operation, attempt int, err erro
 
 // prepare copies the request for one attempt, with its own body and the
 // credential's headers (a token source is asked again each time).
-func (c *Client) prepare(orig *http.Request, payload []byte) (*http.Request, error) {
-	req := orig.Clone(orig.Context())
+func (c *Client) prepare(orig *http.Request, payload []byte, own bool) (*http.Request, error) {
+	req := orig
+	if !own {
+		req = orig.Clone(orig.Context())
+	}
 	if payload != nil {
 		req.Body = io.NopCloser(bytes.NewReader(payload))
 		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(payload)), nil }
@@ -395,28 +480,41 @@ func (c *Client) prepare(orig *http.Request, payload []byte) (*http.Request, err
 // attempt sends the request once. It returns the answer with its body read
 // (resp nil when none came), and whether the request may have reached the
 // server: false only when no connection was ever ready for it.
-func (c *Client) attempt(ctx context.Context, op Operation, req *http.Request) (resp *http.Response, body []byte, sent bool, err error) {
-	if c.retry.AttemptTimeout > 0 {
+func (c *Client) attempt(b *budget, op Operation, req *http.Request) (resp *http.Response, body []byte, sent bool, err error) {
+	ctx := b.parent
+	if end, ok := b.attemptEnd(c.retry.AttemptTimeout); ok {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.retry.AttemptTimeout)
+		ctx, cancel = context.WithDeadline(ctx, end)
 		defer cancel()
 	}
-	var gotConn bool
-	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		GotConn: func(httptrace.GotConnInfo) { gotConn = true },
-	}))
+	var h *hooks
+	if c.ownTransport && httptrace.ContextClientTrace(ctx) == nil {
+		h = hooksPool.Get().(*hooks)
+	} else {
+		// The caller traces too: WithClientTrace will chain its hooks into
+		// ours, so these must not be reused.
+		h = newHooks()
+	}
+	ctx = context.WithValue(ctx, hooksKey{}, h)
+	req = req.WithContext(httptrace.WithClientTrace(ctx, &h.trace))
 	resp, err = c.http.Do(req)
 	if err != nil {
-		return nil, nil, gotConn, &RequestError{Operation: op.ID, Err: c.scrubErr(err)}
+		// A hook may still fire for this request: the hooks are not reused.
+		return nil, nil, h.gotConn.Load(), &RequestError{Operation: op.ID, Err: c.scrubErr(err)}
 	}
-	body, readErr := readCapped(resp.Body, resp.ContentLength, c.maxBody)
+	limit, from := c.bodyLimit(op)
+	body, readErr := readCapped(resp.Body, resp.ContentLength, limit)
 	resp.Body.Close()
+	if c.ownTransport {
+		h.awaitIdle(resp)
+	}
 	// A server that echoes a credential back must not get it into a result,
 	// an error or a log line: remove it once, here.
 	body = c.scrubBytes(body)
 	if readErr != nil {
 		var tooLarge *tooLargeError
 		if errors.As(readErr, &tooLarge) {
+			tooLarge.from = from
 			return resp, body, true, c.decodeError(op.ID, resp, body, readErr)
 		}
 		// The answer broke off: for a write that is as good as no answer.
@@ -424,6 +522,51 @@ func (c *Client) attempt(ctx context.Context, op Operation, req *http.Request) (
 			Err: fmt.Errorf("reading the HTTP %d answer: %w", resp.StatusCode, c.scrubErr(readErr))}
 	}
 	return resp, body, true, nil
+}
+
+// hooks are the trace hooks of one attempt: whether a connection was
+// ready for the request (so it may have been sent), and whether the
+// connection went back to the pool once the answer was read. They are
+// reused, so an attempt allocates no hooks of its own.
+type hooks struct {
+	trace   httptrace.ClientTrace
+	gotConn atomic.Bool
+	idle    atomic.Bool
+	pooled  bool
+}
+
+// hooksKey finds an attempt's hooks in the context the transport dials
+// with (see dialWhenNeeded).
+type hooksKey struct{}
+
+func newHooks() *hooks {
+	h := &hooks{}
+	h.trace.GotConn = func(httptrace.GotConnInfo) { h.gotConn.Store(true) }
+	h.trace.PutIdleConn = func(error) { h.idle.Store(true) }
+	return h
+}
+
+var hooksPool = sync.Pool{New: func() any {
+	h := newHooks()
+	h.pooled = true
+	return h
+}}
+
+// awaitIdle waits, briefly, for the connection of a fully read answer to
+// go back to the pool before the caller's next request looks for one:
+// net/http returns it from another goroutine, and a request that comes
+// first dials a new connection, which then stays. Under concurrency that
+// race opened up to twice as many connections as there were goroutines.
+// The hooks go back to the pool only once nothing can fire on them.
+func (h *hooks) awaitIdle(resp *http.Response) {
+	if resp.Close || resp.ProtoMajor != 1 {
+		return // no connection will go back to the pool
+	}
+	if waitFor(&h.idle, time.Millisecond) && h.pooled {
+		h.gotConn.Store(false)
+		h.idle.Store(false)
+		hooksPool.Put(h)
+	}
 }
 
 // requestBody reads the request body once, so every attempt can send it.

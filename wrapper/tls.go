@@ -1,6 +1,7 @@
 package rhombus
 
 import (
+	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -11,9 +12,13 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // LoadCertificateKey reads a certificate key's client certificate and
@@ -208,10 +213,54 @@ var defaultTransport = sync.OnceValue(func() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = 2 * maxIdlePerHost
 	t.MaxIdleConnsPerHost = maxIdlePerHost
+	// More would be requests in flight beyond any organisation's rate
+	// limit; a request past it waits for a connection instead of opening
+	// one that is closed again.
+	t.MaxConnsPerHost = maxIdlePerHost
+	t.DialContext = dialWhenNeeded((&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext)
 	return t
 })
 
+// errNotNeeded ends a dial whose request was given a pooled connection
+// meanwhile; net/http drops the error, since nobody waits for the dial.
+var errNotNeeded = errors.New("rhombus: the request this dial was for has a connection already")
+
+// dialWhenNeeded dials only for a request that still needs a connection.
+// net/http dials as soon as a request finds no idle connection, and keeps
+// the new connection even when one came back to the pool a moment later
+// and served the request: under concurrency that doubled the connections.
+// Before dialing, this gives a connection on its way back a moment to
+// arrive, and dials only if the request has not been given one.
+func dialWhenNeeded(dial func(ctx context.Context, network, addr string) (net.Conn, error)) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if h, ok := ctx.Value(hooksKey{}).(*hooks); ok && waitFor(&h.gotConn, 5*time.Millisecond) {
+			return nil, errNotNeeded
+		}
+		return dial(ctx, network, addr)
+	}
+}
+
 // maxIdlePerHost is the most goroutines the command line runs at once
-// (its bulk --concurrency); a program running more still works, with some
-// connections closed after use.
+// (its bulk --concurrency), and the most connections the default client
+// opens to one host: a program running more calls at once still works, its
+// extra calls waiting for a free connection.
 const maxIdlePerHost = 64
+
+// waitFor waits up to limit for flag to be set, and reports whether it
+// was: a few yields first, since the other goroutine is usually runnable
+// already, then short sleeps.
+func waitFor(flag *atomic.Bool, limit time.Duration) bool {
+	for range 20 {
+		if flag.Load() {
+			return true
+		}
+		runtime.Gosched()
+	}
+	for end := time.Now().Add(limit); time.Now().Before(end); {
+		if flag.Load() {
+			return true
+		}
+		time.Sleep(20 * time.Microsecond)
+	}
+	return flag.Load()
+}

@@ -68,6 +68,7 @@ type operation struct {
 	ruuids      []string
 	result      string // Go type name of the 200 answer, "" when it has none
 	failure     *failure
+	maxBytes    int64 // x-rhombus-max-response-bytes; 0: none
 
 	// For the typed methods: the generated client's method name, the Go
 	// type of the request body ("" when there is none), and the words of
@@ -132,6 +133,9 @@ func generate(specPath, genFile, pkg, varName, typesImport, opImport string) ([]
 		if op.result != "" {
 			fmt.Fprintf(&b, "NewResult: func() any { return new(%s%s) },\n", typesQ, op.result)
 		}
+		if op.maxBytes > 0 {
+			fmt.Fprintf(&b, "MaxResponseBytes: %d,\n", op.maxBytes)
+		}
 		if f := op.failure; f != nil {
 			fmt.Fprintf(&b, "Failure: &%sFailure{Property: %q, Equals: %q, Reason: %s},\n", opQ, f.property, f.equals, stringList(f.reason))
 		}
@@ -187,6 +191,13 @@ func operationsOf(doc *openapi3.T, gen *generated) ([]operation, error) {
 				}
 				op.identifying = append(op.identifying, s)
 			}
+		}
+		if v, ok := o.Extensions["x-rhombus-max-response-bytes"]; ok {
+			n, ok := v.(float64) // JSON numbers, as the loader reads them
+			if !ok || n < 1 || n != float64(int64(n)) {
+				return nil, fmt.Errorf("%s: x-rhombus-max-response-bytes must be a positive whole number of bytes, got %v", op.id, v)
+			}
+			op.maxBytes = int64(n)
 		}
 		if v, ok := o.Extensions["x-rhombus-failure"]; ok {
 			f, err := failureOf(v)

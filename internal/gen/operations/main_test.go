@@ -19,7 +19,8 @@ func TestGenerateFromTheTestSpec(t *testing.T) {
 		`IdentifyingFields: []string{"cameraUuid"},`,
 		`RUUIDFields:       []string{"cameraUuid", "neighbours[].uuid"},`,
 		`NewResult:         func() any { return new(UpdateCameraConfigResponse) },`,
-		`Idempotent:  true,`,
+		`Idempotent:       true,`,
+		`MaxResponseBytes: 2048,`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
@@ -72,7 +73,7 @@ func TestGenerateMethodsFromTheTestSpec(t *testing.T) {
 	got := string(out)
 	for _, want := range []string{
 		`func (c *Client) UpdateCameraConfig(ctx context.Context, req testapi.UpdateCameraConfigRequest) (*testapi.UpdateCameraConfigResponse, error) {`,
-		`return call[testapi.UpdateCameraConfigResponse](ctx, c, "updateCameraConfig", req, c.gen.UpdateCameraConfig)`,
+		`return call[testapi.UpdateCameraConfigResponse](ctx, c, "updateCameraConfig", "/api/camera/updateCameraConfig", req)`,
 		`*OutcomeUnknownError naming cameraUuid.`,
 		`// The operation only reads, so it is resent after a network failure or a 5xx`,
 	} {

@@ -51,21 +51,9 @@ func generateMethods(specPath, genFile, pkg, typesImport string) ([]byte, error)
 		}
 		b.WriteString(methodDoc(op))
 		fmt.Fprintf(&b, "func (c *Client) %s(ctx context.Context, req %s) (*%s, error) {\n", op.method, request, result)
-		if op.deprecated {
-			b.WriteString("//lint:ignore SA1019 the vendor marks the operation deprecated but still serves it; the method's comment says so.\n")
-		}
-		send := "c.gen." + op.method
-		if op.request == "" {
-			// No body: adapt the generated method to call's signature.
-			send = fmt.Sprintf("func(ctx context.Context, _ struct{}, e ...%sRequestEditorFn) (*http.Response, error) { return c.gen.%s(ctx, e...) }", q, op.method)
-		}
-		fmt.Fprintf(&b, "return call[%s](ctx, c, %q, req, %s)\n}\n\n", result, op.id, send)
+		fmt.Fprintf(&b, "return call[%s](ctx, c, %q, %q, req)\n}\n\n", result, op.id, op.path)
 	}
-	src := b.Bytes()
-	if bytes.Contains(src, []byte("*http.Response")) {
-		src = bytes.Replace(src, []byte("import (\n\"context\"\n"), []byte("import (\n\"context\"\n\"net/http\"\n"), 1)
-	}
-	return format.Source(src)
+	return format.Source(b.Bytes())
 }
 
 // methodDoc is the method's comment: what the spec says of the operation,

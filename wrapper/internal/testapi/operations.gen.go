@@ -9,11 +9,12 @@ import (
 // Operations are the operations of openapi.yaml, read by the client instead of the spec.
 var Operations = []rhombus.Operation{
 	{
-		ID:          "getCameraConfig",
-		Path:        "/api/camera/getCameraConfig",
-		Idempotent:  true,
-		RUUIDFields: []string{"cameraUuid"},
-		NewResult:   func() any { return new(GetCameraConfigResponse) },
+		ID:               "getCameraConfig",
+		Path:             "/api/camera/getCameraConfig",
+		Idempotent:       true,
+		RUUIDFields:      []string{"cameraUuid"},
+		NewResult:        func() any { return new(GetCameraConfigResponse) },
+		MaxResponseBytes: 2048,
 	},
 	{
 		ID:                "updateCameraConfig",

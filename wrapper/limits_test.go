@@ -1,0 +1,82 @@
+package rhombus_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/rhombuskit/rhombus-go/api"
+	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
+	"github.com/rhombuskit/rhombus-go/wrapper/internal/testapi"
+)
+
+// licensesAnswer is a getDeviceLicensesForOrg answer with n licenses, each
+// with every field of the vendor's example (about 600 bytes).
+func licensesAnswer(n int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"error":false,"deviceLicenses":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"claimKeyUuid":"AAAAAAAAAAAAAAAAAAAAAA","createdOn":"2023-11-07T05:31:56Z","deviceType":"CAMERA","deviceUuid":"AAAAAAAAAAAAAAAAAAAAAA","features":[{"enabled":true,"name":"CLOUD_ARCHIVING"}],"firstAssignedDate":"2023-11-07T05:31:56Z","licenseFamily":"CAMERA","licenseToUnassignEmailState":"NONE","licenseType":"ENTERPRISE","maxDeleteDate":"2023-11-07T05:31:56Z","orgUuid":"AAAAAAAAAAAAAAAAAAAAAA","priorClaimKeyUuid":"AAAAAAAAAAAAAAAAAAAAAA","productCode":"R400-%06d","state":"CLAIMED","trial":false,"updatedOn":"2023-11-07T05:31:56Z","uuid":"AAAAAAAAAAAAAAAAAAAAAA"}`, i)
+	}
+	b.WriteString(`]}`)
+	return []byte(b.String())
+}
+
+func serveBody(t testing.TB, body []byte) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// A partner with more licenses than the default cap allows lists them with
+// default settings: the operation carries its own cap in the spec. The
+// default still guards the other operations, and WithMaxResponseBytes sets
+// one cap for all; each refusal names the limit and how to raise it.
+func TestAnswerCapsPerOperation(t *testing.T) {
+	ctx := context.Background()
+	org := api.GetDeviceLicensesForOrgRequest{OrgUUID: rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")}
+	big := licensesAnswer(20000)
+	require.Greater(t, int64(len(big)), int64(rhombus.DefaultMaxResponseBytes))
+
+	srv := serveBody(t, big)
+	c, err := rhombus.New(rhombus.WithEndpoint(srv.URL), rhombus.WithCredential(rhombus.PartnerAPIToken(testKey)), rhombus.WithLimiter(nil))
+	require.NoError(t, err)
+	res, err := c.GetDeviceLicensesForOrg(ctx, org)
+	require.NoError(t, err)
+	assert.Len(t, res.DeviceLicenses, 20000)
+
+	// createUser has no cap of its own: the default applies.
+	_, err = c.CreateUser(ctx, api.CreateUserRequest{Email: "a@example.com"})
+	require.ErrorIs(t, err, rhombus.ErrDecode)
+	assert.Contains(t, err.Error(), fmt.Sprintf("body exceeds the limit of %d bytes (DefaultMaxResponseBytes; raise it with WithMaxResponseBytes)", rhombus.DefaultMaxResponseBytes))
+
+	// WithMaxResponseBytes wins over the operation's own cap.
+	small, err := rhombus.New(rhombus.WithEndpoint(srv.URL), rhombus.WithCredential(rhombus.PartnerAPIToken(testKey)), rhombus.WithLimiter(nil), rhombus.WithMaxResponseBytes(1<<20))
+	require.NoError(t, err)
+	_, err = small.GetDeviceLicensesForOrg(ctx, org)
+	require.ErrorIs(t, err, rhombus.ErrDecode)
+	assert.Contains(t, err.Error(), "body exceeds the limit of 1048576 bytes (set by WithMaxResponseBytes)")
+
+	// An operation's own cap can be lower than the default too, and its
+	// refusal says where the limit comes from.
+	cam := serveBody(t, []byte(`{"error":false,"resolution":"`+strings.Repeat("x", 4096)+`"}`))
+	tc, err := rhombus.New(rhombus.WithEndpoint(cam.URL), rhombus.WithCredential(rhombus.APIToken(testKey)), rhombus.WithLimiter(nil), rhombus.WithOperations(testapi.Operations...))
+	require.NoError(t, err)
+	gen, err := testapi.NewClientWithResponses(tc.BaseURL(), testapi.WithHTTPClient(tc))
+	require.NoError(t, err)
+	_, err = gen.GetCameraConfigWithResponse(ctx, testapi.GetCameraConfigRequest{CameraUUID: rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")})
+	require.ErrorIs(t, err, rhombus.ErrDecode)
+	assert.Contains(t, err.Error(), "body exceeds the limit of 2048 bytes (the operation's x-rhombus-max-response-bytes; raise it with WithMaxResponseBytes)")
+}
