@@ -51,4 +51,3 @@ func FuzzScanTop(f *testing.F) {
 		}
 	})
 }
-
