@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unsafe"
 )
 
 // RetryPolicy says when a failed call is sent again. Rhombus has no
@@ -495,7 +496,6 @@ func (c *Client) attempt(b *budget, op Operation, req *http.Request) (resp *http
 		// ours, so these must not be reused.
 		h = newHooks()
 	}
-	ctx = context.WithValue(ctx, hooksKey{}, h)
 	req = req.WithContext(httptrace.WithClientTrace(ctx, &h.trace))
 	resp, err = c.http.Do(req)
 	if err != nil {
@@ -529,18 +529,34 @@ func (c *Client) attempt(b *budget, op Operation, req *http.Request) (resp *http
 // connection went back to the pool once the answer was read. They are
 // reused, so an attempt allocates no hooks of its own.
 type hooks struct {
+	// trace comes first: the dialer finds the hooks from the trace in the
+	// context it dials with (see hooksOf).
 	trace   httptrace.ClientTrace
+	self    *hooks
 	gotConn atomic.Bool
 	idle    atomic.Bool
 	pooled  bool
 }
 
-// hooksKey finds an attempt's hooks in the context the transport dials
-// with (see dialWhenNeeded).
-type hooksKey struct{}
+// hooksOf returns the hooks whose trace is in ctx. Every request through
+// the default transport carries one (attempt puts it there, and a trace of
+// the caller's is chained into it, not the other way round); self
+// confirms it.
+func hooksOf(ctx context.Context) *hooks {
+	tr := httptrace.ContextClientTrace(ctx)
+	if tr == nil {
+		return nil
+	}
+	h := (*hooks)(unsafe.Pointer(tr))
+	if h.self != h {
+		return nil
+	}
+	return h
+}
 
 func newHooks() *hooks {
 	h := &hooks{}
+	h.self = h
 	h.trace.GotConn = func(httptrace.GotConnInfo) { h.gotConn.Store(true) }
 	h.trace.PutIdleConn = func(error) { h.idle.Store(true) }
 	return h

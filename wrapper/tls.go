@@ -233,7 +233,7 @@ var errNotNeeded = errors.New("rhombus: the request this dial was for has a conn
 // arrive, and dials only if the request has not been given one.
 func dialWhenNeeded(dial func(ctx context.Context, network, addr string) (net.Conn, error)) func(ctx context.Context, network, addr string) (net.Conn, error) {
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
-		if h, ok := ctx.Value(hooksKey{}).(*hooks); ok && waitFor(&h.gotConn, 5*time.Millisecond) {
+		if h := hooksOf(ctx); h != nil && waitFor(&h.gotConn, 5*time.Millisecond) {
 			return nil, errNotNeeded
 		}
 		return dial(ctx, network, addr)
