@@ -25,7 +25,7 @@ else
   if rate >= max then return 0 end
   local next
   if ceiling == 0 then
-    next = rate * 1.05
+    next = rate * 1.1
   elseif rate < ceiling * 0.98 then
     next = rate + (ceiling - rate) * 0.05
   else

@@ -32,15 +32,12 @@ const DefaultMaxResponseBytes = 10 << 20
 // Client calls the Rhombus API. Build one with [New] and share it: it is safe
 // for concurrent use, and its settings do not change after New.
 type Client struct {
-	base   *url.URL
-	prefix string // base without a trailing slash: prefix + "/api/..." is an operation's URL
-	// ownTransport: requests go through the package's default transport,
-	// whose connections each call waits to see back in the pool.
-	ownTransport bool
-	http         *http.Client
-	cred         Credential
-	clientOrg    RUUID
-	userAgent    string
+	base      *url.URL
+	prefix    string // base without a trailing slash: prefix + "/api/..." is an operation's URL
+	http      *http.Client
+	cred      Credential
+	clientOrg RUUID
+	userAgent string
 	// userAgentHeader is the header's value list, made once: net/http
 	// only reads it.
 	userAgentHeader []string

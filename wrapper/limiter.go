@@ -158,8 +158,9 @@ func (l *Limiter) succeeded() {
 	switch {
 	case l.ceiling == 0:
 		// No 429 yet: the server's rate is unknown, so speed up quickly
-		// (this matters only with MaxRate above the starting rate).
-		next = cur * 1.05
+		// (this matters only with MaxRate above the starting rate): 10% an
+		// answer reaches five times the start in 17 answers.
+		next = cur * 1.1
 	case cur < l.ceiling*0.98:
 		next = cur + (l.ceiling-cur)*0.05
 	default:

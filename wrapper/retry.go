@@ -489,7 +489,7 @@ func (c *Client) attempt(b *budget, op Operation, req *http.Request) (resp *http
 		defer cancel()
 	}
 	var h *hooks
-	if c.ownTransport && httptrace.ContextClientTrace(ctx) == nil {
+	if httptrace.ContextClientTrace(ctx) == nil {
 		h = hooksPool.Get().(*hooks)
 	} else {
 		// The caller traces too: WithClientTrace will chain its hooks into
@@ -498,16 +498,14 @@ func (c *Client) attempt(b *budget, op Operation, req *http.Request) (resp *http
 	}
 	req = req.WithContext(httptrace.WithClientTrace(ctx, &h.trace))
 	resp, err = c.http.Do(req)
+	gotConn := h.gotConn()
+	h.release()
 	if err != nil {
-		// A hook may still fire for this request: the hooks are not reused.
-		return nil, nil, h.gotConn.Load(), &RequestError{Operation: op.ID, Err: c.scrubErr(err)}
+		return nil, nil, gotConn, &RequestError{Operation: op.ID, Err: c.scrubErr(err)}
 	}
 	limit, from := c.bodyLimit(op)
 	body, readErr := readCapped(resp.Body, resp.ContentLength, limit)
 	resp.Body.Close()
-	if c.ownTransport {
-		h.awaitIdle(resp)
-	}
 	// A server that echoes a credential back must not get it into a result,
 	// an error or a log line: remove it once, here.
 	body = c.scrubBytes(body)
@@ -525,18 +523,22 @@ func (c *Client) attempt(b *budget, op Operation, req *http.Request) (resp *http
 }
 
 // hooks are the trace hooks of one attempt: whether a connection was
-// ready for the request (so it may have been sent), and whether the
-// connection went back to the pool once the answer was read. They are
-// reused, so an attempt allocates no hooks of its own.
+// ready for the request (so it may have been sent). GotConn fires only
+// before Do returns, so the hooks are reused once it has: an attempt
+// allocates no hooks of its own. Each use is a generation, so that a dial
+// still pending for a finished request can tell (see dialWhenNeeded).
 type hooks struct {
 	// trace comes first: the dialer finds the hooks from the trace in the
 	// context it dials with (see hooksOf).
-	trace   httptrace.ClientTrace
-	self    *hooks
-	gotConn atomic.Bool
-	idle    atomic.Bool
-	pooled  bool
+	trace  httptrace.ClientTrace
+	self   *hooks
+	gen    atomic.Uint64 // the current use, from 1
+	gotGen atomic.Uint64 // the use in which GotConn last fired
+	pooled bool
 }
+
+// gotConn reports whether the current use's request was given a connection.
+func (h *hooks) gotConn() bool { return h.gotGen.Load() == h.gen.Load() }
 
 // hooksOf returns the hooks whose trace is in ctx. Every request through
 // the default transport carries one (attempt puts it there, and a trace of
@@ -557,8 +559,8 @@ func hooksOf(ctx context.Context) *hooks {
 func newHooks() *hooks {
 	h := &hooks{}
 	h.self = h
-	h.trace.GotConn = func(httptrace.GotConnInfo) { h.gotConn.Store(true) }
-	h.trace.PutIdleConn = func(error) { h.idle.Store(true) }
+	h.gen.Store(1)
+	h.trace.GotConn = func(httptrace.GotConnInfo) { h.gotGen.Store(h.gen.Load()) }
 	return h
 }
 
@@ -568,19 +570,10 @@ var hooksPool = sync.Pool{New: func() any {
 	return h
 }}
 
-// awaitIdle waits, briefly, for the connection of a fully read answer to
-// go back to the pool before the caller's next request looks for one:
-// net/http returns it from another goroutine, and a request that comes
-// first dials a new connection, which then stays. Under concurrency that
-// race opened up to twice as many connections as there were goroutines.
-// The hooks go back to the pool only once nothing can fire on them.
-func (h *hooks) awaitIdle(resp *http.Response) {
-	if resp.Close || resp.ProtoMajor != 1 {
-		return // no connection will go back to the pool
-	}
-	if waitFor(&h.idle, time.Millisecond) && h.pooled {
-		h.gotConn.Store(false)
-		h.idle.Store(false)
+// release ends the current use and returns pooled hooks to the pool.
+func (h *hooks) release() {
+	h.gen.Add(1)
+	if h.pooled {
 		hooksPool.Put(h)
 	}
 }

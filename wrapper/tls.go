@@ -17,7 +17,6 @@ import (
 	"os"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -233,8 +232,13 @@ var errNotNeeded = errors.New("rhombus: the request this dial was for has a conn
 // arrive, and dials only if the request has not been given one.
 func dialWhenNeeded(dial func(ctx context.Context, network, addr string) (net.Conn, error)) func(ctx context.Context, network, addr string) (net.Conn, error) {
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
-		if h := hooksOf(ctx); h != nil && waitFor(&h.gotConn, 5*time.Millisecond) {
-			return nil, errNotNeeded
+		// The dial is needed no more once its request has a connection, or
+		// has finished (its hooks moved on to another use).
+		if h := hooksOf(ctx); h != nil {
+			g := h.gen.Load()
+			if waitFor(func() bool { return h.gotGen.Load() == g || h.gen.Load() != g }, 5*time.Millisecond) {
+				return nil, errNotNeeded
+			}
 		}
 		return dial(ctx, network, addr)
 	}
@@ -246,21 +250,21 @@ func dialWhenNeeded(dial func(ctx context.Context, network, addr string) (net.Co
 // extra calls waiting for a free connection.
 const maxIdlePerHost = 64
 
-// waitFor waits up to limit for flag to be set, and reports whether it
-// was: a few yields first, since the other goroutine is usually runnable
-// already, then short sleeps.
-func waitFor(flag *atomic.Bool, limit time.Duration) bool {
+// waitFor waits up to limit for done to report true, and reports whether
+// it did: a few yields first, since the other goroutine is usually
+// runnable already, then short sleeps.
+func waitFor(done func() bool, limit time.Duration) bool {
 	for range 20 {
-		if flag.Load() {
+		if done() {
 			return true
 		}
 		runtime.Gosched()
 	}
 	for end := time.Now().Add(limit); time.Now().Before(end); {
-		if flag.Load() {
+		if done() {
 			return true
 		}
 		time.Sleep(20 * time.Microsecond)
 	}
-	return flag.Load()
+	return done()
 }

@@ -71,11 +71,11 @@ func concurrentCalls(t testing.TB, goroutines int, faulty bool) int {
 // server, open about as many connections as there are goroutines.
 // http.DefaultTransport keeps only 2 idle per host, so it closed the
 // others after each call and opened them again (111 to 383 connections).
-// The default client waits, briefly, for a connection on its way back to
-// the pool rather than dialing; a goroutine the scheduler holds up longer
-// than that (the race detector makes it likelier) still dials one, so the
-// bound checked is one in eight above the goroutines (BenchmarkConnections
-// reports the usual count, which is at most one per goroutine).
+// The default client's dialer waits, briefly, for a connection on its way
+// back to the pool to serve the request instead; a goroutine the scheduler
+// holds up longer than that (the race detector makes it likelier) still
+// dials, so the bound checked is one in eight above the goroutines
+// (BenchmarkConnections reports the usual count: one per goroutine).
 func TestDefaultTransportReusesConnections(t *testing.T) {
 	for _, goroutines := range []int{16, 64} {
 		for _, faulty := range []bool{false, true} {

@@ -52,6 +52,13 @@ var commands = []*command{
 		run: runFake},
 }
 
+// fakeFlags are fake's flags.
+type fakeFlags struct{ listen string }
+
+func (f *fakeFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.listen, "listen", "127.0.0.1:0", "")
+}
+
 func findCommand(name string) *command {
 	for _, c := range commands {
 		if c.name == name {

@@ -1,17 +1,12 @@
+//go:build !nofake
+
 package main
 
 import (
-	"flag"
 	"fmt"
 
 	"github.com/rhombuskit/rhombus-go/rhombustest"
 )
-
-type fakeFlags struct{ listen string }
-
-func (f *fakeFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.listen, "listen", "127.0.0.1:0", "")
-}
 
 // runFake serves the fake Rhombus API as a process, for tests in any
 // language, until an interrupt or SIGTERM. The first lines of standard

@@ -169,3 +169,28 @@ func TestBinaryLinksNoTestOnlyPackage(t *testing.T) {
 		}
 	}
 }
+
+// Built with -tags nofake, the command line links neither the fake nor
+// kin-openapi and its JSON-schema library, whose initialisation every
+// invocation of the full build pays for; demo and fake say why they are
+// missing.
+func TestNoFakeBuild(t *testing.T) {
+	deps, err := exec.Command(goTool(), "list", "-tags", "nofake", "-deps", ".").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dep := range strings.Fields(string(deps)) {
+		if strings.Contains(dep, "kin-openapi") || strings.Contains(dep, "jsonschema") || strings.HasSuffix(dep, "/rhombustest") {
+			t.Errorf("the nofake build links %s", dep)
+		}
+	}
+	bin := t.TempDir() + "/rhombus-nofake"
+	if out, err := exec.Command(goTool(), "build", "-tags", "nofake", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "demo")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "-tags nofake") {
+		t.Errorf("demo in a nofake build: %v\n%s", err, out)
+	}
+}
