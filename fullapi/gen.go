@@ -2,5 +2,5 @@ package fullapi
 
 // The vendor's pinned document, repaired (internal/upstream lists each
 // repair), then compiled by the generator pinned in tools/go.mod.
-//go:generate go run ../internal/cmd/repair -q -in ../upstream/openapi.json -out openapi.json
-//go:generate go tool -modfile=../tools/go.mod oapi-codegen -config oapi-codegen.yaml openapi.json
+//go:generate go run ../internal/cmd/repair -q -in ../upstream/openapi.json -out fullops/openapi.json
+//go:generate go tool -modfile=../tools/go.mod oapi-codegen -config oapi-codegen.yaml fullops/openapi.json

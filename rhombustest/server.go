@@ -80,8 +80,10 @@ func WithAddr(addr string) Option {
 
 // WithSpec serves another OpenAPI document (YAML or JSON) instead of the
 // module's openapi.yaml: every operation in it is validated and answered
-// as described on Handle. It must define components.schemas.RUUID with a
-// pattern, as openapi.yaml does.
+// as described on Handle. Its format: RUUID strings are checked with the
+// pattern of components.schemas.RUUID, its own or else openapi.yaml's; an
+// operation's accepted x-auth-scheme values are its x-rhombus-auth-scheme,
+// else the schema of its x-auth-scheme header parameter.
 func WithSpec(doc []byte) Option {
 	return func(c *config) { c.specData = doc }
 }
@@ -140,7 +142,12 @@ func NewUnstartedServer(opts ...Option) *Server {
 		faults: make(map[string][]*scriptedFault),
 	}
 	if cfg.specData != nil {
-		s.spec, s.initErr = parseSpec(cfg.specData, "the spec given to WithSpec")
+		// A document without a RUUID schema borrows the module's.
+		own, err := loadSpec()
+		if err == nil {
+			s.spec, err = parseSpec(cfg.specData, "the spec given to WithSpec", own.ruuid)
+		}
+		s.initErr = err
 	} else {
 		s.spec, s.initErr = loadSpec()
 	}

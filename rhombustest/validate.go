@@ -59,10 +59,11 @@ type operation struct {
 type failureShape struct{ property, equals string }
 
 // loadSpec prepares the module's spec, openapi.yaml, once per process.
-var loadSpec = sync.OnceValues(func() (*spec, error) { return parseSpec(openapi.Spec, "openapi.yaml") })
+var loadSpec = sync.OnceValues(func() (*spec, error) { return parseSpec(openapi.Spec, "openapi.yaml", nil) })
 
-// parseSpec prepares an OpenAPI document (YAML or JSON) for serving.
-func parseSpec(data []byte, name string) (*spec, error) {
+// parseSpec prepares an OpenAPI document (YAML or JSON) for serving. ruuid
+// is the RUUID schema to use if the document defines none.
+func parseSpec(data []byte, name string, ruuid *openapi3.Schema) (*spec, error) {
 	doc, err := openapi3.NewLoader().LoadFromData(data)
 	if err != nil {
 		return nil, fmt.Errorf("loading %s: %w", name, err)
@@ -72,6 +73,11 @@ func parseSpec(data []byte, name string) (*spec, error) {
 	// The RUUID format is checked with the pattern the spec itself gives
 	// components.schemas.RUUID, so the two cannot drift apart.
 	rs := doc.Components.Schemas["RUUID"]
+	if (rs == nil || rs.Value == nil) && ruuid != nil {
+		// The vendor's document writes format: RUUID on plain strings and
+		// defines no schema for it.
+		rs = &openapi3.SchemaRef{Value: ruuid}
+	}
 	if rs == nil || rs.Value == nil || rs.Value.Pattern == "" {
 		return nil, fmt.Errorf("%s has no components.schemas.RUUID with a pattern", name)
 	}
@@ -117,6 +123,13 @@ func newOperation(op *openapi3.Operation) (*operation, error) {
 	}
 	raw, ok := op.Extensions[extAuthScheme]
 	if !ok {
+		// The vendor's document gives the accepted values as the schema of
+		// an x-auth-scheme header parameter instead.
+		for _, p := range op.Parameters {
+			if p.Value != nil && p.Value.In == openapi3.ParameterInHeader && strings.EqualFold(p.Value.Name, HeaderAuthScheme) && p.Value.Schema != nil {
+				o.authScheme = p.Value.Schema.Value
+			}
+		}
 		return o, nil
 	}
 	// The extension is plain JSON to the loader; make it a schema so that

@@ -53,10 +53,11 @@ var commands = []*command{
 }
 
 // fakeFlags are fake's flags.
-type fakeFlags struct{ listen string }
+type fakeFlags struct{ listen, spec string }
 
 func (f *fakeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.listen, "listen", "127.0.0.1:0", "")
+	fs.StringVar(&f.spec, "spec", "module", "")
 }
 
 func findCommand(name string) *command {

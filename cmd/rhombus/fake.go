@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/rhombuskit/rhombus-go/fullapi/fullops"
 	"github.com/rhombuskit/rhombus-go/rhombustest"
 )
 
@@ -23,7 +24,16 @@ func runFake(a *app, g *globals, args []string) error {
 		return err
 	}
 	logf := func(format string, args ...any) { fmt.Fprintf(a.stderr, format+"\n", args...) }
-	s, err := rhombustest.Start(rhombustest.WithAddr(f.listen), rhombustest.WithLogf(logf))
+	opts := []rhombustest.Option{rhombustest.WithAddr(f.listen), rhombustest.WithLogf(logf)}
+	served := "openapi.yaml"
+	switch f.spec {
+	case "module":
+	case "whole":
+		opts, served = append(opts, rhombustest.WithSpec(fullops.Spec)), "the whole Rhombus API"
+	default:
+		return &usageError{msg: fmt.Sprintf("--spec must be module (openapi.yaml) or whole (every operation of the Rhombus API), got %q", f.spec)}
+	}
+	s, err := rhombustest.Start(opts...)
 	if err != nil {
 		return &usageError{msg: fmt.Sprintf("--listen: %v", err)}
 	}
@@ -31,7 +41,7 @@ func runFake(a *app, g *globals, args []string) error {
 	defer stop()
 	fmt.Fprintf(a.stdout, "endpoint url: %s\napi key: %s\npartner api key: %s\n",
 		s.URL, s.Key(rhombustest.OrgAPIToken), s.Key(rhombustest.PartnerAPIToken))
-	fmt.Fprintf(a.stderr, "The fake Rhombus API is listening on %s (loopback only). Every operation of openapi.yaml is served; Ctrl-C stops it.\nTry: RHOMBUS_API_KEY=<api key> rhombus --endpoint-url %s call getLocations --data '{}'\n", s.URL, s.URL)
+	fmt.Fprintf(a.stderr, "The fake Rhombus API is listening on %s (loopback only). Every operation of %s is served; Ctrl-C stops it.\nTry: RHOMBUS_API_KEY=<api key> rhombus --endpoint-url %s call getLocations --data '{}'\n", s.URL, served, s.URL)
 	<-ctx.Done()
 	s.Close()
 	fmt.Fprintln(a.stderr, "The fake Rhombus API has stopped.")

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
+	"errors"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -15,35 +17,8 @@ import (
 // exit 0 with a JSON answer), and stops it with SIGTERM: it exits 0.
 func TestFakeProcessServesCalls(t *testing.T) {
 	c := newCLI(t, nil)
-	cmd, _, stderr := c.command("fake", "--listen", "127.0.0.1:0")
-	cmd.Stdout = nil
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	stopped := false
-	defer func() {
-		if !stopped {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
-	}()
-	lines := bufio.NewScanner(out)
-	head := map[string]string{}
-	for len(head) < 3 && lines.Scan() {
-		k, v, ok := strings.Cut(lines.Text(), ": ")
-		if !ok {
-			t.Fatalf("unexpected line %q", lines.Text())
-		}
-		head[k] = v
-	}
-	url, key := head["endpoint url"], head["api key"]
-	if !strings.HasPrefix(url, "http://127.0.0.1:") || len(key) < 20 {
-		t.Fatalf("the fake printed %v", head)
-	}
+	f := startFake(t, c)
+	url, key, stderr := f.url, f.key, f.stderr
 
 	calls := [][]string{
 		{"call", "getLocations"},
@@ -69,19 +44,8 @@ func TestFakeProcessServesCalls(t *testing.T) {
 		t.Errorf("want exit 2 naming the field: %s", o)
 	}
 
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		stopped = true
-		if err != nil {
-			t.Errorf("the fake did not stop cleanly on SIGTERM: %v\n%s", err, stderr)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("the fake did not stop within 30s of SIGTERM")
+	if err := f.stop(); err != nil {
+		t.Errorf("the fake did not stop cleanly on SIGTERM: %v\n%s", err, stderr)
 	}
 	for _, want := range []string{"getLocations", "createUser", "has stopped"} {
 		if !strings.Contains(stderr.String(), want) {
@@ -90,6 +54,86 @@ func TestFakeProcessServesCalls(t *testing.T) {
 	}
 	if strings.Contains(stderr.String(), key) {
 		t.Error("the fake's log holds the API key")
+	}
+}
+
+// runningFake is a `rhombus fake` process and what it printed.
+type runningFake struct {
+	url, key string
+	cmd      *exec.Cmd
+	stderr   *bytes.Buffer
+	stopped  bool
+}
+
+// startFake starts `rhombus fake` with args and reads the endpoint and key
+// it prints; the process is killed when the test ends unless stopped.
+func startFake(t *testing.T, c *cli, args ...string) *runningFake {
+	t.Helper()
+	cmd, _, stderr := c.command(append([]string{"fake", "--listen", "127.0.0.1:0"}, args...)...)
+	cmd.Stdout = nil
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	f := &runningFake{cmd: cmd, stderr: stderr}
+	t.Cleanup(func() {
+		if !f.stopped {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+	lines := bufio.NewScanner(out)
+	head := map[string]string{}
+	for len(head) < 3 && lines.Scan() {
+		k, v, ok := strings.Cut(lines.Text(), ": ")
+		if !ok {
+			t.Fatalf("unexpected line %q", lines.Text())
+		}
+		head[k] = v
+	}
+	f.url, f.key = head["endpoint url"], head["api key"]
+	if !strings.HasPrefix(f.url, "http://127.0.0.1:") || len(f.key) < 20 {
+		t.Fatalf("the fake printed %v", head)
+	}
+	return f
+}
+
+// stop sends SIGTERM and waits for the process to end.
+func (f *runningFake) stop() error {
+	if err := f.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- f.cmd.Wait() }()
+	select {
+	case err := <-done:
+		f.stopped = true
+		return err
+	case <-time.After(30 * time.Second):
+		return errors.New("no exit within 30s of SIGTERM")
+	}
+}
+
+// `rhombus fake --spec whole` serves every operation of the Rhombus API:
+// one openapi.yaml does not carry is called and answered from the spec.
+func TestFakeServesTheWholeAPI(t *testing.T) {
+	c := newCLI(t, nil)
+	f := startFake(t, c, "--spec", "whole")
+	for _, op := range []string{"getCameraConfig", "getPolicyAlerts"} {
+		o := c.runRaw("--endpoint-url", f.url, "--api-key", f.key, "call", op, "--data", "{}")
+		var answer map[string]any
+		if o.code != 0 || json.Unmarshal([]byte(o.stdout), &answer) != nil {
+			t.Errorf("%s: %s", op, o)
+		}
+	}
+	if err := f.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if o := c.runRaw("fake", "--spec", "most"); o.code != exitUsage || !strings.Contains(o.stderr, "--spec must be module") {
+		t.Errorf("%s", o)
 	}
 }
 

@@ -214,4 +214,7 @@ cleanly on Ctrl-C or SIGTERM. Standard output starts with
 
   --listen HOST:PORT   where to listen (default 127.0.0.1:0, a free port);
                        the host must be a loopback address or localhost
+  --spec module|whole  serve openapi.yaml (module, the default) or every
+                       operation of the whole Rhombus API (whole), each
+                       answered from the spec; organisation API keys only
 `
