@@ -15,6 +15,11 @@
 //     (path, method, Content-Type, credentials, body schema including RUUID
 //     formats and enums), and a request the spec forbids gets the answer the
 //     real API gives (400, 401 or 403 with the vendor's bodies).
+//   - It answers every operation of the spec: the three it models with
+//     state (below), every other one with the 200 example the spec gives,
+//     else an answer built from the schema (the same on every run). Handle
+//     answers an operation a test's own way; WithSpec serves another
+//     document, such as the whole API's.
 //   - It keeps state per organisation: pending registrations (a duplicate
 //     serial number is refused), users (a duplicate email is USER_EXISTS),
 //     permission groups and device licenses. Seeding helpers (AddOrg,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -299,7 +300,7 @@ func (b *builder) object(s *openapi3.Schema, at string, depth int, top bool) any
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		required := contains(s.Required, n)
+		required := slices.Contains(s.Required, n)
 		if (top && envelopeOnly[n] || deep) && !required {
 			continue
 		}
@@ -369,15 +370,6 @@ func (b *builder) number(s *openapi3.Schema) float64 {
 		v = *s.Max
 	}
 	return v
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func joinField(at, name string) string {

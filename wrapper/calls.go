@@ -38,7 +38,7 @@ func call[Result, Req any](ctx context.Context, c *Client, op, path string, req 
 	out := new(Result)
 	resp, err := c.send(r, payload, out)
 	if err != nil {
-		return nil, asCallError(c, op, err)
+		return nil, err // send returns only the package's error types
 	}
 	resp.Body.Close()
 	return out, nil
@@ -47,17 +47,3 @@ func call[Result, Req any](ctx context.Context, c *Client, op, path string, req 
 // jsonContentType is the Content-Type header of every typed call, shared:
 // net/http only reads it.
 var jsonContentType = []string{"application/json"}
-
-// asCallError keeps the package's own errors and wraps anything else (the
-// generated code failing to build the request) as a *RequestError.
-func asCallError(c *Client, op string, err error) error {
-	var (
-		apiErr *APIError
-		decErr *DecodeError
-		reqErr *RequestError
-	)
-	if errors.As(err, &apiErr) || errors.As(err, &decErr) || errors.As(err, &reqErr) {
-		return err
-	}
-	return &RequestError{Operation: op, Err: c.scrubErr(err)}
-}

@@ -180,14 +180,9 @@ type envelopeReader struct {
 	env     envelope
 	top     map[string]json.RawMessage
 	bad     error
-	all     map[string]json.RawMessage // tests: every property
 }
 
 func (r *envelopeReader) keep(name []byte) bool {
-	if r.all != nil {
-		r.all[string(name)] = nil
-		return true
-	}
 	switch string(name) {
 	case "error", "errorMsg", "warningMsg", "responseStatus":
 		return true
@@ -196,10 +191,6 @@ func (r *envelopeReader) keep(name []byte) bool {
 }
 
 func (r *envelopeReader) found(name, raw []byte) {
-	if r.all != nil {
-		r.all[string(name)] = append(json.RawMessage(nil), raw...)
-		return
-	}
 	var err error
 	switch string(name) {
 	case "error":
@@ -220,6 +211,16 @@ func (r *envelopeReader) found(name, raw []byte) {
 		}
 		r.top[string(name)] = raw
 	}
+}
+
+// jsonText is a JSON value as text: a string's contents, any other value as
+// written.
+func jsonText(raw []byte) string {
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return string(raw)
+	}
+	return s
 }
 
 // Literals the envelope holds on every success, read without allocating.
@@ -334,10 +335,7 @@ func (c *Client) ownFailure(op Operation, resp *http.Response, top map[string]js
 		if !ok {
 			continue
 		}
-		var v string
-		if json.Unmarshal(raw, &v) != nil {
-			v = string(raw)
-		}
+		v := jsonText(raw)
 		if e.ResponseStatus == "" {
 			e.ResponseStatus = v
 		}

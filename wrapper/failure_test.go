@@ -57,17 +57,7 @@ func TestOwnFailureShape(t *testing.T) {
 // request, at any depth, is refused with its field path before anything is
 // sent, on the typed method and on c.API() alike.
 func TestImportedOperationsAreTypedAndChecked(t *testing.T) {
-	calls := 0
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls++
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"type":"ERROR","errorType":"DOOR_NOT_CONFIGURED_WITH_LOCK"}`)
-	}))
-	defer srv.Close()
-	c, err := rhombus.New(rhombus.WithCredential(rhombus.APIToken("test-key-typed")), rhombus.WithEndpoint(srv.URL), rhombus.WithLimiter(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, calls := answering(t, jsonAnswer(200, `{"type":"ERROR","errorType":"DOOR_NOT_CONFIGURED_WITH_LOCK"}`))
 	ctx := context.Background()
 	bad := rhombus.RUUID("123e4567-e89b-12d3-a456-426614174000")
 	door := api.AccesscontrolUnlockAccessControlledDoorWSRequest{AccessControlledDoorUUID: bad}
@@ -107,13 +97,13 @@ func TestImportedOperationsAreTypedAndChecked(t *testing.T) {
 			}
 		})
 	}
-	if calls != 0 {
-		t.Errorf("%d requests reached the server; an invalid request must not be sent", calls)
+	if n := calls.Load(); n != 0 {
+		t.Errorf("%d requests reached the server; an invalid request must not be sent", n)
 	}
 
 	// The typed method obeys the operation's own failure shape too.
 	door.AccessControlledDoorUUID = rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")
-	_, err = c.UnlockAccessControlledDoor(ctx, door)
+	_, err := c.UnlockAccessControlledDoor(ctx, door)
 	var apiErr *rhombus.APIError
 	if !errors.As(err, &apiErr) || apiErr.ResponseStatus != "DOOR_NOT_CONFIGURED_WITH_LOCK" {
 		t.Errorf("want an *APIError with the door's reason, got %v", err)

@@ -31,6 +31,9 @@ func licensesAnswer(n int) []byte {
 	return []byte(b.String())
 }
 
+// serveBody starts a loopback server answering every request with body,
+// for benchmarks that call it through the default client (answering
+// builds its client on the server's own).
 func serveBody(t testing.TB, body []byte) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -50,9 +53,7 @@ func TestAnswerCapsPerOperation(t *testing.T) {
 	big := licensesAnswer(20000)
 	require.Greater(t, int64(len(big)), int64(rhombus.DefaultMaxResponseBytes))
 
-	srv := serveBody(t, big)
-	c, err := rhombus.New(rhombus.WithEndpoint(srv.URL), rhombus.WithCredential(rhombus.PartnerAPIToken(testKey)), rhombus.WithLimiter(nil))
-	require.NoError(t, err)
+	c, _ := answering(t, jsonAnswer(200, string(big)))
 	res, err := c.GetDeviceLicensesForOrg(ctx, org)
 	require.NoError(t, err)
 	assert.Len(t, res.DeviceLicenses, 20000)
@@ -63,17 +64,14 @@ func TestAnswerCapsPerOperation(t *testing.T) {
 	assert.Contains(t, err.Error(), fmt.Sprintf("body exceeds the limit of %d bytes (DefaultMaxResponseBytes; raise it with WithMaxResponseBytes)", rhombus.DefaultMaxResponseBytes))
 
 	// WithMaxResponseBytes wins over the operation's own cap.
-	small, err := rhombus.New(rhombus.WithEndpoint(srv.URL), rhombus.WithCredential(rhombus.PartnerAPIToken(testKey)), rhombus.WithLimiter(nil), rhombus.WithMaxResponseBytes(1<<20))
-	require.NoError(t, err)
+	small, _ := answering(t, jsonAnswer(200, string(big)), rhombus.WithMaxResponseBytes(1<<20))
 	_, err = small.GetDeviceLicensesForOrg(ctx, org)
 	require.ErrorIs(t, err, rhombus.ErrDecode)
 	assert.Contains(t, err.Error(), "body exceeds the limit of 1048576 bytes (set by WithMaxResponseBytes)")
 
 	// An operation's own cap can be lower than the default too, and its
 	// refusal says where the limit comes from.
-	cam := serveBody(t, []byte(`{"error":false,"resolution":"`+strings.Repeat("x", 4096)+`"}`))
-	tc, err := rhombus.New(rhombus.WithEndpoint(cam.URL), rhombus.WithCredential(rhombus.APIToken(testKey)), rhombus.WithLimiter(nil), rhombus.WithOperations(testapi.Operations...))
-	require.NoError(t, err)
+	tc, _ := answering(t, jsonAnswer(200, `{"error":false,"resolution":"`+strings.Repeat("x", 4096)+`"}`), rhombus.WithOperations(testapi.Operations...))
 	gen, err := testapi.NewClientWithResponses(tc.BaseURL(), testapi.WithHTTPClient(tc))
 	require.NoError(t, err)
 	_, err = gen.GetCameraConfigWithResponse(ctx, testapi.GetCameraConfigRequest{CameraUUID: rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")})

@@ -606,15 +606,9 @@ func identifying(op Operation, payload []byte) map[string]string {
 	}
 	out := make(map[string]string)
 	for _, f := range op.IdentifyingFields {
-		raw, ok := m[f]
-		if !ok {
-			continue
+		if raw, ok := m[f]; ok {
+			out[f] = jsonText(raw)
 		}
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			s = string(raw)
-		}
-		out[f] = s
 	}
 	return out
 }

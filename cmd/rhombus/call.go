@@ -3,12 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"sort"
 	"strings"
 
@@ -108,27 +106,20 @@ func readData(a *app, data string, given bool) ([]byte, []problem) {
 	if !given {
 		return []byte("{}"), nil
 	}
-	var b []byte
-	var err error
-	switch {
-	case data == "-":
-		b, err = io.ReadAll(a.stdin)
-	case strings.HasPrefix(data, "@"):
-		b, err = os.ReadFile(data[1:])
-	default:
-		b = []byte(data)
-	}
-	if err != nil {
-		return nil, []problem{{"--data", fmt.Sprintf("cannot read it: %v", err)}}
-	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(b, &obj); err != nil || obj == nil {
-		why := "must be a JSON object, for example '{}'"
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			why = fmt.Sprintf("is not JSON (at byte %d: %v); it must be a JSON object", se.Offset, se)
+	b := []byte(data)
+	if data == "-" || strings.HasPrefix(data, "@") {
+		src := strings.TrimPrefix(data, "@")
+		var err error
+		if b, err = readPath(src, a.stdin); err != nil {
+			return nil, []problem{{"--data", fmt.Sprintf("cannot read %s: %v", src, unwrapPathError(err))}}
 		}
-		return nil, []problem{{"--data", why}}
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return nil, []problem{{"--data", describeJSON(err) + "; it must be a JSON object"}}
+	}
+	if _, ok := v.(map[string]any); !ok {
+		return nil, []problem{{"--data", "must be a JSON object, for example '{}'"}}
 	}
 	return b, nil
 }

@@ -182,9 +182,15 @@ func TestOperationsLists(t *testing.T) {
 	if o.code != exitUsage || !strings.Contains(o.stderr, `unknown operation "noSuchOperation"`) {
 		t.Errorf("%s", o)
 	}
-	o = c.runRaw("--api-key", "k", "--endpoint-url", "http://127.0.0.1:1", "call", "getLocations", "--data", "{not json")
-	if o.code != exitUsage || !strings.Contains(o.stderr, "--data") {
-		t.Errorf("%s", o)
+	for data, want := range map[string]string{
+		"{not json":                "--data: not valid JSON at byte 2",
+		"[1]":                      "--data: must be a JSON object",
+		"@" + c.dir + "/none.json": "--data: cannot read",
+	} {
+		o = c.runRaw("--api-key", "k", "--endpoint-url", "http://127.0.0.1:1", "call", "getLocations", "--data", data)
+		if o.code != exitUsage || !strings.Contains(o.stderr, want) {
+			t.Errorf("--data %s: want exit 2 and %q: %s", data, want, o)
+		}
 	}
 }
 

@@ -193,13 +193,7 @@ func jsonField(name string) string { return name + " (in --cli-input-json)" }
 // would otherwise be dropped without a word.
 func readInputJSON(path string, stdin io.Reader, v any) []problem {
 	field := "--cli-input-json"
-	var b []byte
-	var err error
-	if path == "-" {
-		b, err = io.ReadAll(stdin)
-	} else {
-		b, err = os.ReadFile(path)
-	}
+	b, err := readPath(path, stdin)
 	if err != nil {
 		return []problem{{field, fmt.Sprintf("cannot read %s: %v", path, unwrapPathError(err))}}
 	}
@@ -212,6 +206,14 @@ func readInputJSON(path string, stdin io.Reader, v any) []problem {
 		return []problem{{field, fmt.Sprintf("%s: unexpected data after the JSON object", path)}}
 	}
 	return nil
+}
+
+// readPath reads a file, or standard input for "-".
+func readPath(path string, stdin io.Reader) ([]byte, error) {
+	if path == "-" {
+		return io.ReadAll(stdin)
+	}
+	return os.ReadFile(path)
 }
 
 func describeJSON(err error) string {

@@ -294,21 +294,21 @@ func failureShape(doc *upstream.Doc, op map[string]any) map[string]any {
 	ok, _ := rs["200"].(map[string]any)
 	c, _ := ok["content"].(map[string]any)
 	j, _ := c["application/json"].(map[string]any)
-	s := resolve(doc, j["schema"])
+	s := doc.Resolve(j["schema"])
 	d, _ := s["discriminator"].(map[string]any)
 	prop, _ := d["propertyName"].(string)
 	if prop == "" {
 		return nil
 	}
 	props, _ := s["properties"].(map[string]any)
-	enum, _ := resolve(doc, props[prop])["enum"].([]any)
+	enum, _ := doc.Resolve(props[prop])["enum"].([]any)
 	if !slices.Contains(enum, any("ERROR")) {
 		return nil
 	}
 	var reasons []string
 	oneOf, _ := s["oneOf"].([]any)
 	for _, v := range oneOf {
-		vs := resolve(doc, v)
+		vs := doc.Resolve(v)
 		ref, _ := v.(map[string]any)["$ref"].(string)
 		if !strings.Contains(strings.ToLower(ref), "error") {
 			continue
@@ -331,27 +331,15 @@ func allProperties(doc *upstream.Doc, s map[string]any) map[string]bool {
 	}
 	all, _ := s["allOf"].([]any)
 	for _, m := range all {
-		for k := range allProperties(doc, resolve(doc, m)) {
+		for k := range allProperties(doc, doc.Resolve(m)) {
 			out[k] = true
 		}
 	}
 	return out
 }
 
-func resolve(doc *upstream.Doc, v any) map[string]any {
-	m, _ := v.(map[string]any)
-	for range 10 {
-		ref, ok := m["$ref"].(string)
-		if !ok {
-			break
-		}
-		m, _ = doc.Schemas()[strings.TrimPrefix(ref, "#/components/schemas/")].(map[string]any)
-	}
-	return m
-}
-
 func requestHasField(doc *upstream.Doc, op map[string]any, field string) bool {
-	return allProperties(doc, resolve(doc, requestSchema(op)))[field]
+	return allProperties(doc, doc.Resolve(requestSchema(op)))[field]
 }
 
 // reachedSchemas lists every component schema the operation's request and

@@ -82,7 +82,7 @@ func (d *Doc) repairDiscriminators() {
 			continue
 		}
 		props, _ := s["properties"].(map[string]any)
-		enum, _ := d.resolve(props[prop])["enum"].([]any)
+		enum, _ := d.Resolve(props[prop])["enum"].([]any)
 		mapping := map[string]any{}
 		for _, alt := range oneOf {
 			ref, _ := alt.(map[string]any)["$ref"].(string)
@@ -117,14 +117,16 @@ func (d *Doc) repairDiscriminators() {
 // value (STANDARD_CSN) with a schema name (StandardCsnType).
 func squash(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", "")) }
 
-// resolve follows a schema $ref within the document.
-func (d *Doc) resolve(v any) map[string]any {
+// Resolve follows schema $refs within the document (a chain of them, up to
+// ten) and returns the schema object they lead to.
+func (d *Doc) Resolve(v any) map[string]any {
 	m, _ := v.(map[string]any)
-	if ref, ok := m["$ref"].(string); ok {
-		if name, ok := strings.CutPrefix(ref, "#/components/schemas/"); ok {
-			r, _ := d.Schemas()[name].(map[string]any)
-			return r
+	for range 10 {
+		ref, ok := m["$ref"].(string)
+		if !ok {
+			break
 		}
+		m, _ = d.Schemas()[strings.TrimPrefix(ref, "#/components/schemas/")].(map[string]any)
 	}
 	return m
 }

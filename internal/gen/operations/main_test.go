@@ -8,7 +8,7 @@ import (
 )
 
 func TestGenerateFromTheTestSpec(t *testing.T) {
-	out, err := generate("../../../wrapper/internal/testapi/openapi.yaml", "../../../wrapper/internal/testapi/testapi.gen.go", "testapi", "Operations", "", "github.com/rhombuskit/rhombus-go/wrapper")
+	out, err := generate(testOps(t), "openapi.yaml", "testapi", "Operations", "", "github.com/rhombuskit/rhombus-go/wrapper")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +26,7 @@ func TestGenerateFromTheTestSpec(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
 	}
-	again, err := generate("../../../wrapper/internal/testapi/openapi.yaml", "../../../wrapper/internal/testapi/testapi.gen.go", "testapi", "Operations", "", "github.com/rhombuskit/rhombus-go/wrapper")
+	again, err := generate(testOps(t), "openapi.yaml", "testapi", "Operations", "", "github.com/rhombuskit/rhombus-go/wrapper")
 	if err != nil || string(again) != got {
 		t.Errorf("a second run differs (%v): the output must be deterministic", err)
 	}
@@ -58,7 +58,7 @@ paths:
 		if err := os.WriteFile(gen, []byte("package p\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, err := generate(path, gen, "p", "ops", "", "")
+		_, err := load(path, gen)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: got %v, want an error containing %q", ext, err, want)
 		}
@@ -66,7 +66,7 @@ paths:
 }
 
 func TestGenerateMethodsFromTheTestSpec(t *testing.T) {
-	out, err := generateMethods("../../../wrapper/internal/testapi/openapi.yaml", "../../../wrapper/internal/testapi/testapi.gen.go", "rhombus", "github.com/rhombuskit/rhombus-go/wrapper/internal/testapi")
+	out, err := generateMethods(testOps(t), "openapi.yaml", "rhombus", "github.com/rhombuskit/rhombus-go/wrapper/internal/testapi")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,4 +81,15 @@ func TestGenerateMethodsFromTheTestSpec(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
 	}
+}
+
+// testOps are the operations of the test-only spec, with the Go names of
+// its generated client.
+func testOps(t *testing.T) []operation {
+	t.Helper()
+	ops, err := load("../../../wrapper/internal/testapi/openapi.yaml", "../../../wrapper/internal/testapi/testapi.gen.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ops
 }
