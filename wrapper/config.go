@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"gopkg.in/ini.v1"
@@ -44,7 +43,9 @@ type Config struct {
 	// EndpointURL overrides the profile's endpoint_url.
 	EndpointURL string
 	// Home is the directory that holds .rhombus; "" means the user's home
-	// directory. When that is unknown ($HOME unset) no file is read.
+	// directory. When that is unknown ($HOME unset) no file is read, and a
+	// .rhombus folder in the working directory, which the vendor's tool
+	// would read instead, is refused.
 	Home string
 }
 
@@ -54,9 +55,16 @@ type Config struct {
 //   - the profile is $RHOMBUS_PROFILE, or "default";
 //   - ~/.rhombus/credentials (INI) has a section per profile with api_key,
 //     auth_type ("token" or "cert"), cert_file, key_file and is_partner;
-//   - ~/.rhombus/config (INI) has [default] and [profile NAME] (or [NAME])
-//     sections with endpoint_url;
-//   - $RHOMBUS_API_KEY and $RHOMBUS_ENDPOINT_URL override the files.
+//   - ~/.rhombus/config (INI) has [default] and [profile NAME] sections
+//     with endpoint_url; [NAME] is read when there is no [profile NAME];
+//   - $RHOMBUS_API_KEY and $RHOMBUS_ENDPOINT_URL override the files; a
+//     variable set to "" counts as unset.
+//
+// auth_type and is_partner take only the values the vendor's tool writes
+// ("token", "cert", "true", "false"), and a blank endpoint_url is refused,
+// each with an error naming the file, the section and the key: where the
+// vendor's tool would quietly fall back to a default, this client does not
+// guess.
 //
 // A named profile whose key comes from ~/.rhombus/credentials must have an
 // endpoint: its endpoint_url, $RHOMBUS_ENDPOINT_URL, or a [WithRegion] or
@@ -70,6 +78,13 @@ func FromEnvironment() Option {
 			Profile:     os.Getenv(EnvProfile),
 			APIKey:      os.Getenv(EnvAPIKey),
 			EndpointURL: os.Getenv(EnvEndpointURL),
+		}
+		// Set to "" is unset, as in the vendor's tool (and as `VAR= cmd`
+		// means in a shell); only white space is a mistake.
+		for _, v := range [][2]string{{EnvProfile, cfg.Profile}, {EnvEndpointURL, cfg.EndpointURL}} {
+			if v[1] != "" && strings.TrimSpace(v[1]) == "" {
+				return fmt.Errorf("rhombus: %s is only white space: unset it, or give a value", v[0])
+			}
 		}
 		if err := loadConfig(s, cfg); err != nil {
 			if cfg.Profile != "" {
@@ -100,15 +115,25 @@ func loadConfig(s *settings, cfg Config) error {
 	if profile == "" {
 		profile = DefaultProfile
 	}
+	if cfg.EndpointURL != "" && strings.TrimSpace(cfg.EndpointURL) == "" {
+		return errors.New("rhombus: the endpoint URL is only white space")
+	}
 	home := cfg.Home
 	if home == "" {
-		// Without a home directory no file is read: a relative ".rhombus"
-		// would pick up whatever the working directory holds.
 		home, _ = os.UserHomeDir()
 	}
 	var credPath, confPath string
 	var creds, conf *ini.File
-	if home != "" {
+	if home == "" {
+		// The vendor's tool then reads ./.rhombus, wherever the command
+		// runs; a folder there could send the key anywhere, so none is read,
+		// and one that exists is refused rather than silently ignored.
+		if _, err := os.Stat(".rhombus"); err == nil {
+			return errors.New("rhombus: the home directory is unknown ($HOME is unset) and the working directory has a .rhombus folder: " +
+				"the vendor's tool would read its credentials and config, this client never reads configuration from the working directory; " +
+				"set HOME to the directory that holds .rhombus")
+		}
+	} else {
 		dir := filepath.Join(home, ".rhombus")
 		credPath, confPath = filepath.Join(dir, "credentials"), filepath.Join(dir, "config")
 		var err error
@@ -132,6 +157,10 @@ func loadConfig(s *settings, cfg Config) error {
 		return &configError{is: ErrNoCredentials, msg: fmt.Sprintf("profile %q has no section [%s] in %s", profile, profile, credPath)}
 	}
 
+	// auth_type and is_partner take exactly the values the vendor's tool
+	// writes: it compares with == "cert" and == "true", so "CERT", "True" or
+	// "yes" there mean a plain token, sent with a scheme the key was not
+	// made for. Anything else, blank included, is refused here.
 	authType, certFile, keyFile, partner := "token", "", "", false
 	keyFromProfile := false
 	if sec != nil {
@@ -139,15 +168,21 @@ func loadConfig(s *settings, cfg Config) error {
 			key = strings.TrimSpace(sec.Key("api_key").String())
 			keyFromProfile = key != ""
 		}
-		if v := strings.TrimSpace(sec.Key("auth_type").String()); v != "" {
-			authType = strings.ToLower(v)
+		if sec.HasKey("auth_type") {
+			authType = strings.TrimSpace(sec.Key("auth_type").String())
+			if authType != "token" && authType != "cert" {
+				return fmt.Errorf("rhombus: %s [%s] auth_type: must be token or cert (lower case), got %q", credPath, profile, authType)
+			}
 		}
 		certFile = expandHome(sec.Key("cert_file").String(), home)
 		keyFile = expandHome(sec.Key("key_file").String(), home)
-		if v := strings.TrimSpace(sec.Key("is_partner").String()); v != "" {
-			var err error
-			if partner, err = strconv.ParseBool(v); err != nil {
-				return fmt.Errorf("rhombus: %s [%s] is_partner: must be true or false, got %q", credPath, profile, v)
+		if sec.HasKey("is_partner") {
+			switch v := strings.TrimSpace(sec.Key("is_partner").String()); v {
+			case "true":
+				partner = true
+			case "false":
+			default:
+				return fmt.Errorf("rhombus: %s [%s] is_partner: must be true or false (lower case), got %q", credPath, profile, v)
 			}
 		}
 	}
@@ -168,6 +203,7 @@ func loadConfig(s *settings, cfg Config) error {
 		}
 	case "cert":
 		if certFile == "" || keyFile == "" {
+			// The vendor's tool sends the key as a plain token then.
 			return fmt.Errorf("rhombus: %s [%s]: auth_type cert needs cert_file and key_file", credPath, profile)
 		}
 		cred, err := LoadCertificateKey(key, certFile, keyFile, partner)
@@ -175,13 +211,16 @@ func loadConfig(s *settings, cfg Config) error {
 			return fmt.Errorf("%w (profile %q)", err, profile)
 		}
 		s.cred = cred
-	default:
-		return fmt.Errorf("rhombus: %s [%s] auth_type: must be token or cert, got %q", credPath, profile, authType)
 	}
 
 	endpoint := strings.TrimSpace(cfg.EndpointURL)
+	var ep profileEndpointURL
 	if endpoint == "" && conf != nil {
-		endpoint = profileEndpoint(conf, profile)
+		var err error
+		if ep, err = profileEndpoint(conf, confPath, profile); err != nil {
+			return err
+		}
+		endpoint = ep.url
 	}
 	switch {
 	case endpoint != "":
@@ -194,26 +233,50 @@ func loadConfig(s *settings, cfg Config) error {
 		s.needEndpoint = fmt.Sprintf("profile %q has an API key in %s but no endpoint_url in %s ([profile %s] or [%s]); "+
 			"its key is not sent to the default endpoint %s unless chosen: add endpoint_url there, or set %s, or choose a region",
 			profile, credPath, orDefault(confPath, "~/.rhombus/config"), profile, profile, RegionUS.URL(), EnvEndpointURL)
+		if ep.ignored != "" {
+			s.needEndpoint += fmt.Sprintf(" (the endpoint_url of [%s] is not used: [%s] exists, and the vendor's tool reads only that section)", ep.ignored, ep.section)
+		}
 	}
 	return nil
 }
 
+// profileEndpointURL is the endpoint_url of a profile's section of the
+// config file, which section it came from, and the section whose
+// endpoint_url was passed over, if any.
+type profileEndpointURL struct {
+	url, section, ignored string
+}
+
 // profileEndpoint reads endpoint_url from the profile's section of the config
-// file: [default] for the default profile, else [profile NAME] or, as the
-// vendor's tool also accepts, [NAME].
-func profileEndpoint(conf *ini.File, profile string) string {
-	names := []string{"profile " + profile, profile}
-	if profile == DefaultProfile {
-		names = []string{DefaultProfile}
-	}
-	for _, name := range names {
-		if cs, err := conf.GetSection(name); err == nil {
-			if v := strings.TrimSpace(cs.Key("endpoint_url").String()); v != "" {
-				return v
-			}
+// file as the vendor's tool does: [default] for the default profile; for
+// another, [profile NAME] when that section exists, even without
+// endpoint_url, else [NAME]. A blank endpoint_url is an error: the vendor's
+// tool then fails, and falling back to another would send the key elsewhere.
+func profileEndpoint(conf *ini.File, path, profile string) (profileEndpointURL, error) {
+	name := profile
+	if profile != DefaultProfile {
+		if _, err := conf.GetSection("profile " + profile); err == nil {
+			name = "profile " + profile
 		}
 	}
-	return ""
+	r := profileEndpointURL{section: name}
+	cs, err := conf.GetSection(name)
+	if err != nil {
+		return r, nil
+	}
+	if cs.HasKey("endpoint_url") {
+		r.url = strings.TrimSpace(cs.Key("endpoint_url").String())
+		if r.url == "" {
+			return r, fmt.Errorf("rhombus: %s [%s] endpoint_url is blank (profile %q): give the endpoint's URL, or remove the line", path, name, profile)
+		}
+		return r, nil
+	}
+	if name != profile {
+		if other, err := conf.GetSection(profile); err == nil && strings.TrimSpace(other.Key("endpoint_url").String()) != "" {
+			r.ignored = profile
+		}
+	}
+	return r, nil
 }
 
 func orDefault(s, def string) string {

@@ -119,7 +119,7 @@ func TestFromEnvironment(t *testing.T) {
 		},
 		{
 			name:        "is_partner false, auth_type token",
-			credentials: "[default]\napi_key = " + cfgFileKey + "\nis_partner = false\nauth_type = Token\n",
+			credentials: "[default]\napi_key = " + cfgFileKey + "\nis_partner = false\nauth_type = token\n",
 			config:      "[default]\nendpoint_url = {{A}}\n",
 			want:        authWant{scheme: "api-token", apiKey: cfgFileKey},
 		},
@@ -258,7 +258,7 @@ func TestFromEnvironmentCertificate(t *testing.T) {
 		home := cfgHome(t, nil)
 		negDER, negKey := ca.issueNegativeSerial(t, "vendor style", big.NewInt(-7))
 		mtlsWritePEM(t, home, mtlsCertPEM(negDER), mtlsSEC1PEM(t, negKey))
-		cfgWrite(t, home, "credentials", "[default]\napi_key = "+mtlsKey+"\nauth_type = CERT\ncert_file = ~/client.pem\nkey_file = ~/client.key\n")
+		cfgWrite(t, home, "credentials", "[default]\napi_key = "+mtlsKey+"\nauth_type = cert\ncert_file = ~/client.pem\nkey_file = ~/client.key\n")
 		c, err := rhombus.New(rhombus.FromEnvironment())
 		require.NoError(t, err)
 		assert.Contains(t, c.String(), "rhombus.CertificateKey([REDACTED])")
@@ -302,12 +302,58 @@ func TestFromEnvironmentErrors(t *testing.T) {
 		{
 			name:        "bad is_partner",
 			credentials: "[default]\napi_key = " + cfgFileKey + "\nis_partner = yes\n",
-			want:        `rhombus: HOME/.rhombus/credentials [default] is_partner: must be true or false, got "yes"`,
+			want:        `rhombus: HOME/.rhombus/credentials [default] is_partner: must be true or false (lower case), got "yes"`,
+		},
+		{
+			// The vendor's tool reads only "true" as true: refused, not guessed.
+			name:        "is_partner True",
+			credentials: "[default]\napi_key = " + cfgFileKey + "\nis_partner = True\n",
+			want:        `rhombus: HOME/.rhombus/credentials [default] is_partner: must be true or false (lower case), got "True"`,
+		},
+		{
+			name:        "blank is_partner",
+			credentials: "[default]\napi_key = " + cfgFileKey + "\nis_partner =\n",
+			want:        `rhombus: HOME/.rhombus/credentials [default] is_partner: must be true or false (lower case), got ""`,
 		},
 		{
 			name:        "bad auth_type",
 			credentials: "[default]\napi_key = " + cfgFileKey + "\nauth_type = oauth\n",
-			want:        `rhombus: HOME/.rhombus/credentials [default] auth_type: must be token or cert, got "oauth"`,
+			want:        `rhombus: HOME/.rhombus/credentials [default] auth_type: must be token or cert (lower case), got "oauth"`,
+		},
+		{
+			// The vendor's tool compares with == "cert": CERT is a plain token there.
+			name:        "auth_type CERT",
+			credentials: "[default]\napi_key = " + cfgFileKey + "\nauth_type = CERT\ncert_file = ~/client.pem\nkey_file = ~/client.key\n",
+			want:        `rhombus: HOME/.rhombus/credentials [default] auth_type: must be token or cert (lower case), got "CERT"`,
+		},
+		{
+			name:        "blank auth_type",
+			credentials: "[default]\napi_key = " + cfgFileKey + "\nauth_type =\n",
+			want:        `rhombus: HOME/.rhombus/credentials [default] auth_type: must be token or cert (lower case), got ""`,
+		},
+		{
+			name:        "blank endpoint_url in [default]",
+			credentials: "[default]\napi_key = " + cfgFileKey + "\n",
+			config:      "[default]\nendpoint_url =\n",
+			want:        `rhombus: HOME/.rhombus/config [default] endpoint_url is blank (profile "default"): give the endpoint's URL, or remove the line`,
+		},
+		{
+			name:        "blank endpoint_url in [profile work]",
+			credentials: "[work]\napi_key = " + cfgWorkKey + "\n",
+			config:      "[default]\nendpoint_url = http://127.0.0.1:1\n[profile work]\nendpoint_url = \n[work]\nendpoint_url = http://127.0.0.1:2\n",
+			env:         map[string]string{rhombus.EnvProfile: "work"},
+			want:        `rhombus: HOME/.rhombus/config [profile work] endpoint_url is blank (profile "work"): give the endpoint's URL, or remove the line (the profile is from RHOMBUS_PROFILE)`,
+		},
+		{
+			// Set to "" is unset; only white space is a mistake.
+			name: "RHOMBUS_ENDPOINT_URL of white space",
+			env:  map[string]string{rhombus.EnvAPIKey: cfgEnvKey, rhombus.EnvEndpointURL: " "},
+			want: "rhombus: RHOMBUS_ENDPOINT_URL is only white space: unset it, or give a value",
+		},
+		{
+			name: "RHOMBUS_PROFILE of white space",
+			env:  map[string]string{rhombus.EnvAPIKey: cfgEnvKey, rhombus.EnvProfile: "\t"},
+			want: "rhombus: RHOMBUS_PROFILE is only white space: unset it, or give a value",
 		},
 		{
 			name:        "cert without files",

@@ -35,14 +35,17 @@ func TestVendorConfigurationLayouts(t *testing.T) {
 	fill := strings.NewReplacer("{{PROD}}", prod.URL, "{{STAGING}}", staging.URL).Replace
 
 	cases := []struct {
-		name    string
-		config  string
-		env     map[string]string
-		opt     rhombus.Option // the configuration option; FromEnvironment when nil
-		after   []rhombus.Option
-		server  string // "prod" or "staging"; "" when New must refuse
-		want    authWant
-		wantErr error
+		name        string
+		credentials string // vendorCredentials when empty
+		config      string
+		env         map[string]string
+		noHome      bool           // $HOME unset, the working directory is the home directory
+		opt         rhombus.Option // the configuration option; FromEnvironment when nil
+		after       []rhombus.Option
+		server      string // "prod" or "staging"; "" when New must refuse
+		want        authWant
+		wantErr     error    // a sentinel the refusal matches, if any
+		errText     []string // what the refusal must say
 	}{
 		{
 			name:   "default profile, [default] endpoint",
@@ -105,6 +108,83 @@ func TestVendorConfigurationLayouts(t *testing.T) {
 			server: "staging", want: authWant{scheme: "api-token", apiKey: cfgFileKey},
 		},
 		{
+			// The vendor's tool reads only [profile staging] when it exists,
+			// and so sends the key to production: refused here.
+			name:    "[profile staging] without endpoint_url, [staging] with one",
+			config:  "[default]\nendpoint_url = {{PROD}}\n[profile staging]\noutput = json\n[staging]\nendpoint_url = {{STAGING}}\n",
+			opt:     rhombus.FromProfile("staging"),
+			wantErr: rhombus.ErrNoEndpoint,
+			errText: []string{"no endpoint_url", "the endpoint_url of [staging] is not used: [profile staging] exists"},
+		},
+		{
+			name:   "[profile staging] without endpoint_url, [staging] with one, endpoint chosen",
+			config: "[profile staging]\noutput = json\n[staging]\nendpoint_url = {{PROD}}\n",
+			env:    map[string]string{rhombus.EnvProfile: "staging", rhombus.EnvEndpointURL: "{{STAGING}}"},
+			server: "staging", want: authWant{scheme: "api-token", apiKey: cfgStagingKey},
+		},
+		{
+			// The vendor's tool sends a plain token for anything but "true".
+			name:        "is_partner = True is refused",
+			credentials: "[partner]\napi_key = " + cfgPartnerKey + "\nis_partner = True\n",
+			config:      "[profile partner]\nendpoint_url = {{PROD}}\n",
+			opt:         rhombus.FromProfile("partner"),
+			errText:     []string{"credentials [partner] is_partner: must be true or false (lower case)", `got "True"`},
+		},
+		{
+			name:        "is_partner = yes is refused",
+			credentials: "[partner]\napi_key = " + cfgPartnerKey + "\nis_partner = yes\n",
+			config:      "[profile partner]\nendpoint_url = {{PROD}}\n",
+			opt:         rhombus.FromProfile("partner"),
+			errText:     []string{"credentials [partner] is_partner: must be true or false (lower case)", `got "yes"`},
+		},
+		{
+			name:        "is_partner = false",
+			credentials: "[partner]\napi_key = " + cfgPartnerKey + "\nis_partner = false\n",
+			config:      "[profile partner]\nendpoint_url = {{PROD}}\n",
+			opt:         rhombus.FromProfile("partner"),
+			server:      "prod", want: authWant{scheme: "api-token", apiKey: cfgPartnerKey},
+		},
+		{
+			// The vendor's tool sends a certificate key as a plain token then.
+			name:        "auth_type = cert without certificate files is refused",
+			credentials: "[staging]\napi_key = " + cfgStagingKey + "\nauth_type = cert\n",
+			config:      "[profile staging]\nendpoint_url = {{STAGING}}\n",
+			opt:         rhombus.FromProfile("staging"),
+			errText:     []string{"credentials [staging]: auth_type cert needs cert_file and key_file"},
+		},
+		{
+			name:        "an unknown auth_type is refused",
+			credentials: "[staging]\napi_key = " + cfgStagingKey + "\nauth_type = certificate\n",
+			config:      "[profile staging]\nendpoint_url = {{STAGING}}\n",
+			opt:         rhombus.FromProfile("staging"),
+			errText:     []string{"credentials [staging] auth_type: must be token or cert (lower case)", `got "certificate"`},
+		},
+		{
+			// The vendor's tool fails; falling back would send the key to production.
+			name:    "a blank endpoint_url is refused",
+			config:  "[default]\nendpoint_url =\n",
+			errText: []string{"config [default] endpoint_url is blank", `(profile "default")`},
+		},
+		{
+			name:    "a blank endpoint_url in [profile staging] is refused, [staging] is not read",
+			config:  "[profile staging]\nendpoint_url = \n[staging]\nendpoint_url = {{STAGING}}\n",
+			opt:     rhombus.FromProfile("staging"),
+			errText: []string{"config [profile staging] endpoint_url is blank", `(profile "staging")`},
+		},
+		{
+			name:   "RHOMBUS_ENDPOINT_URL set to \"\" is unset",
+			config: "[default]\nendpoint_url = {{STAGING}}\n",
+			env:    map[string]string{rhombus.EnvEndpointURL: ""},
+			server: "staging", want: authWant{scheme: "api-token", apiKey: cfgFileKey},
+		},
+		{
+			// The vendor's tool reads ./.rhombus then: refused when it exists.
+			name:    "$HOME unset, .rhombus in the working directory",
+			config:  "[default]\nendpoint_url = {{PROD}}\n",
+			noHome:  true,
+			errText: []string{"$HOME is unset", "the working directory has a .rhombus folder", "set HOME"},
+		},
+		{
 			name:   "explicit Config ignores the environment",
 			config: "[profile staging]\nendpoint_url = {{STAGING}}\n",
 			env:    map[string]string{rhombus.EnvProfile: "partner", rhombus.EnvAPIKey: cfgEnvKey, rhombus.EnvEndpointURL: "{{PROD}}"},
@@ -119,8 +199,16 @@ func TestVendorConfigurationLayouts(t *testing.T) {
 				env[k] = fill(v)
 			}
 			home := cfgHome(t, env)
-			cfgWrite(t, home, "credentials", vendorCredentials)
+			creds := vendorCredentials
+			if tc.credentials != "" {
+				creds = tc.credentials
+			}
+			cfgWrite(t, home, "credentials", creds)
 			cfgWrite(t, home, "config", fill(tc.config))
+			if tc.noHome {
+				t.Setenv("HOME", "")
+				t.Chdir(home)
+			}
 			opt := tc.opt
 			if opt == nil {
 				opt = rhombus.FromEnvironment()
@@ -129,10 +217,17 @@ func TestVendorConfigurationLayouts(t *testing.T) {
 
 			beforeProd, beforeStaging := len(prod.records()), len(staging.records())
 			c, err := rhombus.New(opts...)
-			if tc.wantErr != nil {
+			if tc.server == "" {
 				require.Error(t, err)
-				assert.True(t, errors.Is(err, tc.wantErr), "errors.Is(%v, %v)", err, tc.wantErr)
+				if tc.wantErr != nil {
+					assert.True(t, errors.Is(err, tc.wantErr), "errors.Is(%v, %v)", err, tc.wantErr)
+				}
+				for _, want := range tc.errText {
+					assert.Contains(t, err.Error(), want)
+				}
 				assert.NotContains(t, err.Error(), cfgAnyKeyPart)
+				assert.Len(t, prod.records(), beforeProd, "nothing may be sent")
+				assert.Len(t, staging.records(), beforeStaging, "nothing may be sent")
 				return
 			}
 			require.NoError(t, err)
@@ -182,15 +277,13 @@ func TestNoCredentialsSentinel(t *testing.T) {
 	assert.ErrorIs(t, err, rhombus.ErrNoCredentials)
 }
 
-// TestUnknownHomeReadsNothing: with $HOME unset, a .rhombus folder in the
-// working directory must not be read.
+// TestUnknownHomeReadsNothing: with $HOME unset no file is read, and a
+// .rhombus folder in the working directory, which the vendor's tool would
+// read, is refused rather than silently ignored.
 func TestUnknownHomeReadsNothing(t *testing.T) {
 	cfgHome(t, nil)
 	t.Setenv("HOME", "")
 	work := t.TempDir()
-	require.NoError(t, os.MkdirAll(filepath.Join(work, ".rhombus"), 0o700))
-	require.NoError(t, os.WriteFile(filepath.Join(work, ".rhombus", "credentials"),
-		[]byte("[default]\napi_key = "+cfgFileKey+"\n"), 0o600))
 	t.Chdir(work)
 
 	_, err := rhombus.New(rhombus.FromEnvironment())
@@ -198,4 +291,24 @@ func TestUnknownHomeReadsNothing(t *testing.T) {
 	assert.Contains(t, err.Error(), "home directory is unknown")
 	_, err = rhombus.New(rhombus.FromProfile("default"))
 	require.ErrorIs(t, err, rhombus.ErrNoCredentials)
+
+	require.NoError(t, os.MkdirAll(filepath.Join(work, ".rhombus"), 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(work, ".rhombus", "credentials"),
+		[]byte("[default]\napi_key = "+cfgFileKey+"\n"), 0o600))
+	t.Setenv(rhombus.EnvAPIKey, cfgEnvKey)
+	for _, opt := range []rhombus.Option{rhombus.FromEnvironment(), rhombus.FromProfile("default")} {
+		_, err = rhombus.New(opt)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "the working directory has a .rhombus folder")
+		assert.NotContains(t, err.Error(), cfgAnyKeyPart)
+	}
+}
+
+// TestBlankEndpointInConfig: Config.EndpointURL of white space is refused,
+// not read as "from the files".
+func TestBlankEndpointInConfig(t *testing.T) {
+	home := cfgHome(t, nil)
+	cfgWrite(t, home, "config", "[default]\nendpoint_url = http://127.0.0.1:1\n")
+	_, err := rhombus.New(rhombus.FromConfig(rhombus.Config{APIKey: cfgOptionKey, EndpointURL: " \t"}))
+	assertErrorText(t, err, "rhombus: the endpoint URL is only white space", cfgAnyKeyPart)
 }
