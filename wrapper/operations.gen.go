@@ -63,7 +63,7 @@ var defaultOperations = []Operation{
 		Idempotent:       true,
 		RUUIDFields:      []string{"orgUuid"},
 		NewResult:        func() any { return new(api.GetDeviceLicensesForOrgResponse) },
-		MaxResponseBytes: 268435456,
+		MaxResponseBytes: 33554432,
 	},
 	{
 		ID:                "createUser",

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -385,6 +386,20 @@ func (c *Client) decodeResult(op Operation, typed any, resp *http.Response, body
 			return c.decodeError(op.ID, resp, body, describeJSONError(json.Unmarshal(body, &v), body))
 		}
 		return nil
+	}
+	// Refuse, before decoding, an answer whose Go values would take more
+	// than their budget: memory is bounded by what decoding costs, not only
+	// by the bytes read.
+	limit, from := c.bodyLimit(op)
+	budget := int64(math.MaxInt64)
+	if limit <= math.MaxInt64/decodeBudgetFactor {
+		budget = limit * decodeBudgetFactor
+	}
+	switch _, err := decodeCost(body, into, budget); err {
+	case errOverSpend:
+		return c.decodeError(op.ID, resp, body, &costError{budget: budget, limit: limit, from: from})
+	case errTooDeep:
+		return c.decodeError(op.ID, resp, body, err)
 	}
 	if err := json.Unmarshal(body, into); err != nil {
 		return c.decodeError(op.ID, resp, body, describeJSONError(err, body))
