@@ -27,6 +27,18 @@ func configure(g *globals) (*setup, error) {
 		APIKey:      os.Getenv(rhombus.EnvAPIKey),
 		EndpointURL: os.Getenv(rhombus.EnvEndpointURL),
 	}
+	// A variable set to "" is unset, as in the vendor's tool and
+	// rhombus.FromEnvironment; one of only white space is a mistake, unless
+	// a flag overrides it.
+	onlySpace := func(v string) bool { return v != "" && strings.TrimSpace(v) == "" }
+	switch {
+	case g.profile == "" && onlySpace(cfg.Profile):
+		return nil, &usageError{msg: "configuration: " + rhombus.EnvProfile + " is only white space: unset it, or give a value"}
+	case g.endpoint == "" && onlySpace(cfg.EndpointURL):
+		return nil, &usageError{msg: "configuration: " + rhombus.EnvEndpointURL + " is only white space: unset it, or give a value"}
+	case onlySpace(g.endpoint):
+		return nil, &usageError{problems: []problem{{"--endpoint-url", "must not be only white space"}}}
+	}
 	st := &setup{profileSource: rhombus.EnvProfile}
 	if g.profile != "" {
 		cfg.Profile, st.profileSource = g.profile, "--profile"
@@ -92,7 +104,7 @@ func newClient(a *app, g *globals, extra ...rhombus.Option) (*rhombus.Client, er
 	}
 	var v *verbose
 	if g.verbose {
-		v = newVerbose(a.stderr, g.apiKey, os.Getenv(rhombus.EnvAPIKey))
+		v = newVerbose(a.stderr)
 		observers = append(observers, v.observe)
 	}
 	if len(observers) > 0 {
@@ -122,7 +134,7 @@ func newClient(a *app, g *globals, extra ...rhombus.Option) (*rhombus.Client, er
 	}
 	a.where = st.describe(c.BaseURL())
 	if v != nil {
-		v.printf("~ %s", a.where)
+		v.printf(nil, "~ %s", a.where)
 	}
 	return c, nil
 }
@@ -136,6 +148,8 @@ func (st *setup) configError(g *globals, err error) error {
 		msg += ", or pass --api-key"
 	case errors.Is(err, rhombus.ErrNoEndpoint):
 		msg += ", or pass --endpoint-url or --region"
+	case strings.HasPrefix(msg, "endpoint "): // the wrapper refused the URL
+		msg += " (" + endpointSource(g, st.profile) + ")"
 	case g.partnerOrg != "" && !g.partner:
 		msg += " (--partner-org needs a partner credential: pass --partner when the API key is a partner API token)"
 	}

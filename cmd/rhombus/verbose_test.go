@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/rhombuskit/rhombus-go/api"
+	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
+)
+
+// escapeAll writes every byte of s as a JSON \u escape.
+func escapeAll(s, format string) string {
+	var b strings.Builder
+	for _, r := range s {
+		fmt.Fprintf(&b, format, r)
+	}
+	return b.String()
+}
+
+// echoForms are the ways a server may write the secret back: plainly, and
+// JSON-escaped in whole or in part, which a JSON decoder turns back into it.
+func echoForms(secret string) []string {
+	return []string{
+		secret,
+		escapeAll(secret, `\u%04x`),
+		escapeAll(secret, `\u%04X`),
+		escapeAll(secret[:1], `\u%04x`) + secret[1:],
+		secret[:len(secret)-1] + escapeAll(secret[len(secret)-1:], `\u%04x`),
+	}
+}
+
+// newEchoServer answers every request with the credential it was sent,
+// in a header the verbose log prints and, in every echo form, in the body.
+func newEchoServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := r.Header.Get("x-auth-apikey")
+		if key == "" {
+			key = r.Header.Get("x-auth-access-token")
+		}
+		w.Header().Set("Content-Type", "application/json; echo="+key)
+		w.Header().Set("Retry-After", key)
+		var b strings.Builder
+		b.WriteString(`{"error":false,"echo":[`)
+		for i, f := range echoForms(key) {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(`"` + f + `"`)
+		}
+		b.WriteString(`],"note":"`)
+		b.WriteString(strings.Join(echoForms(key), " "))
+		b.WriteString(`"}`)
+		fmt.Fprint(w, b.String())
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// leaks reports which echo form of secret text holds, or -1; the form's
+// number is what a failure may print, never the text.
+func leaks(text, secret string) int {
+	for i, f := range echoForms(secret) {
+		if strings.Contains(text, f) {
+			return i
+		}
+	}
+	return -1
+}
+
+// wantContainsNoKey is wantContains for text that may hold key: on failure
+// it prints the text with every echo form of the key replaced.
+func wantContainsNoKey(t *testing.T, text, key string, subs ...string) {
+	t.Helper()
+	for _, sub := range subs {
+		if !strings.Contains(text, sub) {
+			shown := text
+			for i, f := range echoForms(key) {
+				shown = strings.ReplaceAll(shown, f, fmt.Sprintf("<KEY FORM %d>", i))
+			}
+			t.Errorf("stderr does not contain %q:\n%s", sub, shown)
+		}
+	}
+}
+
+// TestVerboseRedactsEveryCredentialSource runs the binary with --verbose
+// against a server that echoes the key in a response header and in the
+// body, plainly and JSON-escaped, for each place the key can come from.
+func TestVerboseRedactsEveryCredentialSource(t *testing.T) {
+	srv := newEchoServer(t)
+	org := "AAAAAAAAAAAAAAAAAAAAAA"
+	cases := []struct {
+		name, key   string
+		credentials string
+		config      string
+		env         []string
+		args        []string
+	}{
+		{name: "--api-key", key: "test-key-verbose-flag-Qx1",
+			args: []string{"--endpoint-url", srv.URL, "--api-key", "test-key-verbose-flag-Qx1"}},
+		{name: "RHOMBUS_API_KEY", key: "test-key-verbose-env-Qx2",
+			env: []string{"RHOMBUS_API_KEY=test-key-verbose-env-Qx2", "RHOMBUS_ENDPOINT_URL=" + srv.URL}},
+		{name: "credentials file, default profile", key: "test-key-verbose-file-Qx3",
+			credentials: "[default]\napi_key = test-key-verbose-file-Qx3\n",
+			config:      "[default]\nendpoint_url = " + srv.URL + "\n"},
+		{name: "credentials file, named profile", key: "test-key-verbose-work-Qx4",
+			credentials: "[default]\napi_key = test-key-not-sent\n[work]\napi_key = test-key-verbose-work-Qx4\n",
+			config:      "[profile work]\nendpoint_url = " + srv.URL + "\n",
+			args:        []string{"--profile", "work"}},
+		{name: "partner key in a profile", key: "test-key-verbose-partner-Qx5",
+			credentials: "[partner]\napi_key = test-key-verbose-partner-Qx5\nis_partner = true\n",
+			config:      "[profile partner]\nendpoint_url = " + srv.URL + "\n",
+			args:        []string{"--profile", "partner", "--partner-org", org}},
+		{name: "--partner", key: "test-key-verbose-partnerflag-Qx6",
+			args: []string{"--endpoint-url", srv.URL, "--api-key", "test-key-verbose-partnerflag-Qx6", "--partner", "--partner-org", org}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t, nil)
+			if tc.credentials != "" {
+				writeFile(t, filepath.Join(c.home, ".rhombus", "credentials"), tc.credentials)
+			}
+			if tc.config != "" {
+				writeFile(t, filepath.Join(c.home, ".rhombus", "config"), tc.config)
+			}
+			c.env = append(c.env, tc.env...)
+			o := c.runRaw(append(append([]string{"--verbose"}, tc.args...), "register-device", "--serial-number", "RH-ECHO")...)
+			// The answer reached the log, redacted: the test can see a leak.
+			wantContainsNoKey(t, o.stderr, tc.key, "< createPendingRegistration HTTP/1.1 200 OK",
+				`content-type="application/json; echo=[REDACTED]"`, "retry-after=[REDACTED]",
+				`"echo":["[REDACTED]","[REDACTED]","[REDACTED]","[REDACTED]","[REDACTED]"]`)
+			if f := leaks(o.stdout+o.stderr, tc.key); f >= 0 {
+				t.Errorf("the output holds the key in echo form %d (output not printed)", f)
+			}
+		})
+	}
+}
+
+// TestVerboseRedactsTokenSourceTokens: each token a token source gives is
+// redacted in what the server echoes, though the command line never saw it.
+func TestVerboseRedactsTokenSourceTokens(t *testing.T) {
+	srv := newEchoServer(t)
+	var out bytes.Buffer
+	v := newVerbose(&out)
+	var n atomic.Int64
+	src := rhombus.TokenSourceFunc(func(context.Context) (string, error) {
+		return "test-token-source-" + strconv.FormatInt(n.Add(1), 10) + "-Zq", nil
+	})
+	c, err := rhombus.New(rhombus.WithCredential(rhombus.OAuthTokenSource(src)), rhombus.WithEndpoint(srv.URL),
+		rhombus.WithHTTPClient(v.httpClient()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		// The answer is not a licence list; only the log matters here.
+		_, _ = c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: "AAAAAAAAAAAAAAAAAAAAAA"})
+	}
+	if got := n.Load(); got != 3 {
+		t.Fatalf("the token source was asked %d times, want 3", got)
+	}
+	if got := strings.Count(out.String(), `content-type="application/json; echo=[REDACTED]"`); got != 3 {
+		t.Errorf("want three answers logged with the token redacted, got %d", got)
+	}
+	for i := int64(1); i <= 3; i++ {
+		if f := leaks(out.String(), "test-token-source-"+strconv.FormatInt(i, 10)+"-Zq"); f >= 0 {
+			t.Errorf("the log holds token %d in echo form %d (log not printed)", i, f)
+		}
+	}
+}
+
+func TestRedactText(t *testing.T) {
+	const sec = "k3y/\"ü😀-Tail"
+	jsonForm, _ := json.Marshal(sec) // "k3y/\"ü😀-Tail", escapes only the quote
+	cases := []struct{ name, in, want string }{
+		{"plain", "a " + sec + " b", "a [REDACTED] b"},
+		{"JSON, every rune escaped", `{"x":"` + `\u006b\u0033\u0079\u002F\u0022\u00fc\ud83d\ude00\u002d\u0054\u0061\u0069\u006c` + `"}`, `{"x":"[REDACTED]"}`},
+		{"JSON as encoding/json writes it", `{"x":` + string(jsonForm) + `}`, `{"x":"[REDACTED]"}`},
+		{"escaped slash", `k3y\/\"ü😀-Tail!`, "[REDACTED]!"},
+		{"Go quoting", strconv.QuoteToASCII(sec), `"[REDACTED]"`},
+		{"Go quoting, bytes", `k3y/\"\xc3\xbc😀-Tail`, "[REDACTED]"},
+		{"twice, overlapping text around", `x` + sec + `\u006b3y/\"ü😀-Tail` + `y`, "x[REDACTED][REDACTED]y"},
+		{"not the secret", `\u006b3y/\"ü😀-Tai`, `\u006b3y/\"ü😀-Tai`},
+		{"a broken escape", `\u00zz ` + sec + ` \`, `\u00zz [REDACTED] \`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := redactText(tc.in, []string{sec})
+			if got != tc.want {
+				// Neither the input nor the result is printed: either may hold the secret.
+				t.Errorf("redactText gave %d bytes, want %q", len(got), tc.want)
+			}
+		})
+	}
+}
