@@ -24,8 +24,10 @@ func TestVendorProfileLayouts(t *testing.T) {
 
 	cases := []struct {
 		name   string
+		creds  string // the credentials file when not the usual one
 		config string
 		env    []string
+		noHome bool // HOME is empty and the working directory holds .rhombus
 		args   []string
 		code   int
 		server *rhombustest.Server // where the one request must go; nil: none is sent
@@ -45,6 +47,40 @@ func TestVendorProfileLayouts(t *testing.T) {
 			args: []string{"--profile", "staging", "--endpoint-url", staging.URL}, code: 0, server: staging},
 		{name: "partner profile", config: "[profile partner]\nendpoint_url = " + prod.URL + "\n",
 			args: []string{"--profile", "partner", "--partner-org", string(prod.DefaultOrg())}, code: 0, server: prod},
+		// The vendor's tool reads only [profile staging] when it exists, and
+		// sends the key to production.
+		{name: "[profile staging] without endpoint_url beside [staging] with one",
+			config: "[default]\nendpoint_url = " + prod.URL + "\n[profile staging]\noutput = json\n[staging]\nendpoint_url = " + staging.URL + "\n",
+			args:   []string{"--profile", "staging"}, code: 2,
+			stderr: []string{"no endpoint_url", "the endpoint_url of [staging] is not used: [profile staging] exists"}},
+		// The vendor's tool takes anything but "true" for false: a plain token.
+		{name: "is_partner = True", creds: "[partner]\napi_key = " + prod.PartnerAPIKey() + "\nis_partner = True\n",
+			config: "[profile partner]\nendpoint_url = " + prod.URL + "\n",
+			args:   []string{"--profile", "partner"}, code: 2,
+			stderr: []string{"credentials [partner] is_partner: must be true or false (lower case), got \"True\""}},
+		{name: "is_partner = yes", creds: "[partner]\napi_key = " + prod.PartnerAPIKey() + "\nis_partner = yes\n",
+			config: "[profile partner]\nendpoint_url = " + prod.URL + "\n",
+			args:   []string{"--profile", "partner"}, code: 2,
+			stderr: []string{"credentials [partner] is_partner: must be true or false (lower case), got \"yes\""}},
+		// The vendor's tool sends a certificate key as a plain token then.
+		{name: "auth_type = cert without certificate files", creds: "[default]\napi_key = " + prod.APIKey() + "\nauth_type = cert\n",
+			config: "[default]\nendpoint_url = " + prod.URL + "\n", code: 2,
+			stderr: []string{"credentials [default]: auth_type cert needs cert_file and key_file"}},
+		{name: "unknown auth_type", creds: "[default]\napi_key = " + prod.APIKey() + "\nauth_type = oauth\n",
+			config: "[default]\nendpoint_url = " + prod.URL + "\n", code: 2,
+			stderr: []string{"credentials [default] auth_type: must be token or cert (lower case), got \"oauth\""}},
+		// The vendor's tool fails; a fallback would send the key to production.
+		{name: "blank endpoint_url", config: "[default]\nendpoint_url =\n", code: 2,
+			stderr: []string{"config [default] endpoint_url is blank (profile \"default\")"}},
+		{name: "RHOMBUS_ENDPOINT_URL set to \"\" is unset", config: "[default]\nendpoint_url = " + prod.URL + "\n",
+			env: []string{"RHOMBUS_ENDPOINT_URL="}, code: 0, server: prod},
+		{name: "RHOMBUS_ENDPOINT_URL of white space", config: "[default]\nendpoint_url = " + prod.URL + "\n",
+			env: []string{"RHOMBUS_ENDPOINT_URL= "}, code: 2,
+			stderr: []string{"RHOMBUS_ENDPOINT_URL is only white space"}},
+		// The vendor's tool reads ./.rhombus then.
+		{name: "$HOME unset, .rhombus in the working directory", config: "[default]\nendpoint_url = " + prod.URL + "\n",
+			noHome: true, env: []string{"RHOMBUS_API_KEY=" + prod.APIKey(), "RHOMBUS_ENDPOINT_URL=" + prod.URL}, code: 2,
+			stderr: []string{"$HOME is unset", "the working directory has a .rhombus folder"}},
 		{name: "missing profile blames --profile", config: "",
 			env: []string{"RHOMBUS_PROFILE=staging"}, args: []string{"--profile", "nope"}, code: 2,
 			stderr: []string{`profile "nope" has no section [nope]`, "(the profile is from --profile)"}},
@@ -56,9 +92,17 @@ func TestVendorProfileLayouts(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCLI(t, nil)
 			dir := filepath.Join(c.home, ".rhombus")
-			writeFile(t, filepath.Join(dir, "credentials"), creds)
+			if tc.creds != "" {
+				writeFile(t, filepath.Join(dir, "credentials"), tc.creds)
+			} else {
+				writeFile(t, filepath.Join(dir, "credentials"), creds)
+			}
 			if tc.config != "" {
 				writeFile(t, filepath.Join(dir, "config"), tc.config)
+			}
+			if tc.noHome {
+				c.env = append(c.env, "HOME=") // the last one counts
+				c.dir = c.home
 			}
 			c.env = append(c.env, tc.env...)
 			beforeProd, beforeStaging := len(prod.Requests()), len(staging.Requests())
@@ -81,9 +125,9 @@ func TestVendorProfileLayouts(t *testing.T) {
 					t.Errorf("want 1 request at staging; prod got %d, staging %d", gotProd, gotStaging)
 				}
 			}
-			for _, secret := range []string{prod.APIKey(), staging.APIKey(), prod.PartnerAPIKey()} {
+			for i, secret := range []string{prod.APIKey(), staging.APIKey(), prod.PartnerAPIKey()} {
 				if strings.Contains(o.stdout+o.stderr, secret) {
-					t.Errorf("the output holds a key:\n%s", o)
+					t.Errorf("the output holds key %d (output not printed)", i)
 				}
 			}
 		})
