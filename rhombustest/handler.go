@@ -43,7 +43,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			s.send(w, rec, s.notRouted(http.StatusMethodNotAllowed, "Every operation of the Rhombus API is a POST"))
 			return
 		}
-		s.send(w, rec, s.notRouted(http.StatusNotFound, "No operation at this path"))
+		// Say what is served: an operation of another spec is the usual cause.
+		s.send(w, rec, s.notRouted(http.StatusNotFound, "No operation at this path: this fake serves "+strconv.Itoa(len(s.spec.ops))+" operations of its spec, and POST "+r.URL.Path+" is not one of them"))
 		return
 	}
 	op := s.spec.ops[route.Operation.OperationID]

@@ -440,7 +440,10 @@ func TestEndpoints(t *testing.T) {
 			{"ftp://example.com", `rhombus: endpoint "ftp://example.com": scheme must be https (or http to a loopback host)`},
 			{"ftp://127.0.0.1", `rhombus: endpoint "ftp://127.0.0.1": scheme must be https (or http to a loopback host)`},
 			{"ws://localhost", `rhombus: endpoint "ws://localhost": scheme must be https (or http to a loopback host)`},
-			{"api2.rhombussystems.com", `rhombus: endpoint "api2.rhombussystems.com" has no host; expected for example https://api2.rhombussystems.com`},
+			{"api2.rhombussystems.com", `rhombus: endpoint "api2.rhombussystems.com": the endpoint URL must start with https:// (or http:// for a loopback host), for example https://api2.rhombussystems.com`},
+			{"127.0.0.1:8080", `rhombus: endpoint "127.0.0.1:8080": the endpoint URL must start with https:// (or http:// for a loopback host), for example https://api2.rhombussystems.com`},
+			{"localhost:8080", `rhombus: endpoint "localhost:8080": the endpoint URL must start with https:// (or http:// for a loopback host), for example https://api2.rhombussystems.com`},
+			{"https://", `rhombus: endpoint "https://" has no host; expected for example https://api2.rhombussystems.com`},
 			{"https://user:hunter2@api.example.com", `rhombus: endpoint https://user:xxxxx@api.example.com: user information in the URL is not allowed`},
 		}
 		for _, tc := range cases {

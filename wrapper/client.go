@@ -261,6 +261,11 @@ func (c *Client) bodyLimit(op Operation) (int64, string) {
 }
 
 func parseEndpoint(raw string) (*url.URL, error) {
+	// Without a scheme the URL parser's words ("first path segment in URL
+	// cannot contain colon") do not say what is missing.
+	if !strings.Contains(raw, "://") {
+		return nil, fmt.Errorf("rhombus: endpoint %q: the endpoint URL must start with https:// (or http:// for a loopback host), for example https://api2.rhombussystems.com", raw)
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return nil, fmt.Errorf("rhombus: endpoint %q is not a URL: %w", raw, err)

@@ -232,6 +232,12 @@ func runBulk(a *app, g *globals, args []string, op *bulkOp) error {
 			reportInvalid(a, invalid)
 			return &bulkError{code: exitUsage}
 		}
+		if len(invalid) == len(rows) {
+			// Nothing to send: exit 0 would say every row was created.
+			fmt.Fprintf(a.stderr, "%s%s: all %d rows are invalid, so nothing was sent:\n", prefix, f.csv, len(rows))
+			reportInvalid(a, invalid)
+			return &bulkError{code: exitUsage}
+		}
 		fmt.Fprintf(a.stderr, "%s%s: skipping %d invalid rows of %d:\n", prefix, f.csv, len(invalid), len(rows))
 		reportInvalid(a, invalid)
 	}

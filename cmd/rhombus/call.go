@@ -67,7 +67,14 @@ func runCall(a *app, g *globals, args []string) error {
 	}
 	op, whole, ok := findOperation(id)
 	if !ok {
-		return &usageError{msg: fmt.Sprintf("unknown operation %q: rhombus operations lists the operations of openapi.yaml, rhombus operations --all the whole API's", id)}
+		if l, ok := findLeftOut(id); ok {
+			return &usageError{msg: fmt.Sprintf("%s is %s %s, %s; rhombus call sends only POST requests with a JSON body, so it cannot call it", l.ID, l.Method, l.Path, leftOutWhy)}
+		}
+		msg := fmt.Sprintf("unknown operation %q", id)
+		if near := nearestOperation(id, true); near != "" {
+			msg += fmt.Sprintf("; did you mean %s?", near)
+		}
+		return &usageError{msg: msg + " rhombus operations lists the operations of openapi.yaml, rhombus operations --all the whole API's"}
 	}
 	body, ps := readData(a, f.data, set["data"])
 	if err := problems(append(g.validate(), ps...)...); err != nil {
@@ -81,6 +88,7 @@ func runCall(a *app, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
+	a.baseURL = c.BaseURL()
 	ctx, stop := signalContext()
 	defer stop()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.BaseURL()+op.Path, bytes.NewReader(body))
@@ -191,15 +199,31 @@ func runOperations(a *app, g *globals, args []string) error {
 			}
 		}
 	}
-	sort.Slice(ops, func(i, j int) bool { return ops[i].ID < ops[j].ID })
 	type row struct {
 		OperationID string `json:"operationId"`
 		Path        string `json:"path"`
 		Resent      bool   `json:"resent"`
+		// NotCallable says why rhombus call cannot call the operation;
+		// such an operation is listed all the same, so the count is the API's.
+		NotCallable string `json:"notCallable,omitempty"`
 	}
-	rows := make([]row, len(ops))
-	for i, o := range ops {
-		rows[i] = row{o.ID, o.Path, o.Idempotent}
+	rows := make([]row, 0, len(ops)+len(fullops.OperationsLeftOut))
+	for _, o := range ops {
+		rows = append(rows, row{OperationID: o.ID, Path: o.Path, Resent: o.Idempotent})
+	}
+	if f.all {
+		for _, l := range fullops.OperationsLeftOut {
+			rows = append(rows, row{OperationID: l.ID, Path: l.Path, NotCallable: l.Method + ", not a POST: " + leftOutWhy})
+		}
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].OperationID < rows[j].OperationID })
+	if f.all {
+		// On stderr, so that stdout stays the list a script reads.
+		fmt.Fprintf(a.stderr, "%d operations of the whole Rhombus API", len(rows))
+		for _, l := range fullops.OperationsLeftOut {
+			fmt.Fprintf(a.stderr, "; rhombus call cannot call %s (%s %s, not a POST: %s)", l.ID, l.Method, l.Path, leftOutWhy)
+		}
+		fmt.Fprintln(a.stderr)
 	}
 	if g.output == "json" {
 		return printJSON(a.stdout, rows)
@@ -207,10 +231,84 @@ func runOperations(a *app, g *globals, args []string) error {
 	t := [][]string{{"OPERATION", "PATH", "RESENT AFTER A FAILURE"}}
 	for _, r := range rows {
 		resent := "no (a write)"
-		if r.Resent {
+		switch {
+		case r.NotCallable != "":
+			resent = "- (" + r.NotCallable + ")"
+		case r.Resent:
 			resent = "yes (a read)"
 		}
 		t = append(t, []string{r.OperationID, r.Path, resent})
 	}
 	return table(a.stdout, t)
+}
+
+// leftOutWhy says what the operations that are not POST are: the only one,
+// authorize, is the step of the OAuth flow where a user, in a browser,
+// grants an application access (query parameters, not a JSON body).
+const leftOutWhy = "the browser's step of the OAuth flow"
+
+// findLeftOut looks an operationId up among the operations of the whole API
+// that call cannot call.
+func findLeftOut(id string) (fullops.LeftOut, bool) {
+	for _, l := range fullops.OperationsLeftOut {
+		if l.ID == id {
+			return l, true
+		}
+	}
+	return fullops.LeftOut{}, false
+}
+
+// nearestOperation is the known operationId closest to id by edit distance
+// (ignoring case), if one is close enough to be a likely typo: getLocation
+// for getLocations. whole says to look in the whole API too, not only in
+// openapi.yaml.
+func nearestOperation(id string, whole bool) string {
+	ids := []string{}
+	for _, o := range rhombus.Operations() {
+		ids = append(ids, o.ID)
+	}
+	if whole {
+		for _, o := range fullops.Operations {
+			ids = append(ids, o.ID)
+		}
+	}
+	sort.Strings(ids)
+	best, bestD := "", 0
+	low := strings.ToLower(id)
+	for _, c := range ids {
+		if c == id {
+			continue
+		}
+		d := editDistance(low, strings.ToLower(c))
+		if best == "" || d < bestD {
+			best, bestD = c, d
+		}
+	}
+	// A third of the name may differ: beyond that a suggestion is noise.
+	if best == "" || bestD > max(2, len(id)/3) {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes (the
+// operationIds are ASCII).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

@@ -19,6 +19,9 @@ type command struct {
 	usage   string                 // the command's help text after the synopsis
 	flags   func(fs *flag.FlagSet) // registers the command's own flags
 	run     func(a *app, g *globals, args []string) error
+	// fake says the command needs the fake Rhombus server, which a
+	// -tags nofake build leaves out; its help then leaves the command out.
+	fake bool
 }
 
 // commands is in the order the usage text lists them.
@@ -44,12 +47,29 @@ var commands = []*command{
 	{name: "operations", summary: "list the operations call can call",
 		usage: operationsUsage, flags: func(fs *flag.FlagSet) { (&operationsFlags{}).register(fs) },
 		run: runOperations},
+	{name: "ruuid", summary: "convert identifiers between the standard UUID form and RUUIDs",
+		usage: ruuidUsage, flags: func(*flag.FlagSet) {},
+		run: runRUUID},
 	{name: "demo", summary: "run the three operations against a built-in fake Rhombus (no account, no network)",
 		usage: demoUsage, flags: func(*flag.FlagSet) {},
-		run: runDemo},
+		run: runDemo, fake: true},
 	{name: "fake", summary: "serve the fake Rhombus API on loopback for tests in any language",
 		usage: fakeUsage, flags: func(fs *flag.FlagSet) { (&fakeFlags{}).register(fs) },
-		run: runFake},
+		run: runFake, fake: true},
+	{name: "version", summary: "print the version (also rhombus --version, -v)",
+		usage: versionUsage, flags: func(*flag.FlagSet) {},
+		run: runVersion},
+}
+
+// built lists the commands this binary has, in the usage text's order.
+func built() []*command {
+	out := make([]*command, 0, len(commands))
+	for _, c := range commands {
+		if !c.fake || fakeBuilt {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // fakeFlags are fake's flags.
@@ -70,9 +90,9 @@ func findCommand(name string) *command {
 }
 
 func commandNames() []string {
-	names := make([]string, len(commands))
-	for i, c := range commands {
-		names[i] = c.name
+	var names []string
+	for _, c := range built() {
+		names = append(names, c.name)
 	}
 	return names
 }
@@ -295,6 +315,7 @@ func runOne[Req, Resp any](a *app, g *globals, args []string, name string,
 	if err != nil {
 		return err
 	}
+	a.baseURL = c.BaseURL()
 	ctx, stop := signalContext()
 	defer stop()
 	resp, err := call(c, ctx, req)

@@ -3,7 +3,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"syscall"
 
 	"github.com/rhombuskit/rhombus-go/fullapi/fullops"
 	"github.com/rhombuskit/rhombus-go/rhombustest"
@@ -34,6 +36,9 @@ func runFake(a *app, g *globals, args []string) error {
 		return &usageError{msg: fmt.Sprintf("--spec must be module (openapi.yaml) or whole (every operation of the Rhombus API), got %q", f.spec)}
 	}
 	s, err := rhombustest.Start(opts...)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return &usageError{msg: fmt.Sprintf("--listen: %s is in use by another program; give another port, or port 0 for a free one (--listen 127.0.0.1:0)", f.listen)}
+	}
 	if err != nil {
 		return &usageError{msg: fmt.Sprintf("--listen: %v", err)}
 	}

@@ -22,11 +22,14 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"strings"
 
 	"golang.org/x/term"
 
+	"github.com/rhombuskit/rhombus-go/ruuid"
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 )
 
@@ -54,6 +57,10 @@ type app struct {
 	// where names the profile and endpoint of the command's client once it
 	// is built, so errors say where the request went.
 	where string
+	// baseURL is the endpoint of a single call's client, and partner says
+	// the key was sent as a partner's (--partner): both for the hints.
+	baseURL string
+	partner bool
 }
 
 func main() {
@@ -66,6 +73,10 @@ func main() {
 // run parses the global flags, dispatches to the command and turns its
 // error into a message and an exit code.
 func (a *app) run(args []string) int {
+	if isVersionFlag(args) {
+		fmt.Fprintln(a.stdout, versionLine())
+		return exitOK
+	}
 	g := newGlobals()
 	name, rest, err := g.parseLeading(args)
 	if err == nil && name == "" {
@@ -82,7 +93,9 @@ func (a *app) run(args []string) int {
 	if cmd == nil {
 		return a.fail("", &usageError{msg: fmt.Sprintf("unknown command %q; the commands are %s", name, strings.Join(commandNames(), ", "))})
 	}
-	if err := cmd.run(a, g, rest); err != nil {
+	err = cmd.run(a, g, rest)
+	a.partner = g.partner
+	if err != nil {
 		if errors.Is(err, errHelp) {
 			fmt.Fprint(a.stdout, commandUsage(cmd))
 			return exitOK
@@ -107,10 +120,16 @@ func (a *app) fail(cmd string, err error) int {
 	case errors.As(err, &ve):
 		// Refused before sending: bad input, like a bad flag.
 		fmt.Fprintln(a.stderr, err)
+		var re *ruuid.Error
+		if errors.As(err, &re) {
+			if hint := uuidHint(re.Value); hint != "" {
+				fmt.Fprintln(a.stderr, "  The value is "+hint+".")
+			}
+		}
 		return exitUsage
 	}
 	fmt.Fprintln(a.stderr, err)
-	if hint := hintFor(err); hint != "" {
+	if hint := a.hintFor(err); hint != "" {
 		fmt.Fprintln(a.stderr, "  "+hint)
 	}
 	if a.where != "" {
@@ -120,14 +139,20 @@ func (a *app) fail(cmd string, err error) int {
 }
 
 // hintFor says what to do next about the errors an operator can act on.
-func hintFor(err error) string {
+func (a *app) hintFor(err error) string {
+	var ae *rhombus.APIError
+	if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound {
+		return a.notFoundHint(ae.Operation)
+	}
 	switch {
 	case errors.Is(err, rhombus.ErrOutcomeUnknown):
 		return "The request may have been applied. Check in the Rhombus console before running the command again."
 	case errors.Is(err, rhombus.ErrServer):
 		return "A server failure can come after the request was applied. Check before running the command again."
+	case errors.Is(err, rhombus.ErrUnauthorized) && a.partner:
+		return "The key was sent as a partner API token (--partner); an organisation's API key is sent without --partner. Check the key, and the region: a key works only in the region it was made in (--region, --endpoint-url)."
 	case errors.Is(err, rhombus.ErrUnauthorized):
-		return "Check the API key, and the region: a key works only in the region it was made in (--region, --endpoint-url)."
+		return "Check the API key, and the region: a key works only in the region it was made in (--region, --endpoint-url). A partner API token needs --partner (or is_partner = true in its profile)."
 	case errors.Is(err, rhombus.ErrForbidden):
 		return "The key's user lacks the permission, or the key cannot act in that organisation."
 	case errors.Is(err, rhombus.ErrRateLimited):
@@ -144,4 +169,40 @@ func unreachable(err error) bool {
 	var dnsErr *net.DNSError
 	var opErr *net.OpError
 	return errors.As(err, &dnsErr) || (errors.As(err, &opErr) && opErr.Op == "dial")
+}
+
+// notFoundHint explains a 404: an endpoint URL with a path (the client adds
+// each operation's path to it), or a server that does not serve the
+// operation, such as the default fake asked for an operation of the whole
+// API only; with the nearest name of those it may have meant.
+func (a *app) notFoundHint(operation string) string {
+	if u, err := url.Parse(a.baseURL); err == nil && strings.Trim(u.Path, "/") != "" {
+		root := *u
+		root.Path = ""
+		return fmt.Sprintf("The endpoint URL must be the host root, without a path: --endpoint-url %s (the client adds each operation's path, /api/...).", root.String())
+	}
+	op, whole, ok := findOperation(operation)
+	if !ok {
+		return ""
+	}
+	if whole {
+		hint := fmt.Sprintf("This server does not serve %s (%s), an operation of the whole Rhombus API that openapi.yaml does not carry; a rhombus fake serves it when started with --spec whole.", op.ID, op.Path)
+		if near := nearestOperation(op.ID, false); near != "" {
+			hint += fmt.Sprintf(" Or did you mean %s?", near)
+		}
+		return hint
+	}
+	return fmt.Sprintf("This server does not serve %s (%s): is the endpoint a Rhombus API?", op.ID, op.Path)
+}
+
+// endpointSource says where the endpoint URL came from, for a message about
+// it: the flag beats the environment, which beats the profile's file.
+func endpointSource(g *globals, profile string) string {
+	switch {
+	case g.endpoint != "":
+		return "from --endpoint-url"
+	case os.Getenv(rhombus.EnvEndpointURL) != "":
+		return "from " + rhombus.EnvEndpointURL
+	}
+	return "from endpoint_url of profile " + profile + " in ~/.rhombus/config"
 }

@@ -15,10 +15,11 @@ func mainUsage() string {
 Usage:
   rhombus [global flags] <command> [flags]
   rhombus help [command]
+  rhombus --version
 
 Commands:
 `)
-	for _, c := range commands {
+	for _, c := range built() {
 		fmt.Fprintf(&b, "  %-18s %s\n", c.name, c.summary)
 	}
 	b.WriteString(globalUsage)
@@ -30,9 +31,13 @@ and ~/.rhombus/config (endpoint_url). Flags override both.
 
 Exit status: 0 success; 1 the API refused or failed a call, or a bulk row
 failed or has an unknown outcome; 2 bad flags or input (nothing was sent).
-
-New here? Run: rhombus demo
 `)
+	// A build without the fake has no demo to point a newcomer to.
+	if fakeBuilt {
+		b.WriteString("\nNew here? Run: rhombus demo\n")
+	} else {
+		b.WriteString("\nNew here? Run: rhombus help register-device\n")
+	}
 	return b.String()
 }
 
@@ -199,6 +204,25 @@ Lists the operations of openapi.yaml that rhombus call can call, with their
 path and whether they are resent after a failure (reads) or not (writes).
 
   --all         also list every other operation of the whole Rhombus API
+`
+
+const ruuidUsage = `
+  rhombus ruuid UUID|RUUID...
+
+Rhombus identifies every object by a RUUID: the 16 bytes of a UUID in
+22 characters of base64url. Each argument in the standard UUID form
+(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx) is converted to its RUUID, and each
+RUUID to its UUID; the output says which was done. An argument that is
+neither stops it, with nothing printed.
+
+Example:
+  rhombus ruuid 123e4567-e89b-12d3-a456-426614174000 --output table
+`
+
+const versionUsage = `
+Prints the version of this command line (the one its requests send in their
+User-Agent), the Go release that built it, and the commit it was built from
+when the build recorded one.
 `
 
 const fakeUsage = `

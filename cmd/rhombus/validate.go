@@ -22,6 +22,9 @@ import (
 func checkRUUID(field, v string) *problem {
 	if _, err := rhombus.ParseRUUID(v); err != nil {
 		var re *ruuid.Error
+		if hint := uuidHint(v); hint != "" {
+			return &problem{field, fmt.Sprintf("%q is %s", v, hint)}
+		}
 		if errors.As(err, &re) {
 			return &problem{field, fmt.Sprintf("%s (got %q)", re.Rule, re.Value)}
 		}

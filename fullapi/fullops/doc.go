@@ -16,4 +16,4 @@
 // carry their decisions in the wrapper's own table, which wins.
 package fullops
 
-//go:generate go run ../../internal/gen/operations -spec openapi.json -out operations.gen.go -pkg fullops -var Operations -op github.com/rhombuskit/rhombus-go/wrapper
+//go:generate go run ../../internal/gen/operations -spec openapi.json -out operations.gen.go -pkg fullops -var Operations -leftout OperationsLeftOut -op github.com/rhombuskit/rhombus-go/wrapper

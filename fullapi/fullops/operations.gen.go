@@ -4981,3 +4981,14 @@ var Operations = []rhombus.Operation{
 		RUUIDFields: []string{"uuid"},
 	},
 }
+
+// LeftOut is an operation of openapi.json that Operations leaves out.
+type LeftOut struct {
+	ID, Method, Path string
+}
+
+// OperationsLeftOut are the operations of openapi.json that are not POST, and so are
+// not in Operations: the client sends every request as a JSON body with POST.
+var OperationsLeftOut = []LeftOut{
+	{ID: "authorize", Method: "GET", Path: "/api/oauth/authorize"},
+}

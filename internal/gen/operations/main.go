@@ -2,7 +2,10 @@
 // source: for each POST operation its operationId, path, the x-rhombus-*
 // decisions recorded in the spec, the JSON paths of the RUUIDs in its
 // request body, and the Go type of its 200 answer. The client reads this
-// table instead of parsing the spec at run time.
+// table instead of parsing the spec at run time. An operation of another
+// method (the client sends JSON bodies with POST) is listed in a second
+// table with -leftout, so that none is dropped without a word; without
+// -leftout such an operation is an error.
 //
 // It is run by go generate; the output depends only on the spec, so
 // regenerating reproduces it byte for byte.
@@ -34,16 +37,20 @@ func main() {
 	opImport := flag.String("op", "", "import path of the package defining Operation (empty: the output's package)")
 	genFile := flag.String("gen", "", "the Go file oapi-codegen generated from the spec, read for the result types' Go names (none: the table has no result types)")
 	methods := flag.String("methods", "", "also write the Client's typed method of every operation to this Go file")
+	leftVar := flag.String("leftout", "", "the name of a variable listing the operations that are not POST (none: such an operation is an error)")
 	flag.Parse()
 	if *out == "" || *pkg == "" || (*genFile == "" && *methods != "") {
 		fmt.Fprintln(os.Stderr, "operations: -out and -pkg are required, and -methods needs -gen")
 		os.Exit(2)
 	}
 	// The spec and the generated client are read once, for both files.
-	ops, err := load(*spec, *genFile)
+	ops, left, err := load(*spec, *genFile)
 	var src []byte
 	if err == nil {
 		src, err = generate(ops, path.Base(*spec), *pkg, *name, *typesImport, *opImport)
+	}
+	if err == nil {
+		src, err = appendLeftOut(src, left, path.Base(*spec), *name, *leftVar)
 	}
 	if err == nil {
 		err = os.WriteFile(*out, src, 0o644)
@@ -83,22 +90,77 @@ type failure struct {
 	reason           []string
 }
 
+// leftOut is an operation the table leaves out: one that is not a POST.
+type leftOut struct{ id, method, path string }
+
 // load reads the spec's operations, with the Go names the generated client
-// gives them when genFile is set. Without the generated client the table
-// has no result types: enough for a program that must know the operations
-// without compiling them.
-func load(specPath, genFile string) ([]operation, error) {
+// gives them when genFile is set, and the operations left out. Without the
+// generated client the table has no result types: enough for a program
+// that must know the operations without compiling them.
+func load(specPath, genFile string) ([]operation, []leftOut, error) {
 	doc, err := openapi3.NewLoader().LoadFromFile(specPath)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", specPath, err)
+		return nil, nil, fmt.Errorf("reading %s: %w", specPath, err)
 	}
 	gen := &generated{}
 	if genFile != "" {
 		if gen, err = readGenerated(genFile); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return operationsOf(doc, gen)
+	ops, err := operationsOf(doc, gen)
+	return ops, leftOutOf(doc), err
+}
+
+// leftOutOf lists the operations that are not POST, by path and method.
+func leftOutOf(doc *openapi3.T) []leftOut {
+	if doc.Paths == nil {
+		return nil
+	}
+	var out []leftOut
+	paths := doc.Paths.InMatchingOrder()
+	sort.Strings(paths)
+	for _, p := range paths {
+		byMethod := doc.Paths.Value(p).Operations()
+		methods := make([]string, 0, len(byMethod))
+		for m := range byMethod {
+			if m != "POST" {
+				methods = append(methods, m)
+			}
+		}
+		sort.Strings(methods)
+		for _, m := range methods {
+			id := byMethod[m].OperationID
+			if id == "" {
+				id = path.Base(p)
+			}
+			out = append(out, leftOut{id: id, method: m, path: p})
+		}
+	}
+	return out
+}
+
+// appendLeftOut adds the table of the operations left out to src, under
+// leftVar; with no leftVar, an operation left out is an error.
+func appendLeftOut(src []byte, left []leftOut, specName, varName, leftVar string) ([]byte, error) {
+	if leftVar == "" {
+		if len(left) == 0 {
+			return src, nil
+		}
+		l := left[0]
+		return nil, fmt.Errorf("%s: %s %s (%s) is not a POST, and %d more are not; the table holds POST operations (the client sends a JSON body with POST): pass -leftout NAME to list them", specName, l.method, l.path, l.id, len(left)-1)
+	}
+	var b bytes.Buffer
+	b.Write(src)
+	fmt.Fprintf(&b, "\n// LeftOut is an operation of %s that %s leaves out.\n", specName, varName)
+	b.WriteString("type LeftOut struct {\nID, Method, Path string\n}\n\n")
+	fmt.Fprintf(&b, "// %s are the operations of %s that are not POST, and so are\n// not in %s: the client sends every request as a JSON body with POST.\n", leftVar, specName, varName)
+	fmt.Fprintf(&b, "var %s = []LeftOut{\n", leftVar)
+	for _, l := range left {
+		fmt.Fprintf(&b, "{ID: %q, Method: %q, Path: %q},\n", l.id, l.method, l.path)
+	}
+	b.WriteString("}\n")
+	return format.Source(b.Bytes())
 }
 
 // generate writes the operation table of ops, read from the spec specName.

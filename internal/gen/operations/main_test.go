@@ -58,7 +58,7 @@ paths:
 		if err := os.WriteFile(gen, []byte("package p\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, err := load(path, gen)
+		_, _, err := load(path, gen)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: got %v, want an error containing %q", ext, err, want)
 		}
@@ -87,9 +87,60 @@ func TestGenerateMethodsFromTheTestSpec(t *testing.T) {
 // its generated client.
 func testOps(t *testing.T) []operation {
 	t.Helper()
-	ops, err := load("../../../wrapper/internal/testapi/openapi.yaml", "../../../wrapper/internal/testapi/testapi.gen.go")
+	ops, _, err := load("../../../wrapper/internal/testapi/openapi.yaml", "../../../wrapper/internal/testapi/testapi.gen.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	return ops
+}
+
+// An operation that is not a POST is listed in the second table, or, when
+// no name is given for it, refused: it is never dropped without a word.
+func TestOperationsNotPOSTAreListedOrRefused(t *testing.T) {
+	spec := `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /api/x/doIt:
+    post:
+      operationId: doIt
+      responses:
+        "200": {description: OK}
+  /api/oauth/authorize:
+    get:
+      operationId: authorize
+      responses:
+        "200": {description: OK}
+`
+	path := filepath.Join(t.TempDir(), "spec.yaml")
+	if err := os.WriteFile(path, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ops, left, err := load(path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := generate(ops, "spec.yaml", "p", "Operations", "", "github.com/rhombuskit/rhombus-go/wrapper")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := appendLeftOut(src, left, "spec.yaml", "Operations", "OperationsLeftOut")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`ID:         "doIt",`,
+		`var OperationsLeftOut = []LeftOut{`,
+		`{ID: "authorize", Method: "GET", Path: "/api/oauth/authorize"},`,
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(strings.SplitN(string(out), "OperationsLeftOut", 2)[0], "authorize") {
+		t.Errorf("authorize is in the POST table:\n%s", out)
+	}
+	_, err = appendLeftOut(src, left, "spec.yaml", "Operations", "")
+	if err == nil || !strings.Contains(err.Error(), "GET /api/oauth/authorize (authorize) is not a POST") {
+		t.Errorf("without -leftout: got %v, want the operation named", err)
+	}
 }

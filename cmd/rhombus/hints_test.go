@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bytes"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rhombuskit/rhombus-go/rhombustest"
+)
+
+// runCLI runs the command line in this process through its entry point,
+// with HOME set to home (a fresh directory when empty), no RHOMBUS_*
+// variable but those of env, and an empty stdin.
+func runCLI(t *testing.T, home string, env map[string]string, args ...string) output {
+	t.Helper()
+	if home == "" {
+		home = t.TempDir()
+	}
+	t.Setenv("HOME", home)
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "RHOMBUS_") {
+			t.Setenv(k, "")
+		}
+	}
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	var out, errb bytes.Buffer
+	a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: &errb}
+	code := a.run(args)
+	return output{code: code, stdout: out.String(), stderr: errb.String()}
+}
+
+// An operation of the whole API, called against the default fake (which
+// serves openapi.yaml), is answered 404: the message says the server does
+// not serve it, how to start a fake that does, and the nearest operation
+// it does serve.
+func TestWholeAPIOperationAgainstTheDefaultFake(t *testing.T) {
+	s := rhombustest.NewServer(t)
+	o := runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.APIKey(), "call", "getLocation")
+	wantCode(t, o, exitFailed)
+	wantContains(t, "stderr", o.stderr,
+		"this fake serves", "POST /api/location/getLocation is not one of them", // the fake's own answer
+		"This server does not serve getLocation", "--spec whole", "did you mean getLocations?")
+}
+
+// An operationId known nowhere is refused before sending, with the nearest
+// known one.
+func TestUnknownOperationSuggestsTheNearest(t *testing.T) {
+	s := rhombustest.NewServer(t)
+	o := runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.APIKey(), "call", "getLocatoins")
+	wantCode(t, o, exitUsage)
+	wantContains(t, "stderr", o.stderr, `unknown operation "getLocatoins"; did you mean getLocations?`)
+	wantNoRequests(t, s)
+	o = runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.APIKey(), "call", "zzzzzzzzzzzz")
+	if o.code != exitUsage || strings.Contains(o.stderr, "did you mean") {
+		t.Errorf("a name near nothing gets no suggestion:\n%s", o)
+	}
+}
+
+// An endpoint URL with a path gets a 404 from every operation: the message
+// says the endpoint must be the host root and gives it.
+func TestEndpointWithAPathHint(t *testing.T) {
+	s := rhombustest.NewServer(t)
+	o := runCLI(t, "", nil, "--endpoint-url", s.URL+"/api", "--api-key", s.APIKey(), "call", "getLocations")
+	wantCode(t, o, exitFailed)
+	wantContains(t, "stderr", o.stderr, "The endpoint URL must be the host root, without a path: --endpoint-url "+s.URL+" ")
+	o = runCLI(t, "", nil, "--endpoint-url", s.URL+"/api", "--api-key", s.APIKey(), "register-device", "--serial-number", "RH1")
+	wantCode(t, o, exitFailed)
+	wantContains(t, "stderr", o.stderr, "--endpoint-url "+s.URL+" ")
+}
+
+// An endpoint without a scheme is refused before anything is sent, saying
+// what is missing and where the value came from.
+func TestEndpointWithoutASchemeNamesItsSource(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		env    map[string]string
+		flags  []string
+		config bool
+		from   string
+	}{
+		{"flag", nil, []string{"--endpoint-url", "127.0.0.1:8080"}, false, "(from --endpoint-url)"},
+		{"environment", map[string]string{"RHOMBUS_ENDPOINT_URL": "localhost:8080"}, nil, false, "(from RHOMBUS_ENDPOINT_URL)"},
+		{"config file", nil, nil, true, "(from endpoint_url of profile default in ~/.rhombus/config)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			home := t.TempDir()
+			if tc.config {
+				writeFile(t, filepath.Join(home, ".rhombus", "config"), "[default]\nendpoint_url = api2.rhombussystems.com\n")
+			}
+			args := append(append([]string{"--api-key", "k"}, tc.flags...), "call", "getLocations")
+			o := runCLI(t, home, tc.env, args...)
+			wantCode(t, o, exitUsage)
+			wantContains(t, "stderr", o.stderr, "the endpoint URL must start with https:// (or http:// for a loopback host)", tc.from)
+			if strings.Contains(o.stderr, "first path segment") || strings.Contains(o.stderr, "has no host") {
+				t.Errorf("the URL parser's words reach the user:\n%s", o.stderr)
+			}
+		})
+	}
+}
+
+// rhombus fake on a port in use says so, and how to get a free one.
+func TestFakePortInUseHint(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	o := runCLI(t, "", nil, "fake", "--listen", ln.Addr().String())
+	wantCode(t, o, exitUsage)
+	wantContains(t, "stderr", o.stderr, ln.Addr().String()+" is in use", "port 0 for a free one (--listen 127.0.0.1:0)")
+}
+
+// A 401 mentions --partner: a partner token sent without it, and an
+// organisation's key sent with it, are both refused by the server.
+func TestUnauthorizedMentionsPartner(t *testing.T) {
+	s := rhombustest.NewServer(t)
+	partnerKey := s.Key(rhombustest.PartnerAPIToken)
+	o := runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", partnerKey, "call", "getLocations")
+	wantCode(t, o, exitFailed)
+	wantContains(t, "stderr", o.stderr, "HTTP 401", "A partner API token needs --partner")
+	o = runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.APIKey(), "--partner", "call", "getLocations")
+	wantCode(t, o, exitFailed)
+	wantContains(t, "stderr", o.stderr, "HTTP 401", "an organisation's API key is sent without --partner")
+	if strings.Contains(o.stderr, partnerKey) || strings.Contains(o.stderr, s.APIKey()) {
+		t.Error("stderr holds a key")
+	}
+}
