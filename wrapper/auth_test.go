@@ -338,9 +338,10 @@ func TestClientOrgChecks(t *testing.T) {
 		c := newAuthClient(t, srv, rhombus.APIToken(authKey))
 		_, err := createUserGenerated(orgEditor(authOrg))(context.Background(), c)
 		require.Error(t, err)
-		var reqErr *rhombus.RequestError
-		require.True(t, errors.As(err, &reqErr), "error %T must unwrap to *rhombus.RequestError", err)
-		assert.Contains(t, err.Error(), "needs a partner credential")
+		assert.ErrorIs(t, err, rhombus.ErrInvalidRequest)
+		var vErr *rhombus.ValidationError
+		require.True(t, errors.As(err, &vErr), "error %T must be a *rhombus.ValidationError", err)
+		assert.Equal(t, "rhombus: createUser: field header x-auth-org: needs a partner credential, not rhombus.APIToken([REDACTED])", err.Error())
 		assert.Empty(t, srv.records(), "nothing may be sent")
 	})
 
@@ -349,11 +350,78 @@ func TestClientOrgChecks(t *testing.T) {
 		c := newAuthClient(t, srv, rhombus.PartnerAPIToken(authKey))
 		_, err := createUserGenerated(orgEditor("abc"))(context.Background(), c)
 		require.Error(t, err)
-		assert.Equal(t, `rhombus: createUser: client organisation: invalid RUUID "abc": must be exactly 22 characters, got 3`, err.Error())
+		assert.Equal(t, `rhombus: createUser: field header x-auth-org: invalid RUUID "abc": must be exactly 22 characters, got 3`, err.Error())
 		var re *ruuid.Error
 		assert.True(t, errors.As(err, &re), "must unwrap to *ruuid.Error")
 		assert.Empty(t, srv.records(), "nothing may be sent")
 	})
+}
+
+// TestEmptyOrgHeaderIsRefused: an x-auth-org a caller's request editor
+// sets is checked like every other value, whatever its spelling and
+// whatever the credential: an empty value (which Header.Get cannot tell
+// from none) and two values are refused as *ValidationError naming the
+// header and the rule, and nothing is sent.
+func TestEmptyOrgHeaderIsRefused(t *testing.T) {
+	cert := authCert(t)
+	source, _ := countingSource()
+	creds := []struct {
+		name string
+		tls  bool
+		cred rhombus.Credential
+	}{
+		{"APIToken", false, rhombus.APIToken(authKey)},
+		{"PartnerAPIToken", false, rhombus.PartnerAPIToken(authKey)},
+		{"CertificateKey", true, rhombus.CertificateKey(authKey, cert)},
+		{"PartnerCertificateKey", true, rhombus.PartnerCertificateKey(authKey, cert)},
+		{"OAuthToken", false, rhombus.OAuthToken(authToken)},
+		{"OAuthTokenSource", false, source},
+	}
+	set := func(name string, vals ...string) api.RequestEditorFn {
+		return func(_ context.Context, req *http.Request) error {
+			req.Header[name] = vals
+			return nil
+		}
+	}
+	editors := []struct {
+		name string
+		edit api.RequestEditorFn
+		rule string
+	}{
+		{"Set empty", orgEditor(""), `invalid RUUID "": must not be empty; a RUUID is exactly 22 characters`},
+		{"empty, canonical name", set("X-Auth-Org", ""), `invalid RUUID "": must not be empty; a RUUID is exactly 22 characters`},
+		{"empty, lower-case name", set("x-auth-org", ""), `invalid RUUID "": must not be empty; a RUUID is exactly 22 characters`},
+		{"empty after a valid one", set("X-Auth-Org", string(authOrg), ""), "has 2 values; a request acts in one organisation"},
+		{"two spellings", func(ctx context.Context, req *http.Request) error {
+			req.Header["X-Auth-Org"] = []string{string(authOrg)}
+			req.Header["x-auth-org"] = []string{string(authOtherOrg)}
+			return nil
+		}, "has 2 values; a request acts in one organisation"},
+	}
+	for _, cr := range creds {
+		for _, ed := range editors {
+			t.Run(cr.name+"/"+ed.name, func(t *testing.T) {
+				srv := newAuthServer(t, cr.tls)
+				// With and without a client organisation of the client's own:
+				// the editor's value is checked either way.
+				for _, opts := range [][]rhombus.Option{nil, {rhombus.WithClientOrg(authOrg)}} {
+					if len(opts) > 0 && !cr.cred.Partner() {
+						continue
+					}
+					c := newAuthClient(t, srv, cr.cred, opts...)
+					_, err := createUserGenerated(ed.edit)(context.Background(), c)
+					require.Error(t, err)
+					assert.ErrorIs(t, err, rhombus.ErrInvalidRequest)
+					var vErr *rhombus.ValidationError
+					require.True(t, errors.As(err, &vErr), "error %T must be a *rhombus.ValidationError", err)
+					assert.Equal(t, "createUser", vErr.Operation)
+					assert.Equal(t, "header x-auth-org", vErr.Field)
+					assert.Equal(t, "rhombus: createUser: field header x-auth-org: "+ed.rule, err.Error())
+				}
+				assert.Empty(t, srv.records(), "nothing may be sent")
+			})
+		}
+	}
 }
 
 func TestNewCredentialErrors(t *testing.T) {

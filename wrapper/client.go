@@ -3,6 +3,7 @@ package rhombus
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/rhombuskit/rhombus-go/api"
-	"github.com/rhombuskit/rhombus-go/internal/secretheader"
 )
 
 // Version is this module's version, sent in the User-Agent header.
@@ -168,8 +168,10 @@ func (c *Client) authorize(req *http.Request) error {
 	if err := c.cred.apply(req); err != nil {
 		return err
 	}
-	if org := req.Header.Get(canonOrg); org != "" {
-		if err := checkClientOrg(c.cred, RUUID(org)); err != nil {
+	// The map, not Header.Get, tells an empty value (sent as it is) from no
+	// header; apply has moved every spelling of the name to canonOrg.
+	if vals := req.Header[canonOrg]; len(vals) > 0 {
+		if err := checkOrgHeader(c.cred, vals, c.scrub); err != nil {
 			return err
 		}
 	} else if c.clientOrg != "" {
@@ -177,6 +179,35 @@ func (c *Client) authorize(req *http.Request) error {
 	}
 	req.Header["User-Agent"] = c.userAgentHeader
 	return nil
+}
+
+// checkOrgHeader checks the x-auth-org values a request editor set as
+// WithClientOrg's: one value, a valid RUUID (so not empty), and a partner
+// credential. The errors' Operation is set by refusal.
+func checkOrgHeader(c Credential, vals []string, redact func(string) string) error {
+	field := "header " + headerOrg
+	if len(vals) > 1 {
+		return &ValidationError{Field: field, Err: fmt.Errorf("has %d values; a request acts in one organisation", len(vals))}
+	}
+	if err := checkRUUID("", RUUID(vals[0]), field, redact); err != nil {
+		return err
+	}
+	if !c.Partner() {
+		return &ValidationError{Field: field, Err: fmt.Errorf("needs a partner credential, not %v", c)}
+	}
+	return nil
+}
+
+// refusal is the error of a request authorize refused: the
+// *ValidationError it made, for op; any other failure (a token source's)
+// as a *RequestError.
+func refusal(op string, err error) error {
+	var vErr *ValidationError
+	if errors.As(err, &vErr) {
+		vErr.Operation = op
+		return vErr
+	}
+	return &RequestError{Operation: op, Err: err}
 }
 
 // readCapped reads a body of at most limit bytes; size is its announced
@@ -297,59 +328,3 @@ func isLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
-
-// withSecrets returns a copy of the client that also scrubs the values
-// more returns: those a credential sent on the attempts of one call.
-func (c *Client) withSecrets(more func() []string) *Client {
-	cp := *c
-	base := c.secrets
-	cp.secrets = func() []string { return append(base(), more()...) }
-	return &cp
-}
-
-// credentialValues are the values of the headers of h that carry a credential.
-func credentialValues(h http.Header) []string {
-	var out []string
-	for name, vals := range h {
-		if secretheader.Is(name) {
-			out = append(out, vals...)
-		}
-	}
-	return out
-}
-
-// scrub removes every secret of the client from s.
-func (c *Client) scrub(s string) string {
-	for _, sec := range c.secrets() {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, "[REDACTED]")
-		}
-	}
-	return s
-}
-
-func (c *Client) scrubBytes(b []byte) []byte {
-	for _, sec := range c.secrets() {
-		if sec != "" && bytes.Contains(b, []byte(sec)) {
-			b = bytes.ReplaceAll(b, []byte(sec), []byte("[REDACTED]"))
-		}
-	}
-	return b
-}
-
-// scrubErr keeps err (for errors.Is and errors.As) unless its text holds a secret.
-func (c *Client) scrubErr(err error) error {
-	msg := err.Error()
-	if clean := c.scrub(msg); clean != msg {
-		return &scrubbedError{msg: clean, err: err}
-	}
-	return err
-}
-
-type scrubbedError struct {
-	msg string
-	err error
-}
-
-func (e *scrubbedError) Error() string { return e.msg }
-func (e *scrubbedError) Unwrap() error { return e.err }

@@ -316,7 +316,7 @@ func (c *Client) normalize(ctx context.Context, operation Operation, resp *http.
 		}
 	}
 	if msg := deref(env.WarningMsg); msg != "" {
-		c.warning(ctx, Warning{Operation: op, Message: c.scrub(msg)})
+		c.warning(ctx, Warning{Operation: op, Message: msg})
 	}
 	return nil
 }
@@ -395,7 +395,10 @@ func (c *Client) decodeError(op string, resp *http.Response, body []byte, err er
 	}
 }
 
+// warning hands w to the handler and the logger, scrubbed: the way out of
+// the package for a warning.
 func (c *Client) warning(ctx context.Context, w Warning) {
+	w.Message = c.scrub(w.Message)
 	if c.warn != nil {
 		c.warn(ctx, w)
 	}

@@ -153,6 +153,7 @@ type Event struct {
 }
 
 func (c *Client) emit(ctx context.Context, e Event) {
+	e.Err = c.scrubError(e.Err)
 	if c.observe != nil {
 		c.observe(e)
 	}
@@ -187,7 +188,10 @@ func (c *Client) emit(ctx context.Context, e Event) {
 // the context ends (deadline, budget or cancellation) after an earlier
 // attempt failed, the error holds both: errors.Is finds the context's error
 // and errors.As the earlier answer. On success the response's body holds the
-// bytes read, so generated parsers can decode it.
+// bytes read, so generated parsers can decode it, and its Request is req
+// (the request sent carried the credential). The response's status, headers
+// and body, and every error, are scrubbed of the credential (see the package
+// documentation).
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	return c.send(req, nil, nil)
 }
@@ -208,10 +212,10 @@ func (c *Client) send(req *http.Request, payload []byte, typed any) (*http.Respo
 	if typed == nil {
 		var err error
 		if payload, err = requestBody(req); err != nil {
-			return nil, &RequestError{Operation: op.ID, Err: err}
+			return nil, c.scrubError(&RequestError{Operation: op.ID, Err: err})
 		}
 		if err := validateBody(op, payload, c.scrub); err != nil {
-			return nil, err
+			return nil, c.scrubError(err)
 		}
 	}
 	// Every value a credential sent on any attempt of this call is a secret
@@ -234,7 +238,7 @@ func (c *Client) send(req *http.Request, payload []byte, typed any) (*http.Respo
 		r, err := c.prepare(req, payload, typed != nil && attempt == 1)
 		if err != nil {
 			// Refused before sending (a token source failed, say): final.
-			return nil, c.giveUp(ctx, op, attempt, &RequestError{Operation: op.ID, Err: c.scrubErr(err)})
+			return nil, c.giveUp(ctx, op, attempt, refusal(op.ID, err))
 		}
 		if sent != nil {
 			*sent = append(*sent, credentialValues(r.Header)...)
@@ -286,6 +290,9 @@ func (c *Client) send(req *http.Request, payload []byte, typed any) (*http.Respo
 					// For the generated parsers, which read the body.
 					resp.Body = io.NopCloser(bytes.NewReader(body))
 					resp.ContentLength = int64(len(body))
+					// The request as the caller made it, without the
+					// credential headers the client added.
+					resp.Request = req
 				}
 				return resp, nil
 			}
@@ -470,7 +477,9 @@ func (c *Client) outcome(op Operation, status int, payload []byte, err error) er
 	return &OutcomeUnknownError{Operation: op.ID, Fields: identifying(op, payload), Err: err}
 }
 
+// giveUp is the way out of a call that failed: the error it returns is scrubbed.
 func (c *Client) giveUp(ctx context.Context, op Operation, attempt int, err error) error {
+	err = c.scrubError(err)
 	c.emit(ctx, Event{Kind: EventGiveUp, Operation: op.ID, Attempt: attempt, Err: err})
 	return err
 }
@@ -522,8 +531,9 @@ func (c *Client) attempt(b *budget, op Operation, req *http.Request) (resp *http
 	body, readErr := readCapped(resp.Body, resp.ContentLength, limit)
 	resp.Body.Close()
 	// A server that echoes a credential back must not get it into a result,
-	// an error or a log line: remove it once, here.
-	body = c.scrubBytes(body)
+	// an error or a log line: remove it from the whole answer once, here,
+	// before anything reads it.
+	body = c.scrubAnswer(resp, body)
 	if readErr != nil {
 		var tooLarge *tooLargeError
 		if errors.As(readErr, &tooLarge) {

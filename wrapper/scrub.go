@@ -1,0 +1,450 @@
+package rhombus
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"unicode/utf16"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/rhombuskit/rhombus-go/internal/secretheader"
+)
+
+// The scrub keeps the client's credentials out of everything the package
+// returns. It runs at two stages, so that a field added later cannot
+// reopen a leak:
+//
+//   - an answer is scrubbed once, as soon as it is read (scrubAnswer): its
+//     status line, header names and values, trailers and body, before
+//     anything decodes it, so every result, error, warning and excerpt made
+//     from it is made from clean bytes;
+//   - every error and event leaves through scrubError, which cleans the
+//     fields of the package's own error types (Header included) and the
+//     text of any other.
+//
+// A secret is matched with ASCII letters in either case (header names
+// arrive in canonical case, and an echo may change case), and inside JSON
+// strings after their escapes are decoded ("\u0041", "\/"), since that is
+// the text a decoder makes of them.
+
+// redacted stands where a credential was.
+const redacted = "[REDACTED]"
+
+// scrub removes every secret of the client from s.
+func (c *Client) scrub(s string) string { return scrubString(s, c.secrets()) }
+
+// scrubAnswer removes the client's secrets from an answer: the status line,
+// header and trailer names and values, in place, and the body, which it
+// returns (b itself when it held none).
+func (c *Client) scrubAnswer(resp *http.Response, b []byte) []byte {
+	secrets := c.secrets()
+	resp.Status = scrubString(resp.Status, secrets)
+	scrubHeader(resp.Header, secrets)
+	scrubHeader(resp.Trailer, secrets)
+	if out, changed := scrubBytes(b, secrets); changed {
+		return out
+	}
+	return b
+}
+
+// scrubErr keeps err (for errors.Is and errors.As) unless its text holds a secret.
+func (c *Client) scrubErr(err error) error { return scrubErrText(err, c.secrets()) }
+
+// scrubError cleans an error on its way out of the package: the fields of
+// the package's error types, at any depth of the chain, and the text of
+// any other error. The package's errors are changed in place, and only
+// when a field held a secret.
+func (c *Client) scrubError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return scrubTree(err, c.secrets())
+}
+
+func scrubTree(err error, secrets []string) error {
+	switch e := err.(type) {
+	case *APIError:
+		e.Message = scrubString(e.Message, secrets)
+		e.ResponseStatus = scrubString(e.ResponseStatus, secrets)
+		scrubHeader(e.Header, secrets)
+	case *DecodeError:
+		e.ContentType = scrubString(e.ContentType, secrets)
+		e.Excerpt = scrubString(e.Excerpt, secrets)
+		e.Err = scrubTree(e.Err, secrets)
+	case *RequestError:
+		e.Err = scrubTree(e.Err, secrets)
+	case *ValidationError:
+		e.Err = scrubTree(e.Err, secrets)
+	case *OutcomeUnknownError:
+		for k, v := range e.Fields {
+			if clean := scrubString(v, secrets); clean != v {
+				e.Fields[k] = clean
+			}
+		}
+		e.Err = scrubTree(e.Err, secrets)
+	case *interruptedError:
+		e.ctxErr = scrubTree(e.ctxErr, secrets)
+		e.previous = scrubTree(e.previous, secrets)
+	case nil:
+		return nil
+	default:
+		return scrubErrText(err, secrets)
+	}
+	return err
+}
+
+func scrubErrText(err error, secrets []string) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if clean := scrubString(msg, secrets); clean != msg {
+		return &scrubbedError{msg: clean, err: err}
+	}
+	return err
+}
+
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }
+
+// withSecrets returns a copy of the client that also scrubs the values
+// more returns: those a credential sent on the attempts of one call.
+func (c *Client) withSecrets(more func() []string) *Client {
+	cp := *c
+	base := c.secrets
+	cp.secrets = func() []string { return append(base(), more()...) }
+	return &cp
+}
+
+// credentialValues are the values of the headers of h that carry a credential.
+func credentialValues(h http.Header) []string {
+	var out []string
+	for name, vals := range h {
+		if secretheader.Is(name) {
+			out = append(out, vals...)
+		}
+	}
+	return out
+}
+
+// scrubHeader removes secrets from the names and values of h, in place.
+func scrubHeader(h http.Header, secrets []string) {
+	for name, vals := range h {
+		for i, v := range vals {
+			if clean := scrubString(v, secrets); clean != v {
+				vals[i] = clean
+			}
+		}
+		if clean := scrubString(name, secrets); clean != name {
+			delete(h, name)
+			h[clean] = append(h[clean], vals...)
+		}
+	}
+}
+
+// scrubString is scrubBytes for text; it returns s itself when s holds no
+// secret.
+func scrubString(s string, secrets []string) string {
+	if s == "" {
+		return s
+	}
+	// Read s in place: scrubBytes never writes to its input.
+	if out, changed := scrubBytes(unsafe.Slice(unsafe.StringData(s), len(s)), secrets); changed {
+		return string(out)
+	}
+	return s
+}
+
+// scrubBytes replaces every secret in b, and every JSON string whose
+// decoded text holds one, with [REDACTED]. It returns b itself, unchanged,
+// when there is nothing to replace, and never writes to b.
+func scrubBytes(b []byte, secrets []string) ([]byte, bool) {
+	b, changed := replaceSecrets(b, secrets)
+	// Without a backslash every JSON string decodes to its own bytes,
+	// already scrubbed.
+	if bytes.IndexByte(b, '\\') < 0 {
+		return b, changed
+	}
+	out, escChanged := scrubEscapedStrings(b, secrets)
+	return out, changed || escChanged
+}
+
+// replaceSecrets replaces each secret in b, ASCII letters matched in either
+// case. The replacement could in theory form a secret again with what
+// surrounds it (a secret such as "d]x" or "act"): when one remains, the
+// whole of b is replaced.
+func replaceSecrets(b []byte, secrets []string) ([]byte, bool) {
+	changed := false
+	for _, sec := range secrets {
+		if sec == "" {
+			continue
+		}
+		i := indexFold(b, sec)
+		if i < 0 {
+			continue
+		}
+		out := make([]byte, 0, len(b))
+		for i >= 0 {
+			out = append(out, b[:i]...)
+			out = append(out, redacted...)
+			b = b[i+len(sec):]
+			i = indexFold(b, sec)
+		}
+		b = append(out, b...)
+		changed = true
+	}
+	if changed {
+		for _, sec := range secrets {
+			if sec != "" && indexFold(b, sec) >= 0 {
+				return []byte(redacted), true
+			}
+		}
+	}
+	return b, changed
+}
+
+// scrubEscapedStrings finds the JSON strings of b that hold an escape,
+// decodes each as encoding/json would, and replaces one whose text holds a
+// secret with the JSON encoding of its scrubbed text. Invalid escapes are
+// read leniently, so that a malformed string is checked too.
+func scrubEscapedStrings(b []byte, secrets []string) ([]byte, bool) {
+	var out, text []byte
+	last := 0
+	for i := 0; ; {
+		q := bytes.IndexByte(b[i:], '"')
+		if q < 0 {
+			break
+		}
+		start := i + q
+		end, escaped := stringEnd(b, start+1)
+		if end < 0 {
+			break // unterminated: its bytes were scrubbed as they are
+		}
+		i = end
+		if !escaped {
+			continue
+		}
+		text = unquoteJSON(text[:0], b[start+1:end-1])
+		clean, changed := replaceSecrets(text, secrets)
+		if !changed {
+			continue
+		}
+		enc, _ := json.Marshal(string(clean)) // a string always encodes
+		if out == nil {
+			out = make([]byte, 0, len(b))
+		}
+		out = append(out, b[last:start]...)
+		out = append(out, enc...)
+		last = end
+	}
+	if out == nil {
+		return b, false
+	}
+	return append(out, b[last:]...), true
+}
+
+// stringEnd returns the index just past the quote that closes the JSON
+// string whose contents start at i, -1 when it is not closed, and whether
+// the string holds a backslash.
+func stringEnd(b []byte, i int) (end int, escaped bool) {
+	q := -1 // the next quote at i or after, found once for all the escapes before it
+	for i < len(b) {
+		if q < i {
+			j := bytes.IndexByte(b[i:], '"')
+			if j < 0 {
+				return -1, escaped
+			}
+			q = i + j
+		}
+		bs := bytes.IndexByte(b[i:q], '\\')
+		if bs < 0 {
+			return q + 1, escaped
+		}
+		escaped = true
+		i += bs + 2 // the backslash and the byte it escapes
+	}
+	return -1, escaped
+}
+
+// unquoteJSON appends the text of the JSON string contents s to dst, as
+// encoding/json decodes it: escapes, UTF-16 surrogate pairs, and U+FFFD for
+// a lone surrogate or invalid UTF-8. An invalid escape is kept as written.
+func unquoteJSON(dst, s []byte) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '\\' && i+1 < len(s):
+			i++
+			switch e := s[i]; e {
+			case '"', '\\', '/':
+				dst = append(dst, e)
+				i++
+			case 'b':
+				dst = append(dst, '\b')
+				i++
+			case 'f':
+				dst = append(dst, '\f')
+				i++
+			case 'n':
+				dst = append(dst, '\n')
+				i++
+			case 'r':
+				dst = append(dst, '\r')
+				i++
+			case 't':
+				dst = append(dst, '\t')
+				i++
+			case 'u':
+				r, ok := hex4(s[i+1:])
+				if !ok {
+					dst = append(dst, '\\', 'u')
+					i++
+					continue
+				}
+				i += 5
+				if utf16.IsSurrogate(r) {
+					r2, ok := rune(-1), false
+					if i+1 < len(s) && s[i] == '\\' && s[i+1] == 'u' {
+						r2, ok = hex4(s[i+2:])
+					}
+					if dec := utf16.DecodeRune(r, r2); ok && dec != utf8.RuneError {
+						i += 6
+						r = dec
+					} else {
+						r = utf8.RuneError
+					}
+				}
+				dst = utf8.AppendRune(dst, r)
+			default:
+				dst = append(dst, '\\', e)
+				i++
+			}
+		case c < utf8.RuneSelf:
+			dst = append(dst, c)
+			i++
+		default:
+			r, size := utf8.DecodeRune(s[i:])
+			dst = utf8.AppendRune(dst, r) // RuneError for invalid UTF-8, as encoding/json
+			i += size
+		}
+	}
+	return dst
+}
+
+// hex4 reads the four hex digits of a \u escape.
+func hex4(s []byte) (rune, bool) {
+	if len(s) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range s[:4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}
+
+// indexFold is the index of the first sec in b, ASCII letters matched in
+// either case; -1 when there is none. It looks for one byte of sec (the
+// least common kind: not a letter if it can) with bytes.IndexByte, and
+// compares the rest only where that byte is found.
+func indexFold(b []byte, sec string) int {
+	n := len(sec)
+	if n == 0 || len(b) < n {
+		return -1
+	}
+	k := anchor(sec)
+	lo, up := lowerASCII(sec[k]), upperASCII(sec[k])
+	limit := len(b) - (n - 1 - k) // an anchor at limit or after leaves no room for the rest
+	find := func(c byte, from int) int {
+		if from >= limit {
+			return -1
+		}
+		if j := bytes.IndexByte(b[from:limit], c); j >= 0 {
+			return from + j
+		}
+		return -1
+	}
+	nextLo, nextUp := -2, -2 // -2: not looked for yet; -1: none left
+	for from := k; ; {
+		if nextLo != -1 && nextLo < from {
+			nextLo = find(lo, from)
+		}
+		p := nextLo
+		if up != lo {
+			if nextUp != -1 && nextUp < from {
+				nextUp = find(up, from)
+			}
+			if p == -1 || (nextUp != -1 && nextUp < p) {
+				p = nextUp
+			}
+		}
+		if p == -1 {
+			return -1
+		}
+		if start := p - k; equalFoldASCII(b[start:start+n], sec) {
+			return start
+		}
+		from = p + 1
+	}
+}
+
+// anchor picks the byte of sec that indexFold looks for: the first that is
+// not an ASCII letter (one byte to look for, not two), a punctuation mark
+// or a non-ASCII byte before a digit, which JSON is full of.
+func anchor(sec string) int {
+	best, rank := 0, 3
+	for i := 0; i < len(sec) && rank > 0; i++ {
+		r := 0
+		switch c := sec[i]; {
+		case lowerASCII(c) != upperASCII(c):
+			r = 3
+		case '0' <= c && c <= '9':
+			r = 2
+		case c < utf8.RuneSelf:
+			r = 1
+		}
+		if r < rank {
+			best, rank = i, r
+		}
+	}
+	return best
+}
+
+func equalFoldASCII(b []byte, s string) bool {
+	for i := range len(s) {
+		if b[i] != s[i] && lowerASCII(b[i]) != lowerASCII(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+func upperASCII(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - ('a' - 'A')
+	}
+	return c
+}

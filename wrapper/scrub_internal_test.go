@@ -1,0 +1,173 @@
+package rhombus
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestUnquoteJSONMatchesEncodingJSON: the scrub reads a JSON string as
+// encoding/json does, or a secret spelled with escapes could get past it.
+func TestUnquoteJSONMatchesEncodingJSON(t *testing.T) {
+	for _, tok := range unquoteSeeds {
+		checkUnquote(t, []byte(tok))
+	}
+}
+
+var unquoteSeeds = []string{
+	`"plain"`, `"a\/b\\c\"d"`, `"\u0072\u006B_live"`, `"\b\f\n\r\t"`, `"\ud83d\ude00 pair"`,
+	`"\ud83d lone"`, `"\ude00 low"`, `"\ud83d\u0041"`, `"bad utf8 \xff\xfe"`, `"\u00e9\u00E9é"`,
+	`"\uD800\uDC00"`, `"\uDBFF\uDFFF"`, `"é\u002fx"`,
+}
+
+func checkUnquote(t *testing.T, tok []byte) {
+	t.Helper()
+	var want string
+	if json.Unmarshal(tok, &want) != nil {
+		return // not a JSON string: encoding/json decodes nothing of it
+	}
+	tok = bytes.Trim(tok, " \t\r\n")
+	if got := unquoteJSON(nil, tok[1:len(tok)-1]); string(got) != want {
+		t.Errorf("unquoteJSON(%q) = %q, encoding/json reads %q", tok, got, want)
+	}
+}
+
+func FuzzUnquoteJSON(f *testing.F) {
+	for _, s := range unquoteSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, tok string) { checkUnquote(t, []byte(tok)) })
+}
+
+// TestIndexFold compares indexFold with a plain search on folded text.
+func TestIndexFold(t *testing.T) {
+	secrets := []string{"rk_live_9f8e-SECRET", "abcDEF", "x", "a/b\"c\\d", "ключ-Key", "ZZ"}
+	texts := []string{
+		"", "rk_live_9f8e-SECRET", "xx RK_LIVE_9F8E-secret yy", "rk_live_9f8e-SECRE", "abcdeabcDEf",
+		"aaaaaaaaabcdef", "a/B\"C\\D", "КЛЮЧ-key ключ-KEY", "zZ", "z", "abcdezzz",
+		strings.Repeat("rk_live_9f8e-", 50) + "rk_live_9f8e-Secret",
+	}
+	for _, sec := range secrets {
+		for _, text := range texts {
+			want := strings.Index(asciiLower(text), asciiLower(sec))
+			if got := indexFold([]byte(text), sec); got != want {
+				t.Errorf("indexFold(%q, %q) = %d, want %d", text, sec, got, want)
+			}
+		}
+	}
+}
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i := range b {
+		b[i] = lowerASCII(b[i])
+	}
+	return string(b)
+}
+
+func FuzzIndexFold(f *testing.F) {
+	f.Add("xx RK_live yy", "rk_LIVE")
+	f.Add("a-b-a-b-A-B-c", "a-B-c")
+	f.Fuzz(func(t *testing.T, text, sec string) {
+		want := strings.Index(asciiLower(text), asciiLower(sec))
+		if sec == "" {
+			want = -1
+		}
+		if got := indexFold([]byte(text), sec); got != want {
+			t.Errorf("indexFold(%q, %q) = %d, want %d", text, sec, got, want)
+		}
+	})
+}
+
+// TestScrubBytesLeavesNoDecodedSecret: whatever the spelling, a body
+// decoded after the scrub holds no secret, a body without one is returned
+// as it is, and a secret the marker could form again is not left behind.
+func TestScrubBytesLeavesNoDecodedSecret(t *testing.T) {
+	secrets := []string{"rk/live\"9f8e\\-SECRET"}
+	for _, body := range []string{
+		`{"a":"rk/live\"9f8e\\-SECRET"}`,
+		`{"a":"rk\/live\"9f8e\\-SECRET"}`,
+		`{"a":"\u0072\u006b\u002f\u006c\u0069\u0076\u0065\u0022\u0039\u0066\u0038\u0065\u005c\u002d\u0053\u0045\u0043\u0052\u0045\u0054"}`,
+		`{"RK\/LIVE\"9F8E\\-secret":["x RK\/live\"9f8e\\-SEcret y", 1, "\n"]}`,
+		`{"a":"rk/live\"9f8e\\-SECRET", "b":"\u0041", "c":"rk\/live\"9f8e\\-SECRET"}`,
+	} {
+		out, changed := scrubBytes([]byte(body), secrets)
+		if !changed {
+			t.Errorf("%s: nothing scrubbed", body)
+		}
+		var v any
+		if err := json.Unmarshal(out, &v); err != nil {
+			t.Errorf("%s: the scrubbed body is not JSON any more: %v", body, err)
+		}
+		if s := strings.ToLower(fmt.Sprint(v)); strings.Contains(s, strings.ToLower(secrets[0])) {
+			t.Errorf("%s: decoded, the scrubbed body still holds the secret", body)
+		}
+	}
+	for _, body := range []string{`{"a":"b"}`, `{"a":"\u0041\n"}`, `{"unterminated":"\u0041`} {
+		out, changed := scrubBytes([]byte(body), secrets)
+		if changed || string(out) != body {
+			t.Errorf("%s: changed without a secret", body)
+		}
+	}
+	// "[REDACTED]" before an "x" forms "D]x" again: the whole value goes.
+	if out, _ := scrubBytes([]byte("aD]xxb"), []string{"D]x"}); string(out) != redacted {
+		t.Errorf("a secret formed again by the marker was left: %q", out)
+	}
+}
+
+// TestScrubHeaderNamesAndValues: names and every value, any case.
+func TestScrubHeaderNamesAndValues(t *testing.T) {
+	const sec = "rk_live_SECRET"
+	h := http.Header{
+		"X-Echo":                              {"a", "token=" + strings.ToUpper(sec) + "; x"},
+		"X-K-Rk_live_secret":                  {"1"},
+		http.CanonicalHeaderKey("X-Auth-Org"): {"AAAAAAAAAAAAAAAAAAAAAA"},
+	}
+	scrubHeader(h, []string{sec})
+	want := http.Header{
+		"X-Echo":         {"a", "token=[REDACTED]; x"},
+		"X-K-[REDACTED]": {"1"},
+		"X-Auth-Org":     {"AAAAAAAAAAAAAAAAAAAAAA"},
+	}
+	if fmt.Sprint(h) != fmt.Sprint(want) {
+		t.Errorf("scrubbed header %v, want %v", h, want)
+	}
+}
+
+// BenchmarkScrubAnswer is the scrub of one answer with the default
+// credential: a 1 MiB JSON body without escapes (the usual case), and the
+// same with escapes in every string (the slow path).
+func BenchmarkScrubAnswer(b *testing.B) {
+	var plain, escaped bytes.Buffer
+	plain.WriteString(`{"deviceLicenses":[`)
+	escaped.WriteString(`{"deviceLicenses":[`)
+	for i := 0; plain.Len() < 1<<20; i++ {
+		if i > 0 {
+			plain.WriteByte(',')
+			escaped.WriteByte(',')
+		}
+		fmt.Fprintf(&plain, `{"uuid":"AAAAAAAAAAAAAAAAAAAA%02d","orgUuid":"Ej5FZ-ibEtOkVkJmFBdAAA","name":"Front door %d","trial":false}`, i%100, i)
+		fmt.Fprintf(&escaped, `{"uuid":"AAAAAAAAAAAAAAAAAAAA%02d","orgUuid":"Ej5FZ-ibEtOkVkJmFBdAAA","name":"Front\/door \u0041%d","trial":false}`, i%100, i)
+	}
+	plain.WriteString(`]}`)
+	escaped.WriteString(`]}`)
+	c := &Client{secrets: APIToken("rk_live_9f8e7d6c5b4a3210-SECRET").secrets}
+	for _, tc := range []struct {
+		name string
+		body []byte
+	}{{"plain", plain.Bytes()}, {"escaped", escaped.Bytes()}} {
+		b.Run(tc.name, func(b *testing.B) {
+			resp := &http.Response{Status: "200 OK", Header: http.Header{"Content-Type": {"application/json"}}}
+			b.SetBytes(int64(len(tc.body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if out := c.scrubAnswer(resp, tc.body); len(out) != len(tc.body) {
+					b.Fatal("the body changed")
+				}
+			}
+		})
+	}
+}
