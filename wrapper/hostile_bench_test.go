@@ -220,3 +220,109 @@ func peakHeapWithCeiling(name string, ceiling float64, f func()) float64 {
 	wg.Wait()
 	return max(peak-base, 0)
 }
+
+// BenchmarkAnswerAtBudget measures the most an accepted answer to
+// getDeviceLicensesForOrg costs with its own cap (32 MiB): empty licenses
+// (3 bytes of JSON, some 320 bytes decoded) as many as the decode budget
+// (4 times the cap) allows, and one more; one license with as many empty
+// features as it allows; and full licenses filling the cap. peak-MiB as in BenchmarkHostileAnswer; peak/cap is the peak
+// over the cap:
+//
+//	go test -run='^$' -bench=AnswerAtBudget -benchtime=1x ./wrapper/
+func BenchmarkAnswerAtBudget(b *testing.B) {
+	const limit = 32 << 20
+	const budget = 4 * limit
+	const itemsHead, itemsTail = `{"deviceLicenses":[{}`, `]}`
+	const featuresHead, featuresTail = `{"deviceLicenses":[{"features":[{}`, `]}]}`
+	empty := func(head, tail string) func(n int) hostile {
+		return func(n int) hostile { return hostile{runs: []run{{head, 1}, {",{}", n - 1}, {tail, 1}}} }
+	}
+	licenses, features := empty(itemsHead, itemsTail), empty(featuresHead, featuresTail)
+	full := licensesAnswer(1)
+	item := string(full[len(`{"error":false,"deviceLicenses":[`) : len(full)-len(`]}`)])
+	n := (limit - 100) / (len(item) + 1)
+	within := func(name string, shape func(int) hostile) hostile {
+		h := shape(mostWithin(b, budget, shape))
+		h.name = name
+		return h
+	}
+	past := licenses(mostWithin(b, budget, licenses) + 1)
+	past.name = "empty-licenses-past-budget"
+	cases := []hostile{
+		within("empty-licenses-within-budget", licenses),
+		past,
+		// A list below the top level grows as encoding/json fills it.
+		within("empty-features-within-budget", features),
+		{name: "full-licenses-at-cap", runs: []run{{`{"error":false,"deviceLicenses":[` + item, 1}, {"," + item, n - 1}, {"]}", 1}}},
+	}
+	org := api.GetDeviceLicensesForOrgRequest{OrgUUID: rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")}
+	for _, h := range cases {
+		for _, generated := range []bool{false, true} {
+			name := h.name + "/typed"
+			if generated {
+				name = h.name + "/generated"
+			}
+			b.Run(name, func(b *testing.B) {
+				srv, wire := serveHostile(b, h)
+				c, err := rhombus.New(rhombus.WithEndpoint(srv.URL), rhombus.WithCredential(rhombus.PartnerAPIToken(testKey)),
+					rhombus.WithHTTPClient(srv.Client()), rhombus.WithLimiter(nil), rhombus.WithRetryPolicy(noRetry))
+				if err != nil {
+					b.Fatal(err)
+				}
+				call := func() error {
+					if !generated {
+						_, err := c.GetDeviceLicensesForOrg(context.Background(), org)
+						return err
+					}
+					// The wrapper checks the answer against the result
+					// type, then the generated parser decodes it again.
+					res, err := c.API().GetDeviceLicensesForOrgWithResponse(context.Background(), org)
+					if err == nil && res.JSON200 == nil {
+						err = fmt.Errorf("no result")
+					}
+					return err
+				}
+				var peak float64
+				accepted := 0.0
+				var last error
+				for b.Loop() {
+					peak = max(peak, peakHeapDuring(func() { last = call() }))
+					if last == nil {
+						accepted = 1
+					}
+				}
+				b.ReportMetric(peak/(1<<20), "peak-MiB")
+				b.ReportMetric(peak/limit, "peak/cap")
+				b.ReportMetric(accepted, "accepted")
+				b.ReportMetric(float64(wire), "wire-B")
+				if last != nil {
+					b.Logf("%s: %.200s", name, last.Error())
+				}
+			})
+		}
+	}
+}
+
+// mostWithin is the largest n for which the answer shape(n) is within the
+// decode budget.
+func mostWithin(b *testing.B, budget int64, shape func(int) hostile) int {
+	cost := func(n int) int64 {
+		var body bytes.Buffer
+		if err := shape(n).writeTo(&body); err != nil {
+			b.Fatal(err)
+		}
+		return rhombus.DecodeCostOf(body.Bytes(), new(api.GetDeviceLicensesForOrgResponse))
+	}
+	lo, hi := 1, 2
+	for cost(hi) <= budget {
+		lo, hi = hi, 2*hi
+	}
+	for hi-lo > 1 {
+		if mid := (lo + hi) / 2; cost(mid) <= budget {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}

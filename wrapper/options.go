@@ -140,7 +140,26 @@ func WithUserAgent(ua string) Option {
 // WithMaxResponseBytes caps how many bytes of a response body are read, for
 // every operation; a longer body is a *DecodeError naming the limit. Without
 // it, an operation's own cap from the spec applies (x-rhombus-max-response-bytes,
-// see [Operation]), else [DefaultMaxResponseBytes].
+// see [Operation]), else [DefaultMaxResponseBytes]. A compressed answer is
+// counted as it decompresses.
+//
+// The cap bounds decoding too. Before a 200 answer is decoded into its
+// result type, the client estimates what decoding will allocate (each list
+// element at its Go size, with the arrays a growing list leaves behind,
+// pointers, strings, map entries, values in `any` fields), and refuses with
+// a *DecodeError, decoding nothing, an answer estimated at more than 4
+// times the cap, or one nesting arrays and objects deeper than 256 levels.
+// So a call's memory stays within about 6 times the cap: the body, a copy
+// while a body of unknown length is read, and up to 4 times the cap
+// decoded, garbage included (the highest peak measured is 4.1 times, see
+// BENCHMARKS.md). Honest answers allocate about their size decoded; a list
+// of empty objects (3 bytes each) would take a hundred times its size, and
+// is refused. Raising the cap raises both limits. Through the generated
+// client, [Client.API], the generated parser decodes the answer a second
+// time, growing its lists as it goes (measured: up to 11 times the cap);
+// an answer with no result type (an operation added with [WithOperations]
+// without NewResult) is bounded by the cap alone, and decoding it is the
+// caller's.
 func WithMaxResponseBytes(n int64) Option {
 	return func(s *settings) error {
 		if n <= 0 {

@@ -174,18 +174,20 @@ func skipValue(b []byte, i int) (int, error) {
 // bytes and a DeviceLicense of some 300, and a value in an `any` field
 // becomes maps and boxed numbers. So before the one decode, decodeCost
 // walks the body once, guided by the result's type the way encoding/json
-// is, and adds up what decoding will allocate: each element of a list at
-// its Go size, each pointer's target, the bytes of each string, each map
-// entry and each value decoded into `any`. A walk over budget, or one
-// deeper than maxDecodeDepth, refuses the answer before anything is
-// decoded. The walk allocates nothing per value: the plans it follows are
-// made once per type.
+// is, and adds up what decoding will allocate, garbage included: each list
+// at its Go size with the arrays it outgrows as it is filled, each
+// pointer's target, the bytes of each string, each map entry and each
+// value decoded into `any`. A walk over budget, or one deeper than
+// maxDecodeDepth, refuses the answer before anything is decoded, so what a
+// decode allocates stays within the budget whenever the collector runs.
+// The walk allocates nothing per value: the plans it follows are made once
+// per type.
 
-// decodeBudgetFactor is how many times an answer's byte cap the Go values
-// decoded from it may take, as decodeCost estimates them. The vendor's
-// answers take less room decoded than as JSON (a license of some 600 bytes
-// decodes into about 500), so only a hostile or degenerate answer comes
-// near it.
+// decodeBudgetFactor is how many times an answer's byte cap decoding it
+// may allocate, as decodeCost estimates it. The vendor's answers take
+// about as much room decoded as their JSON (a license of some 600 bytes
+// allocates about 650), so only a hostile or degenerate answer comes near
+// it.
 const decodeBudgetFactor = 4
 
 // maxDecodeDepth is the deepest nesting of arrays and objects an answer
@@ -237,15 +239,37 @@ type plan struct {
 	bytes bool  // a []byte, which a JSON string fills (base64)
 	// A struct's fields by JSON name, and by name folded as encoding/json
 	// folds it for its case-insensitive match.
-	exact, folded map[string]*plan
+	exact, folded map[string]structField
 }
 
-// mapRoom is the room a map takes with slot bytes an entry: its first
-// group of eight slots (and their control bytes), allocated with the first
-// entry, and after eight entries up to 16/7 slots an entry, since a Swiss
-// table keeps at most 7 entries in 8 slots and doubles as it grows.
+// structField is a struct's field: its plan, and its index when it is the
+// struct's own (not an embedded struct's), so that a list in it can be
+// made at its final size before decoding.
+type structField struct {
+	p     *plan
+	index int // -1: a field of an embedded struct
+}
+
+// mapRoom is what a map allocates with slot bytes an entry: its first
+// group of eight slots (and their control bytes), with the first entry,
+// and past eight entries up to 32/7 slots an entry: a Swiss table keeps at
+// most 7 entries in 8 slots and doubles as it grows, and the tables it
+// outgrew add up to the last one's size.
 func mapRoom(slot int64) (group, entry int64) {
-	return 8 * (slot + 1), (slot + 1) * 16 / 7
+	return 8 * (slot + 1), (slot + 1) * 32 / 7
+}
+
+// nextCap is the capacity a slice of capacity c grows to when one more
+// element is appended, as the runtime grows it (before rounding up to a
+// size class): doubling up to 256 elements, then by about a quarter.
+func nextCap(c int64) int64 {
+	if c == 0 {
+		return 1
+	}
+	if c < 256 {
+		return 2 * c
+	}
+	return c + (c+3*256)>>2
 }
 
 // A map or a slice decoded into `any`: map[string]any and []any.
@@ -317,7 +341,7 @@ func makePlan(t reflect.Type, seen map[reflect.Type]*plan) *plan {
 		p.group, p.entry = mapRoom(int64(t.Key().Size() + t.Elem().Size()))
 	case reflect.Struct:
 		p.kind = planStruct
-		p.exact, p.folded = map[string]*plan{}, map[string]*plan{}
+		p.exact, p.folded = map[string]structField{}, map[string]structField{}
 		addFields(p, t, seen, 0)
 	default:
 		p.kind = planInline
@@ -355,7 +379,10 @@ func addFields(p *plan, t reflect.Type, seen map[reflect.Type]*plan, depth int) 
 		if _, ok := p.exact[name]; ok {
 			continue
 		}
-		fp := makePlan(f.Type, seen)
+		fp := structField{p: makePlan(f.Type, seen), index: -1}
+		if depth == 0 {
+			fp.index = i
+		}
 		p.exact[name] = fp
 		folded := string(foldName(nil, []byte(name)))
 		if _, ok := p.folded[folded]; !ok {
@@ -401,6 +428,8 @@ func foldName(dst, name []byte) []byte {
 // into (a pointer) allocates, stopping early once the estimate passes
 // budget (errOverSpend) or the nesting passes maxDecodeDepth (errTooDeep).
 // A body that is not JSON gives errScan; encoding/json says what is wrong.
+// Within budget, it makes the lists at the top level of into at their
+// final size, empty, for encoding/json to fill.
 func decodeCost(body []byte, into any, budget int64) (int64, error) {
 	t := reflect.TypeOf(into)
 	if t == nil || t.Kind() != reflect.Pointer {
@@ -413,6 +442,21 @@ func decodeCost(body []byte, into any, budget int64) (int64, error) {
 	if trailing(body, w.i) != nil {
 		return w.cost, errScan
 	}
+	// Make the result's top-level lists at their final size: decoding
+	// fills them in place, where growing them an element at a time would
+	// leave garbage of some three times their size behind.
+	if v := reflect.ValueOf(into).Elem(); v.Kind() == reflect.Struct {
+		for i, l := range w.lists {
+			for _, again := range w.lists[i+1:] { // a name given twice fills one list
+				if again.field == l.field {
+					l.n = max(l.n, again.n)
+				}
+			}
+			if f := v.Field(l.field); f.IsNil() && l.n > 0 {
+				f.Set(reflect.MakeSlice(f.Type(), 0, l.n))
+			}
+		}
+	}
 	return w.cost, nil
 }
 
@@ -421,7 +465,15 @@ type costWalker struct {
 	i      int
 	cost   int64
 	budget int64
+	count  int // the elements of the array walked last
+	// presized: the array walked next is a top-level list, which
+	// decodeCost makes at its final size.
+	presized bool
+	lists    []listSize // the lists at the top level of the result
 }
+
+// listSize is the length of a list in a field of the result.
+type listSize struct{ field, n int }
 
 func (w *costWalker) add(n int64) error {
 	w.cost += n
@@ -594,6 +646,7 @@ func (w *costWalker) object(p *plan, depth int) error {
 		}
 		w.i++
 		var vp *plan
+		list := -1 // the index of a top-level field holding a list
 		if p != nil {
 			switch p.kind {
 			case planStruct:
@@ -603,9 +656,13 @@ func (w *costWalker) object(p *plan, depth int) error {
 						key = []byte(s)
 					}
 				}
-				var ok bool
-				if vp, ok = p.exact[string(key)]; !ok {
-					vp = p.folded[string(foldName(fold[:0], key))]
+				f, ok := p.exact[string(key)]
+				if !ok {
+					f = p.folded[string(foldName(fold[:0], key))]
+				}
+				vp = f.p
+				if depth == 1 && f.index >= 0 && vp != nil && vp.kind == planSlice {
+					list = f.index
 				}
 			case planMap, planAny:
 				// The entry's room, and its key's bytes.
@@ -622,8 +679,14 @@ func (w *costWalker) object(p *plan, depth int) error {
 				return err
 			}
 		}
+		w.i = skipSpace(w.b, w.i)
+		isList := w.i < len(w.b) && w.b[w.i] == '['
+		w.presized = list >= 0 && isList
 		if err := w.value(vp, depth); err != nil {
 			return err
+		}
+		if list >= 0 && isList {
+			w.lists = append(w.lists, listSize{field: list, n: w.count})
 		}
 		w.i = skipSpace(w.b, w.i)
 		if w.i >= len(w.b) {
@@ -647,14 +710,17 @@ func (w *costWalker) array(p *plan, depth int) error {
 	if depth > maxDecodeDepth {
 		return errTooDeep
 	}
-	// The room of each element, where the list keeps it: a slice grows by
-	// a quarter at a time when large, so count a quarter more.
-	var each int64
+	// A slice made at its final size (a top-level list, see decodeCost)
+	// costs its elements; any other grows as encoding/json appends to it,
+	// and each array it outgrows counts too.
+	presized := w.presized
+	w.presized = false
+	var size int64
 	var ep *plan
 	if p != nil {
 		switch p.kind {
 		case planSlice, planAny:
-			each, ep = p.elem.size*5/4, p.elem
+			size, ep = p.elem.size, p.elem
 		case planArray:
 			ep = p.elem
 		}
@@ -662,10 +728,20 @@ func (w *costWalker) array(p *plan, depth int) error {
 	w.i = skipSpace(w.b, w.i+1)
 	if w.i < len(w.b) && w.b[w.i] == ']' {
 		w.i++
+		w.count = 0
 		return nil
 	}
-	for {
-		if err := w.add(each); err != nil {
+	var room int64 // the elements the slice has room for
+	for n := int64(1); ; n++ {
+		var grow int64
+		switch {
+		case presized:
+			grow = size
+		case n > room:
+			room = nextCap(room)
+			grow = room * size
+		}
+		if err := w.add(grow); err != nil {
 			return err
 		}
 		if err := w.value(ep, depth); err != nil {
@@ -680,6 +756,7 @@ func (w *costWalker) array(p *plan, depth int) error {
 			w.i++
 		case ']':
 			w.i++
+			w.count = int(n)
 			return nil
 		default:
 			return errScan
