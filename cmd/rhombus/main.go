@@ -8,13 +8,15 @@
 // anything twice (register-devices, create-users), any operation of the
 // spec or of the whole API by its operationId (call, operations), a
 // self-contained demo against the in-process fake server (demo), which needs
-// no account and no network, and that fake as a process for tests in any
-// language (fake). It is configured like the vendor's own command line tool
+// no account and no network, that fake as a process for tests in any
+// language (fake), and the conversion between standard UUIDs and RUUIDs
+// (ruuid). It is configured like the vendor's own command line tool
 // (RHOMBUS_API_KEY, RHOMBUS_ENDPOINT_URL, RHOMBUS_PROFILE, ~/.rhombus), with
 // flags overriding both.
 //
 // Exit status: 0 success; 1 the API refused or failed a call, or a bulk row
-// failed or has an unknown outcome; 2 bad flags or input, and nothing was sent.
+// failed or has an unknown outcome; 2 bad flags or input (a bulk run with
+// every row invalid included), and nothing was sent.
 package main
 
 import (

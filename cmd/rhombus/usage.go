@@ -138,7 +138,8 @@ Flags:
 
 Every row is checked before anything is sent; invalid rows are reported with
 their line number, field and rule, and nothing is sent unless all rows are
-valid or --skip-invalid is given.
+valid or --skip-invalid is given (and then not when every row is invalid:
+that exits 2, as a bad row does without it).
 
 The results file gets a line per row as soon as the row ends (line, key,
 outcome, uuid, detail, retry_safe), flushed to disk. Outcomes:
@@ -241,4 +242,9 @@ cleanly on Ctrl-C or SIGTERM. Standard output starts with
   --spec module|whole  serve openapi.yaml (module, the default) or every
                        operation of the whole Rhombus API (whole), each
                        answered from the spec; organisation API keys only
+  --rate-limit N       the vendor's rate limit: N requests a second per
+                       organisation, answering 429 with Retry-After in whole
+                       seconds beyond it (default 0: no limit)
+  --burst N            the limit's burst: requests at once when the bucket
+                       is full (default 20; needs --rate-limit)
 `
