@@ -10,6 +10,12 @@
 //
 //	c, err := rhombus.New(rhombus.FromEnvironment(), rhombus.WithOperations(fullops.Operations...))
 //
+// The client sends every request as a JSON body with POST, so an operation
+// of another method is not in Operations but in OperationsLeftOut: the one
+// there is authorize (GET /api/oauth/authorize, the step of the OAuth flow
+// a user takes in a browser). Together they are every operation of the
+// document.
+//
 // The vendor's document records no decision about resending, so every
 // operation here is a write to the wrapper: resent only after a 429 or when
 // the request provably never left. Operations imported into openapi.yaml
