@@ -228,14 +228,82 @@ func TestDeadlineShorterThanRetryAfterGivesUpAtOnce(t *testing.T) {
 	})
 }
 
-func TestSequentialCallsReuseOneConnection(t *testing.T) {
-	s := rhombustest.NewServer(t)
-	c := s.Client(rhombus.WithLimiter(nil))
-	for i := range 1000 {
-		_, err := c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: s.DefaultOrg()})
-		require.NoError(t, err, "call %d", i)
+// drainCheck sits between the client and the fake's plain transport and
+// counts the answers whose body the client read to the end before closing
+// it: net/http puts a connection back in its pool only then.
+type drainCheck struct {
+	base             http.RoundTripper
+	answers, drained atomic.Int64
+}
+
+func (d *drainCheck) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := d.base.RoundTrip(r)
+	if err == nil {
+		d.answers.Add(1)
+		resp.Body = &drainBody{ReadCloser: resp.Body, d: d}
 	}
-	assert.Equal(t, 1, s.Connections(), "1000 sequential calls over one TCP connection")
+	return resp, err
+}
+
+type drainBody struct {
+	io.ReadCloser
+	d           *drainCheck
+	eof, closed bool
+}
+
+func (b *drainBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF {
+		b.eof = true
+	}
+	return n, err
+}
+
+func (b *drainBody) Close() error {
+	if b.eof && !b.closed {
+		b.d.drained.Add(1)
+	}
+	b.closed = true
+	return b.ReadCloser.Close()
+}
+
+// sequentialCalls makes 1000 sequential calls to the fake, with before(i)
+// run ahead of call i, and checks what the client controls: every answer,
+// faults included, was read to its end and closed before the call returned,
+// so the calls share one TCP connection.
+//
+// They run in a synctest bubble around the fake on loopback. Time stands
+// still there while the fake waits on its socket, so net/http's own timer
+// cannot fire: it drops a connection whose request write it has not seen
+// completed within 50 ms of the answer, which a loaded machine exceeds now
+// and then (3 connections for 1000 calls at a load average of 34). Outside
+// the bubble the count depended on the scheduler; inside it, only on the
+// client.
+func sequentialCalls(t *testing.T, opts []rhombus.Option, before func(s *rhombustest.Server, i int), check func(t *testing.T, i int, err error)) {
+	synctest.Test(t, func(t *testing.T) {
+		s := rhombustest.NewServer(t)
+		d := &drainCheck{base: s.HTTPClient().Transport}
+		// The fake's plain transport: s.Client's contract check would read
+		// the answers itself, whatever the client does with them.
+		c := s.Client(append([]rhombus.Option{rhombus.WithLimiter(nil),
+			rhombus.WithHTTPClient(&http.Client{Transport: d})}, opts...)...)
+		for i := range 1000 {
+			if before != nil {
+				before(s, i)
+			}
+			_, err := c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: s.DefaultOrg()})
+			check(t, i, err)
+			if a, n := d.answers.Load(), d.drained.Load(); a != n {
+				t.Fatalf("call %d: %d answers, %d of them read to the end and closed", i, a, n)
+			}
+		}
+		assert.Equal(t, int64(1000), d.answers.Load())
+		assert.Equal(t, 1, s.Connections(), "1000 sequential calls over one TCP connection")
+	})
+}
+
+func TestSequentialCallsReuseOneConnection(t *testing.T) {
+	sequentialCalls(t, nil, nil, func(t *testing.T, i int, err error) { require.NoError(t, err, "call %d", i) })
 }
 
 func TestSharedLimiterPacesClients(t *testing.T) {
@@ -411,22 +479,21 @@ func TestFailedTokenSourceIsFinal(t *testing.T) {
 // answer is a 429 or a 500 still use one TCP connection: an error answer's
 // body is read to the end, so its connection goes back to the pool.
 func TestFaultsKeepTheConnection(t *testing.T) {
-	s := rhombustest.NewServer(t)
-	c := s.Client(rhombus.WithLimiter(nil), rhombus.WithRetryPolicy(rhombus.RetryPolicy{MaxAttempts: 1}))
 	var failed int
-	for i := range 1000 {
-		switch i % 20 {
-		case 9:
-			s.Fail(rhombustest.OpGetDeviceLicensesForOrg, rhombustest.RateLimited(time.Second))
-		case 19:
-			s.Fail(rhombustest.OpGetDeviceLicensesForOrg, rhombustest.ServerError(500))
-		}
-		_, err := c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: s.DefaultOrg()})
-		if err != nil {
-			require.True(t, errors.Is(err, rhombus.ErrRateLimited) || errors.Is(err, rhombus.ErrServer), "call %d: %v", i, err)
-			failed++
-		}
-	}
+	sequentialCalls(t, []rhombus.Option{rhombus.WithRetryPolicy(rhombus.RetryPolicy{MaxAttempts: 1})},
+		func(s *rhombustest.Server, i int) {
+			switch i % 20 {
+			case 9:
+				s.Fail(rhombustest.OpGetDeviceLicensesForOrg, rhombustest.RateLimited(time.Second))
+			case 19:
+				s.Fail(rhombustest.OpGetDeviceLicensesForOrg, rhombustest.ServerError(500))
+			}
+		},
+		func(t *testing.T, i int, err error) {
+			if err != nil {
+				require.True(t, errors.Is(err, rhombus.ErrRateLimited) || errors.Is(err, rhombus.ErrServer), "call %d: %v", i, err)
+				failed++
+			}
+		})
 	assert.Equal(t, 100, failed, "every tenth answer was a fault")
-	assert.Equal(t, 1, s.Connections(), "1000 sequential calls, 100 of them faults, over one TCP connection")
 }
