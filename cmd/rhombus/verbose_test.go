@@ -3,8 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -12,6 +20,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/rhombuskit/rhombus-go/api"
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
@@ -143,6 +152,68 @@ func TestVerboseRedactsEveryCredentialSource(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestVerboseCertificateProfile: a certificate credential cannot have its
+// requests logged (its TLS settings need the client's own transport), so
+// --verbose shows the attempts; an echo of its key, in an answer that fails
+// with it, still reaches neither the log nor the error.
+func TestVerboseCertificateProfile(t *testing.T) {
+	const key = "test-key-verbose-cert-Qx7"
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(r.TLS.PeerCertificates) == 0 || r.Header.Get("x-auth-scheme") != "api" {
+			http.Error(w, "want a client certificate and x-auth-scheme api", http.StatusTeapot)
+			return
+		}
+		k := r.Header.Get("x-auth-apikey")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `{"error":true,"errorMsg":"bad key %s"}`, strings.Join(echoForms(k), " "))
+	}))
+	srv.TLS = &tls.Config{ClientAuth: tls.RequireAnyClientCert}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+
+	c := newCLI(t, nil)
+	dir := filepath.Join(c.home, ".rhombus")
+	writeFile(t, filepath.Join(dir, "server.pem"), string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})))
+	certPEM, keyPEM := clientCertificatePEM(t)
+	writeFile(t, filepath.Join(dir, "client.pem"), certPEM)
+	writeFile(t, filepath.Join(dir, "client.key"), keyPEM)
+	writeFile(t, filepath.Join(dir, "credentials"), "[default]\napi_key = "+key+"\nauth_type = cert\ncert_file = ~/.rhombus/client.pem\nkey_file = ~/.rhombus/client.key\n")
+	writeFile(t, filepath.Join(dir, "config"), "[default]\nendpoint_url = "+srv.URL+"\n")
+	c.env = append(c.env, "SSL_CERT_FILE="+filepath.Join(dir, "server.pem"))
+
+	o := c.runRaw("--verbose", "register-device", "--serial-number", "RH-ECHO")
+	if o.code != 1 {
+		t.Errorf("want exit 1 (the API refused), got %d", o.code)
+	}
+	wantContainsNoKey(t, o.stderr, key, "showing attempts", "giving up after attempt 1", "HTTP 400", "bad key [REDACTED]")
+	if f := leaks(o.stdout+o.stderr, key); f >= 0 {
+		t.Errorf("the output holds the key in echo form %d (output not printed)", f)
+	}
+}
+
+// clientCertificatePEM makes a self-signed client certificate and its key.
+func clientCertificatePEM(t *testing.T) (certPEM, keyPEM string) {
+	t.Helper()
+	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "verbose test client"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &priv.PublicKey, priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pk, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
+		string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pk}))
 }
 
 // TestVerboseRedactsTokenSourceTokens: each token a token source gives is
