@@ -26,7 +26,9 @@ const DefaultUserAgent = "rhombus-go/" + Version + " (+https://github.com/rhombu
 // small, and a larger body is a fault, not data. Operations that list what
 // can grow large (getDeviceLicensesForOrg) carry their own, larger cap in
 // the spec (x-rhombus-max-response-bytes); [WithMaxResponseBytes] sets one
-// cap for every operation.
+// cap for every operation. A cap bounds decoding too: an answer whose
+// decoding would allocate more than 4 times it is refused before it is
+// decoded (see WithMaxResponseBytes).
 const DefaultMaxResponseBytes = 10 << 20
 
 // Client calls the Rhombus API. Build one with [New] and share it: it is safe

@@ -1,6 +1,7 @@
 package rhombus
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -136,3 +137,46 @@ func TestDecodeCostStopsEarly(t *testing.T) {
 func unsafeSizeofLicense() int { return int(planFor(typeOf[api.DeviceLicense]()).size) }
 
 func typeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
+
+// FuzzDecodeCost: the walk never panics, agrees with encoding/json on
+// which bodies are JSON (within the depth limit), and on a decode into a
+// value it made its lists for, encoding/json gives the same result as into
+// a fresh value.
+func FuzzDecodeCost(f *testing.F) {
+	f.Add([]byte(`{"deviceLicenses":[{},{"features":[{"enabled":true}]}],"x":[[1,"a",{"b":null}]]}`))
+	f.Add([]byte(`{"deviceLicenses":[],"deviceLicenses":[{}, {}],"DEVICELICENSES":[{"uuid":"AAAAAAAAAAAAAAAAAAAAAA"}]}`))
+	f.Add([]byte(`{"any":{"a":[1,2,{"c":"\u0041"}]},"map":{"k":"v","k2":null},"strings":["\ud800","é"]}`))
+	f.Add([]byte(`{"Ptrs":[{"name":"x"}],"items":[{"createdOn":"2023-11-07T05:31:56+01:30"}]}`))
+	f.Add([]byte(` [1, 2] `))
+	f.Add([]byte(`{"a":tru}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		for _, into := range []func() any{
+			func() any { return new(api.GetDeviceLicensesForOrgResponse) },
+			func() any { return new(costShape) },
+			func() any { return new(any) },
+		} {
+			v := into()
+			_, err := decodeCost(body, v, math.MaxInt64)
+			valid := json.Valid(body)
+			if valid && err == errScan {
+				t.Fatalf("valid JSON %q: decodeCost says malformed", body)
+			}
+			if err != nil {
+				continue
+			}
+			fresh := into()
+			errFresh := json.Unmarshal(body, fresh)
+			errMade := json.Unmarshal(body, v)
+			if (errFresh == nil) != (errMade == nil) {
+				t.Fatalf("%q: into a fresh value: %v; after decodeCost: %v", body, errFresh, errMade)
+			}
+			if errFresh == nil {
+				a, _ := json.Marshal(fresh)
+				b, _ := json.Marshal(v)
+				if !bytes.Equal(a, b) {
+					t.Fatalf("%q: decoded differently after decodeCost:\n%s\n%s", body, a, b)
+				}
+			}
+		}
+	})
+}
