@@ -2,7 +2,6 @@ package rhombus
 
 import (
 	"bytes"
-	"encoding/json"
 	"net/http"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -211,9 +210,21 @@ func replaceSecrets(b []byte, secrets []string) ([]byte, bool) {
 
 // scrubEscapedStrings finds the JSON strings of b that hold an escape,
 // decodes each as encoding/json would, and replaces one whose text holds a
-// secret with the JSON encoding of its scrubbed text. Invalid escapes are
-// read leniently, so that a malformed string is checked too.
+// secret (as it is, or in JSON text it holds) with the JSON encoding of its
+// scrubbed text. Invalid escapes are read leniently, so that a malformed
+// string is checked too.
 func scrubEscapedStrings(b []byte, secrets []string) ([]byte, bool) {
+	// Decoding only shortens a string: one shorter than every secret
+	// cannot hold one.
+	shortest := -1
+	for _, sec := range secrets {
+		if sec != "" && (shortest < 0 || len(sec) < shortest) {
+			shortest = len(sec)
+		}
+	}
+	if shortest < 0 {
+		return b, false
+	}
 	var out, text []byte
 	last := 0
 	for i := 0; ; {
@@ -227,26 +238,56 @@ func scrubEscapedStrings(b []byte, secrets []string) ([]byte, bool) {
 			break // unterminated: its bytes were scrubbed as they are
 		}
 		i = end
-		if !escaped {
+		if !escaped || end-start-2 < shortest {
 			continue
 		}
 		text = unquoteJSON(text[:0], b[start+1:end-1])
-		clean, changed := replaceSecrets(text, secrets)
+		// The text may be JSON itself, escaped again: scrub it as a body.
+		clean, changed := scrubBytes(text, secrets)
 		if !changed {
 			continue
 		}
-		enc, _ := json.Marshal(string(clean)) // a string always encodes
 		if out == nil {
 			out = make([]byte, 0, len(b))
 		}
 		out = append(out, b[last:start]...)
-		out = append(out, enc...)
+		out = appendJSONString(out, clean)
 		last = end
 	}
 	if out == nil {
 		return b, false
 	}
 	return append(out, b[last:]...), true
+}
+
+// appendJSONString appends s, valid UTF-8, as a JSON string. It escapes
+// only what JSON requires (encoding/json also escapes <, > and & as six
+// bytes each), so a string written again is no longer than its escaped
+// original, but for invalid UTF-8 read as U+FFFD (three bytes for one).
+func appendJSONString(dst, s []byte) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	for _, c := range s {
+		switch {
+		case c == '"' || c == '\\':
+			dst = append(dst, '\\', c)
+		case c == '\n':
+			dst = append(dst, '\\', 'n')
+		case c == '\r':
+			dst = append(dst, '\\', 'r')
+		case c == '\t':
+			dst = append(dst, '\\', 't')
+		case c == '\b':
+			dst = append(dst, '\\', 'b')
+		case c == '\f':
+			dst = append(dst, '\\', 'f')
+		case c < 0x20:
+			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return append(dst, '"')
 }
 
 // stringEnd returns the index just past the quote that closes the JSON

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestUnquoteJSONMatchesEncodingJSON: the scrub reads a JSON string as
@@ -40,6 +41,24 @@ func FuzzUnquoteJSON(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, tok string) { checkUnquote(t, []byte(tok)) })
+}
+
+// FuzzAppendJSONString: a scrubbed string written again reads back as it
+// was written.
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range []string{"", "a\"b\\c", "\n\r\t\b\f\x00\x1f\x7f", "<&>", "é\u2028"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return // the scrub writes only text it decoded: valid UTF-8
+		}
+		enc := appendJSONString(nil, []byte(s))
+		var got string
+		if err := json.Unmarshal(enc, &got); err != nil || got != s {
+			t.Errorf("appendJSONString(%q) = %s, which reads back as %q (%v)", s, enc, got, err)
+		}
+	})
 }
 
 // TestIndexFold compares indexFold with a plain search on folded text.
@@ -93,6 +112,8 @@ func TestScrubBytesLeavesNoDecodedSecret(t *testing.T) {
 		`{"a":"\u0072\u006b\u002f\u006c\u0069\u0076\u0065\u0022\u0039\u0066\u0038\u0065\u005c\u002d\u0053\u0045\u0043\u0052\u0045\u0054"}`,
 		`{"RK\/LIVE\"9F8E\\-secret":["x RK\/live\"9f8e\\-SEcret y", 1, "\n"]}`,
 		`{"a":"rk/live\"9f8e\\-SECRET", "b":"\u0041", "c":"rk\/live\"9f8e\\-SECRET"}`,
+		// JSON text inside a string, as a caller might decode it again.
+		`{"inner":"{\"k\":\"\\u0072k\\/live\\\"9f8e\\\\-SECRET\"}"}`,
 	} {
 		out, changed := scrubBytes([]byte(body), secrets)
 		if !changed {
@@ -105,6 +126,14 @@ func TestScrubBytesLeavesNoDecodedSecret(t *testing.T) {
 		if s := strings.ToLower(fmt.Sprint(v)); strings.Contains(s, strings.ToLower(secrets[0])) {
 			t.Errorf("%s: decoded, the scrubbed body still holds the secret", body)
 		}
+		if m, ok := v.(map[string]any); ok {
+			if inner, ok := m["inner"].(string); ok {
+				var w any
+				if err := json.Unmarshal([]byte(inner), &w); err != nil || strings.Contains(strings.ToLower(fmt.Sprint(w)), strings.ToLower(secrets[0])) {
+					t.Errorf("%s: the JSON text inside, decoded, still holds the secret (%v)", body, err)
+				}
+			}
+		}
 	}
 	for _, body := range []string{`{"a":"b"}`, `{"a":"\u0041\n"}`, `{"unterminated":"\u0041`} {
 		out, changed := scrubBytes([]byte(body), secrets)
@@ -115,6 +144,49 @@ func TestScrubBytesLeavesNoDecodedSecret(t *testing.T) {
 	// "[REDACTED]" before an "x" forms "D]x" again: the whole value goes.
 	if out, _ := scrubBytes([]byte("aD]xxb"), []string{"D]x"}); string(out) != redacted {
 		t.Errorf("a secret formed again by the marker was left: %q", out)
+	}
+}
+
+// FuzzScrubBytes: whatever the body, once scrubbed, JSON decoding finds no
+// secret in it.
+func FuzzScrubBytes(f *testing.F) {
+	const sec = `Sk/"e\\y9`
+	for _, s := range []string{
+		`{"a":"Sk\/\"e\\y9"}`, `["\u0053k/\"e\\\u0079\u0039"]`, `{"sK\/\"E\\Y9":1}`, `"x\"Sk/\"e\\y9"`,
+		`{"a":"\u0053\u006b\u002f\u0022\u0065\u005c\u0079\u0039","b":"\u00"}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		out, _ := scrubBytes([]byte(body), []string{sec})
+		var v any
+		if json.Unmarshal(out, &v) != nil {
+			return
+		}
+		enc, _ := json.Marshal(v) // every decoded string, escaped the one way
+		var flat []string
+		collectStrings(v, &flat)
+		for _, s := range flat {
+			if strings.Contains(asciiLower(s), asciiLower(sec)) {
+				t.Fatalf("body %q scrubbed to %q still decodes to the secret: %s", body, out, enc)
+			}
+		}
+	})
+}
+
+func collectStrings(v any, out *[]string) {
+	switch v := v.(type) {
+	case string:
+		*out = append(*out, v)
+	case []any:
+		for _, e := range v {
+			collectStrings(e, out)
+		}
+	case map[string]any:
+		for k, e := range v {
+			*out = append(*out, k)
+			collectStrings(e, out)
+		}
 	}
 }
 
