@@ -111,6 +111,9 @@ func FromConfig(cfg Config) Option {
 
 func loadConfig(s *settings, cfg Config) error {
 	profile := strings.TrimSpace(cfg.Profile)
+	if cfg.Profile != "" && profile == "" {
+		return errors.New("rhombus: the profile name is only white space")
+	}
 	named := profile != "" && profile != DefaultProfile
 	if profile == "" {
 		profile = DefaultProfile

@@ -304,11 +304,13 @@ func TestUnknownHomeReadsNothing(t *testing.T) {
 	}
 }
 
-// TestBlankEndpointInConfig: Config.EndpointURL of white space is refused,
-// not read as "from the files".
+// TestBlankEndpointInConfig: a Config.EndpointURL or Profile of white space
+// is refused, not read as "from the files" or "the default profile".
 func TestBlankEndpointInConfig(t *testing.T) {
 	home := cfgHome(t, nil)
 	cfgWrite(t, home, "config", "[default]\nendpoint_url = http://127.0.0.1:1\n")
 	_, err := rhombus.New(rhombus.FromConfig(rhombus.Config{APIKey: cfgOptionKey, EndpointURL: " \t"}))
 	assertErrorText(t, err, "rhombus: the endpoint URL is only white space", cfgAnyKeyPart)
+	_, err = rhombus.New(rhombus.FromConfig(rhombus.Config{APIKey: cfgOptionKey, Profile: " "}))
+	assertErrorText(t, err, "rhombus: the profile name is only white space", cfgAnyKeyPart)
 }
