@@ -9,7 +9,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"math/big"
@@ -35,11 +34,13 @@ func escapeAll(s, format string) string {
 	return b.String()
 }
 
-// echoForms are the ways a server may write the secret back: plainly, and
-// JSON-escaped in whole or in part, which a JSON decoder turns back into it.
+// echoForms are the ways a server may write the secret back: plainly, in
+// capitals, and JSON-escaped in whole or in part, which a JSON decoder
+// turns back into it.
 func echoForms(secret string) []string {
 	return []string{
 		secret,
+		strings.ToUpper(secret),
 		escapeAll(secret, `\u%04x`),
 		escapeAll(secret, `\u%04X`),
 		escapeAll(secret[:1], `\u%04x`) + secret[1:],
@@ -146,7 +147,7 @@ func TestVerboseRedactsEveryCredentialSource(t *testing.T) {
 			// The answer reached the log, redacted: the test can see a leak.
 			wantContainsNoKey(t, o.stderr, tc.key, "< createPendingRegistration HTTP/1.1 200 OK",
 				`content-type="application/json; echo=[REDACTED]"`, "retry-after=[REDACTED]",
-				`"echo":["[REDACTED]","[REDACTED]","[REDACTED]","[REDACTED]","[REDACTED]"]`)
+				`"echo":["[REDACTED]","[REDACTED]","[REDACTED]","[REDACTED]","[REDACTED]","[REDACTED]"]`)
 			if f := leaks(o.stdout+o.stderr, tc.key); f >= 0 {
 				t.Errorf("the output holds the key in echo form %d (output not printed)", f)
 			}
@@ -245,30 +246,5 @@ func TestVerboseRedactsTokenSourceTokens(t *testing.T) {
 		if f := leaks(out.String(), "test-token-source-"+strconv.FormatInt(i, 10)+"-Zq"); f >= 0 {
 			t.Errorf("the log holds token %d in echo form %d (log not printed)", i, f)
 		}
-	}
-}
-
-func TestRedactText(t *testing.T) {
-	const sec = "k3y/\"ü😀-Tail"
-	jsonForm, _ := json.Marshal(sec) // "k3y/\"ü😀-Tail", escapes only the quote
-	cases := []struct{ name, in, want string }{
-		{"plain", "a " + sec + " b", "a [REDACTED] b"},
-		{"JSON, every rune escaped", `{"x":"` + `\u006b\u0033\u0079\u002F\u0022\u00fc\ud83d\ude00\u002d\u0054\u0061\u0069\u006c` + `"}`, `{"x":"[REDACTED]"}`},
-		{"JSON as encoding/json writes it", `{"x":` + string(jsonForm) + `}`, `{"x":"[REDACTED]"}`},
-		{"escaped slash", `k3y\/\"ü😀-Tail!`, "[REDACTED]!"},
-		{"Go quoting", strconv.QuoteToASCII(sec), `"[REDACTED]"`},
-		{"Go quoting, bytes", `k3y/\"\xc3\xbc😀-Tail`, "[REDACTED]"},
-		{"twice, overlapping text around", `x` + sec + `\u006b3y/\"ü😀-Tail` + `y`, "x[REDACTED][REDACTED]y"},
-		{"not the secret", `\u006b3y/\"ü😀-Tai`, `\u006b3y/\"ü😀-Tai`},
-		{"a broken escape", `\u00zz ` + sec + ` \`, `\u00zz [REDACTED] \`},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			got := redactText(tc.in, []string{sec})
-			if got != tc.want {
-				// Neither the input nor the result is printed: either may hold the secret.
-				t.Errorf("redactText gave %d bytes, want %q", len(got), tc.want)
-			}
-		})
 	}
 }
