@@ -125,7 +125,7 @@ func (s *settings) build() (*Client, error) {
 		observe:         s.observe,
 		retry:           s.retry,
 		limiter:         s.limiter,
-		secrets:         s.cred.secrets,
+		secrets:         scrubList(s.cred),
 	}
 	c.bindGenerated()
 	return c, nil

@@ -41,13 +41,13 @@
 // A credential never comes back out of the package: the value it sends (a
 // key, an OAuth token, every token a TokenSource gave during the call) is
 // replaced by [REDACTED] wherever it occurs as it is, in any ASCII letter
-// case, or inside a JSON string once its escapes are decoded. This is done
+// case, percent-encoded, in base64, or inside a JSON string once its
+// escapes are decoded. This is done
 // at two points: each answer as soon as it is read (status line, header and
 // trailer names and values, body), so every result, warning and error field
 // made from it is clean, APIError.Header included; and each error and
 // [Event] on its way out, field by field. Credentials and clients print as
-// their kind with %v, %+v and %#v; x-auth-org is not a secret. Other
-// encodings (base64, percent-encoding) are not recognised.
+// their kind with %v, %+v and %#v; x-auth-org is not a secret.
 //
 // # RUUIDs
 //

@@ -2,7 +2,10 @@ package rhombus
 
 import (
 	"bytes"
+	"encoding/base64"
 	"net/http"
+	"net/url"
+	"slices"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -23,12 +26,62 @@ import (
 //     text of any other.
 //
 // A secret is matched with ASCII letters in either case (header names
-// arrive in canonical case, and an echo may change case), and inside JSON
-// strings after their escapes are decoded ("\u0041", "\/"), since that is
-// the text a decoder makes of them.
+// arrive in canonical case, and an echo may change case), percent-encoded
+// and in base64 (see spellings), and inside JSON strings after their
+// escapes are decoded ("\u0041", "\/"), since that is the text a decoder
+// makes of them.
 
 // redacted stands where a credential was.
 const redacted = "[REDACTED]"
+
+// scrubList is what a client scrubs for cred: its secrets in every
+// spelling, worked out once.
+func scrubList(cred Credential) func() []string {
+	list := spellings(cred.secrets())
+	return func() []string { return list }
+}
+
+// spellings returns each secret with the other spellings an answer may
+// carry it in: percent-encoded (in a URL), and base64 (standard and URL
+// alphabets, padded or not), at each of the three alignments it can have
+// inside longer data, as the characters that depend on the secret alone.
+// The list is clipped, so appending to it copies it.
+func spellings(secrets []string) []string {
+	var out []string
+	seen := map[string]bool{"": true}
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, sec := range secrets {
+		add(sec)
+		if sec == "" {
+			continue
+		}
+		add(url.QueryEscape(sec))
+		add(url.PathEscape(sec))
+		for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+			for o := range 3 {
+				x := make([]byte, o+len(sec)+2)
+				copy(x[o:], sec)
+				e := enc.EncodeToString(x)
+				// Character j holds bits 6j to 6j+6 of x; the secret's
+				// are bits 8o to 8(o+len).
+				from, to := (8*o+5)/6, 8*(o+len(sec))/6
+				if to-from >= minBase64Spelling {
+					add(e[from:to])
+				}
+			}
+		}
+	}
+	return slices.Clip(out)
+}
+
+// minBase64Spelling is the shortest base64 spelling scrubbed: a shorter
+// one could match where no secret is.
+const minBase64Spelling = 12
 
 // scrub removes every secret of the client from s.
 func (c *Client) scrub(s string) string { return scrubString(s, c.secrets()) }
@@ -113,11 +166,12 @@ func (e *scrubbedError) Error() string { return e.msg }
 func (e *scrubbedError) Unwrap() error { return e.err }
 
 // withSecrets returns a copy of the client that also scrubs the values
-// more returns: those a credential sent on the attempts of one call.
+// more returns, in every spelling: those a credential sent on the attempts
+// of one call.
 func (c *Client) withSecrets(more func() []string) *Client {
 	cp := *c
 	base := c.secrets
-	cp.secrets = func() []string { return append(base(), more()...) }
+	cp.secrets = func() []string { return append(base(), spellings(more())...) }
 	return &cp
 }
 

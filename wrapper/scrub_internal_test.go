@@ -2,9 +2,11 @@ package rhombus
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -59,6 +61,42 @@ func FuzzAppendJSONString(f *testing.F) {
 			t.Errorf("appendJSONString(%q) = %s, which reads back as %q (%v)", s, enc, got, err)
 		}
 	})
+}
+
+// TestSpellingsFindEncodedSecrets: a secret inside longer data, base64
+// encoded at any alignment with either alphabet, or percent-encoded, holds
+// one of its spellings.
+func TestSpellingsFindEncodedSecrets(t *testing.T) {
+	for _, sec := range []string{"rk_live_9f8e7d6c5b4a3210-SECRET", `pk/live/0a1b+c"d\e?f&g=h SECRET`, "short-key12"} {
+		list := spellings([]string{sec})
+		if cap(list) != len(list) {
+			t.Errorf("the list of %d spellings is not clipped", len(list))
+		}
+		for pre := range 4 {
+			for post := range 3 {
+				data := strings.Repeat("\xfe", pre) + sec + strings.Repeat("\x01", post)
+				for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
+					if !holdsOne(enc.EncodeToString([]byte(data)), list) {
+						t.Errorf("secret %d bytes, %d before, %d after: no spelling in its base64", len(sec), pre, post)
+					}
+				}
+			}
+		}
+		for _, esc := range []string{url.QueryEscape(sec), url.PathEscape(sec), strings.ToLower(url.QueryEscape(sec))} {
+			if !holdsOne("https://x/?k="+esc+"&y=1", list) {
+				t.Errorf("secret %d bytes: no spelling in its percent-encoding", len(sec))
+			}
+		}
+	}
+}
+
+func holdsOne(text string, list []string) bool {
+	for _, sp := range list {
+		if indexFold([]byte(text), sp) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // TestIndexFold compares indexFold with a plain search on folded text.

@@ -3,12 +3,14 @@ package rhombus_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -485,6 +487,110 @@ func TestJSONEscapedSecretsAreScrubbed(t *testing.T) {
 					run.checkNoLeak(t, values...)
 				})
 			}
+		}
+	}
+}
+
+// decodedLeaks reports whether s, percent-decoded, or a base64 run in it,
+// decoded with any of the four alphabets, shows a secret.
+func decodedLeaks(s string, secrets []string) bool {
+	if u, err := url.QueryUnescape(s); err == nil && leaks(u, secrets, nil) {
+		return true
+	}
+	isB64 := func(r rune) bool {
+		return r == '+' || r == '/' || r == '-' || r == '_' || '0' <= r && r <= '9' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
+	}
+	for _, run := range strings.FieldsFunc(s, func(r rune) bool { return !isB64(r) }) {
+		for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+			// A run may start mid-group: try each start.
+			for off := range 4 {
+				if off >= len(run) {
+					break
+				}
+				r := run[off:]
+				if len(r)%4 == 1 { // not whole bytes: cut the last character
+					r = r[:len(r)-1]
+				}
+				if b, err := enc.DecodeString(r); err == nil && leaks(string(b), secrets, nil) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// TestEncodedSecretsAreScrubbed: a credential echoed in base64 (as in a
+// Basic authorization, or a []byte field) or percent-encoded (as in a
+// URL), in headers and in the body, cannot be decoded back from anything
+// the package returns; for every kind of credential.
+func TestEncodedSecretsAreScrubbed(t *testing.T) {
+	b64 := base64.StdEncoding.EncodeToString
+	answer := func(status int, template string) func(run *echoRun) echoAnswer {
+		return func(run *echoRun) echoAnswer {
+			return func(w http.ResponseWriter, sec string) {
+				h := w.Header()
+				h.Set("X-Echo-Basic", "Basic "+b64([]byte("user:"+sec)))
+				h.Set("Location", "/api/x?k="+url.QueryEscape(sec)+"&p="+url.PathEscape(sec))
+				body := strings.NewReplacer(
+					"B64STD", b64([]byte("\x01"+sec)),
+					"B64URL", base64.RawURLEncoding.EncodeToString([]byte("ab"+sec+"\x02")),
+					"PCT", url.QueryEscape(sec),
+				).Replace(template)
+				writeAnswer(w, status, "application/json", body, "")
+			}
+		}
+	}
+	scenarios := []echoScenario{
+		{name: "401", answer: answer(401, `{"error":"Unauthorized","msg":"B64STD B64URL PCT"}`), wantErr: true},
+		{name: "200 error", answer: answer(200, `{"error":true,"errorMsg":"B64STD","responseStatus":"B64URL"}`), wantErr: true},
+		{name: "excerpt", answer: answer(200, `{"k":"B64URL","userUuid":"B64STD"`), wantErr: true},
+		{name: "success", answer: answer(200, `{"error":false,"userUuid":"B64STD","warningMsg":"B64URL","link":"https://x/?k=PCT","bytes":"B64STD"}`)},
+	}
+	first := answer(429, `{"msg":"B64STD"}`)
+	for _, kind := range echoKinds {
+		for _, sc := range scenarios {
+			t.Run(kind.name+"/"+sc.name, func(t *testing.T) {
+				var run echoRun
+				run = startEcho(t, kind, func(w http.ResponseWriter, sec string) { sc.answer(&run)(w, sec) },
+					func(w http.ResponseWriter, sec string) { first(&run)(w, sec) })
+				values := sc.call(t, run)
+				run.checkNoLeak(t, values...)
+				secrets := run.issued()
+				var texts []string
+				for _, v := range values {
+					texts = append(texts, fmt.Sprintf("%+v", v), fmt.Sprintf("%#v", v))
+					if err, ok := v.(error); ok && err != nil {
+						texts = append(texts, err.Error())
+						var apiErr *rhombus.APIError
+						if errors.As(err, &apiErr) {
+							texts = append(texts, fmt.Sprint(apiErr.Header))
+						}
+					}
+					if r, ok := v.(*http.Response); ok && r != nil {
+						texts = append(texts, fmt.Sprint(r.Header))
+					}
+					if b, ok := v.([]byte); ok {
+						var fields map[string]any
+						if json.Unmarshal(b, &fields) == nil {
+							for _, f := range fields {
+								texts = append(texts, fmt.Sprint(f))
+							}
+						}
+					}
+				}
+				run.mu.Lock()
+				texts = append(texts, run.logs.String())
+				for _, e := range *run.events {
+					if e.Err != nil {
+						texts = append(texts, e.Err.Error())
+					}
+				}
+				run.mu.Unlock()
+				for i, s := range texts {
+					assert.False(t, decodedLeaks(s, secrets), "text %d, decoded, shows a credential", i)
+				}
+			})
 		}
 	}
 }
