@@ -73,14 +73,16 @@ func TestNoFakeHelpListsOnlyItsCommands(t *testing.T) {
 		t.Errorf("the nofake help suggests rhombus demo:\n%s", help)
 	}
 	wantContains(t, "nofake help", help, "  register-device ", "  ruuid ", "  version ")
-	// The commands it lacks say why, as bad input.
+	// The commands it lacks, and their help, say why, as bad input.
 	o := newCLI(t, nil)
-	cmd := exec.Command(nofakeBinary(t), "demo")
-	cmd.Env = o.env
-	b, err := cmd.CombinedOutput()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != exitUsage || !strings.Contains(string(b), "-tags nofake") {
-		t.Errorf("demo in a nofake build: %v\n%s", err, b)
+	for _, args := range [][]string{{"demo"}, {"help", "fake"}} {
+		cmd := exec.Command(nofakeBinary(t), args...)
+		cmd.Env = o.env
+		b, err := cmd.CombinedOutput()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != exitUsage || !strings.Contains(string(b), "-tags nofake") {
+			t.Errorf("rhombus %v in a nofake build: %v\n%s", args, err, b)
+		}
 	}
 
 	full := runCLI(t, "", nil, "help")

@@ -154,7 +154,7 @@ func (a *app) hintFor(err error) string {
 	case errors.Is(err, rhombus.ErrUnauthorized) && a.partner:
 		return "The key was sent as a partner API token (--partner); an organisation's API key is sent without --partner. Check the key, and the region: a key works only in the region it was made in (--region, --endpoint-url)."
 	case errors.Is(err, rhombus.ErrUnauthorized):
-		return "Check the API key, and the region: a key works only in the region it was made in (--region, --endpoint-url). A partner API token needs --partner (or is_partner = true in its profile)."
+		return "Check the API key, and the region: a key works only in the region it was made in (--region, --endpoint-url). A partner API token needs --partner (or is_partner = true in its profile); an organisation's API key needs neither."
 	case errors.Is(err, rhombus.ErrForbidden):
 		return "The key's user lacks the permission, or the key cannot act in that organisation."
 	case errors.Is(err, rhombus.ErrRateLimited):
