@@ -7,12 +7,19 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local limited = tonumber(ARGV[1]) == 1
 local sent = tonumber(ARGV[2])
-local rate = tonumber(redis.call('HGET', KEYS[1], 'rate') or ARGV[3])
 local burst = tonumber(ARGV[4])
 local max = tonumber(ARGV[5])
 local min = tonumber(ARGV[6])
-local ceiling = tonumber(redis.call('HGET', KEYS[1], 'ceiling') or 0)
-local lastcut = tonumber(redis.call('HGET', KEYS[1], 'lastcut') or 0)
+-- A stored value that is not a number in range is corrupt and read as
+-- absent, as reserve.lua does; a rate above the caller's greatest is that.
+local rate = tonumber(redis.call('HGET', KEYS[1], 'rate'))
+if rate == nil or not (rate > 0) or rate == math.huge then rate = tonumber(ARGV[3]) end
+if rate > max then rate = max end
+local ceiling = tonumber(redis.call('HGET', KEYS[1], 'ceiling'))
+if ceiling == nil or not (ceiling > 0) or ceiling == math.huge then ceiling = 0 end
+-- A cut in the future would make every 429 look old.
+local lastcut = tonumber(redis.call('HGET', KEYS[1], 'lastcut'))
+if lastcut == nil or lastcut ~= lastcut or lastcut > now then lastcut = 0 end
 if limited then
   -- 429s of requests sent before the last cut speak of the old rate.
   if sent < lastcut then return 0 end

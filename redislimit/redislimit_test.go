@@ -3,11 +3,18 @@ package redislimit_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/rhombuskit/rhombus-go/internal/redistest"
 	"github.com/rhombuskit/rhombus-go/redislimit"
@@ -134,11 +141,153 @@ func TestNewRefusesBadInput(t *testing.T) {
 		{"redis://127.0.0.1:1/0", "", 1, 1, "the organisation is empty"},
 		{"redis://127.0.0.1:1/0", "o", 0, 1, "the rate must be positive"},
 		{"redis://127.0.0.1:1/0", "o", 1, 0, "the burst must be at least 1"},
-		{"http://user:secret@host/0", "o", 1, 1, "redislimit: http://[REDACTED]@host/0"},
+		{"http://user:secret@host/0", "o", 1, 1, "redislimit: the Redis URL http://[REDACTED]@host/0: redis: invalid URL scheme: http"},
 	} {
 		_, err := redislimit.FromURL(tc.url, tc.org, tc.rate, tc.burst)
 		if err == nil || !contains(err.Error(), tc.want) || contains(err.Error(), "secret") {
 			t.Errorf("FromURL(%q, %q, %v, %d) = %v, want an error with %q", tc.url, tc.org, tc.rate, tc.burst, err, tc.want)
+		}
+	}
+}
+
+// TestURLErrorsHoldNoPassword: whatever rule a Redis URL breaks, the error
+// names it and holds no form of the password: go-redis's and net/url's
+// messages quote the URL, or the part of it that broke the rule.
+func TestURLErrorsHoldNoPassword(t *testing.T) {
+	for i, tc := range []struct {
+		url     string
+		secrets []string // the password, in the forms a message could carry
+		rule    string
+	}{
+		{"redis://user:s3cr%zzet@127.0.0.1:6379/0", []string{"s3cr%zzet", "s3cr", "zzet"}, "a % must start an escape"},
+		{"redis://user:s3cretpw@127.0.0.1:63x79/0", []string{"s3cretpw"}, "the port must be a number"},
+		{"redis://user:s3/cretpw@127.0.0.1:6379/0", []string{"s3/cretpw", "cretpw", "s3"}, "the port must be a number"},
+		{"redis://:p%40ss%25w0rd@127.0.0.1:6379/p%40ss%25w0rd", []string{"p%40ss%25w0rd", "p@ss%w0rd", "p%40ss%w0rd"}, "invalid database number"},
+		{"redis://user:hunter22@127.0.0.1:6379/hunter22", []string{"hunter22"}, "invalid database number"},
+		{"redis://hunter22@127.0.0.1:6379/hunter22", []string{"hunter22"}, "invalid database number"},
+		{"redis://user:s3cr%zzet@127.0.0.1:6379/0", nil, "the form is redis://[user:password@]host:port/db"},
+		{"redis://user:hunter22@127.0.0.1:63x79/hunter22", []string{"hunter22"}, "the port must be a number"},
+	} {
+		_, err := redislimit.FromURL(tc.url, "org", 1, 1)
+		if err == nil {
+			t.Errorf("case %d: no error", i)
+			continue
+		}
+		msg := err.Error()
+		for _, v := range []string{msg, fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)} {
+			for j, s := range tc.secrets {
+				if strings.Contains(v, s) {
+					t.Errorf("case %d: the error holds form %d of the password", i, j)
+				}
+			}
+		}
+		if !contains(msg, "redislimit: the Redis URL ") || !contains(msg, tc.rule) {
+			t.Errorf("case %d: the error does not name the rule %q (its text is withheld: it may hold the password)", i, tc.rule)
+		}
+	}
+	// A URL error is still one for errors.As, with the URL redacted.
+	_, err := redislimit.FromURL("redis://user:s3cretpw@127.0.0.1:63x79/0", "org", 1, 1)
+	var ue *url.Error
+	if !errors.As(err, &ue) || ue.URL != "redis://[REDACTED]@127.0.0.1:63x79/0" {
+		t.Errorf("errors.As(*url.Error) = %v (URL %q)", ue != nil, func() string {
+			if ue == nil {
+				return ""
+			}
+			return strings.ReplaceAll(ue.URL, "s3cretpw", "<the password>")
+		}())
+	}
+}
+
+// corrupt writes fields into org's bucket as another process, or a bad
+// script, could have left them.
+func corrupt(t *testing.T, srv *redistest.Server, org string, fields ...string) {
+	t.Helper()
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	defer rdb.Close()
+	if err := rdb.HSet(context.Background(), redislimit.KeyPrefix+org, fields).Err(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCorruptBucketKeepsPacing: a rate or an arrival time in the bucket that
+// is not a usable number (0, NaN, negative, infinite, not a number, absurdly
+// large) is read as absent: the limit keeps pacing at the configured rate and
+// the bucket is repaired. A corrupt rate used to make every wait NaN or 0:
+// the limit was off (thousands of requests a second at 10/s).
+func TestCorruptBucketKeepsPacing(t *testing.T) {
+	srv := redistest.Start(t)
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	defer rdb.Close()
+	var cases [][]string
+	for _, v := range []string{"0", "nan", "-nan", "-1", "abc", "", "inf", "-inf", "1e308", "1e-300"} {
+		cases = append(cases, []string{"rate", v})
+	}
+	for _, v := range []string{"nan", "inf", "-inf", "abc", "1e300", "-1e300"} {
+		cases = append(cases, []string{"tat", v})
+	}
+	for i, fields := range cases {
+		org := fmt.Sprintf("corrupt-%d", i)
+		var warned atomic.Int64
+		l, err := redislimit.FromURL(srv.URL(), org, 1, 1, redislimit.WithWarning(func(error) { warned.Add(1) }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		corrupt(t, srv, org, fields...)
+		start := time.Now()
+		got := 0
+		for range 20 {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+			err := l.Wait(ctx)
+			cancel()
+			switch {
+			case err == nil:
+				got++
+			case !errors.Is(err, context.DeadlineExceeded):
+				t.Fatalf("%s=%q: Wait: %v", fields[0], fields[1], err)
+			}
+		}
+		// At 1/s with a burst of 1: the first, and one more a second
+		// (a slow machine may take seconds for the 20 calls).
+		if most := 1 + int(time.Since(start).Seconds()) + 1; got < 1 || got > most {
+			t.Errorf("%s=%q: %d of 20 immediate Waits went through, want 1 to %d", fields[0], fields[1], got, most)
+		}
+		if n := warned.Load(); n != 0 {
+			t.Errorf("%s=%q: %d warnings; a repaired bucket is not an outage", fields[0], fields[1], n)
+		}
+		h, err := rdb.HGetAll(context.Background(), redislimit.KeyPrefix+org).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rate, err1 := strconv.ParseFloat(h["rate"], 64)
+		tat, err2 := strconv.ParseFloat(h["tat"], 64)
+		if err1 != nil || err2 != nil || !(rate > 0) || math.IsInf(rate, 0) || math.IsNaN(tat) || math.IsInf(tat, 0) {
+			t.Errorf("%s=%q: the bucket was not repaired: %v", fields[0], fields[1], h)
+		}
+		if r, err := l.Rate(context.Background()); err != nil || !(r > 0) || math.IsInf(r, 0) {
+			t.Errorf("%s=%q: Rate = %v, %v", fields[0], fields[1], r, err)
+		}
+	}
+}
+
+// TestCorruptAdaptiveState: a corrupt rate, ceiling or time of the last cut
+// does not stop an adaptive limiter from cutting on a 429 or from climbing.
+func TestCorruptAdaptiveState(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := context.Background()
+	for i, fields := range [][]string{
+		{"rate", "nan"}, {"rate", "0"}, {"rate", "-5"}, {"rate", "inf"},
+		{"lastcut", "inf"}, {"lastcut", "9e18"}, {"lastcut", "nan"},
+		{"ceiling", "nan"}, {"ceiling", "-inf"},
+	} {
+		org := fmt.Sprintf("adaptive-%d", i)
+		l, err := redislimit.FromURL(srv.URL(), org, 50, 10, redislimit.Adaptive())
+		if err != nil {
+			t.Fatal(err)
+		}
+		corrupt(t, srv, org, fields...)
+		l.Observe(time.Now(), http.StatusTooManyRequests, time.Second)
+		if r, err := l.Rate(ctx); err != nil || r != 40 {
+			t.Errorf("%s=%q: after a 429 at 50/s the rate is %v (%v), want 40", fields[0], fields[1], r, err)
 		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/redis/go-redis/v9/logging"
+
 	"github.com/rhombuskit/rhombus-go/redislimit"
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 )
@@ -92,9 +94,22 @@ func sharedLimiter(a *app, g *globals, url string, rate float64, burst int, opts
 	}))
 	l, err := redislimit.FromURL(url, key, rate, burst, opts...)
 	if err != nil {
-		return nil, &usageError{problems: []problem{{"--limit-url", err.Error()}}}
+		// FromURL's error holds no password; it names the rule broken.
+		return nil, &usageError{problems: []problem{{limitURLSource(g), err.Error()}}}
 	}
+	// go-redis logs a line of its own on standard error for each failed
+	// dial; the warning above already says, once per outage, what failed
+	// and what the command does about it.
+	logging.Disable()
 	return l, nil
+}
+
+// limitURLSource names where the Redis URL came from, for its errors.
+func limitURLSource(g *globals) string {
+	if g.limitURL != "" {
+		return "--limit-url"
+	}
+	return envLimitURL
 }
 
 // profileName is the profile the command reads, as configure chooses it.

@@ -49,12 +49,49 @@ func TestLimitURLUnreachable(t *testing.T) {
 	o := c.run("--limit-url", rs.URL(), "register-device", "--serial-number", "RH-DOWN")
 	wantCode(t, o, 0)
 	wantContains(t, "stderr", o.stderr, "Redis is unreachable, pacing with a local limiter")
+	// Said once: go-redis's own lines (one per failed dial, four per check
+	// with its default retries) are not printed besides.
+	if n := strings.Count(strings.ToLower(o.stderr), "redis"); n != 2 || strings.Contains(o.stderr, "connection pool") {
+		t.Errorf("want the outage said once (one line, naming redislimit and Redis), got:\n%s", o.stderr)
+	}
 	if n := len(s.Registrations(s.DefaultOrg())); n != 1 {
 		t.Errorf("want 1 registration, got %d", n)
 	}
 	o = c.run("--limit-url", "http://127.0.0.1:1/0", "register-device", "--serial-number", "RH-BAD")
 	wantCode(t, o, 2)
 	wantContains(t, "stderr", o.stderr, "--limit-url")
+}
+
+// TestLimitURLErrorHoldsNoPassword: a malformed Redis URL, from the flag or
+// the environment, is a usage error naming where it came from and the rule,
+// without the password it carries.
+func TestLimitURLErrorHoldsNoPassword(t *testing.T) {
+	s := rhombustest.NewServer(t)
+	c := newCLI(t, s)
+	// The output is not printed on failure: it may hold the password.
+	check := func(source, rule string, o output) {
+		t.Helper()
+		switch {
+		case o.code != 2:
+			t.Errorf("%s: exit %d, want 2", source, o.code)
+		case strings.Contains(o.stderr+o.stdout, "s3cr"):
+			t.Errorf("%s: the output holds the password", source)
+		case !strings.Contains(o.stderr, source) || !strings.Contains(o.stderr, rule):
+			t.Errorf("%s: the error does not name %s and the rule %q", source, source, rule)
+		}
+	}
+	for _, tc := range []struct{ url, rule string }{
+		{"redis://user:s3cr%zzetpw@127.0.0.1:6379/0", "a % must start an escape"},
+		{"redis://user:s3cretpw@127.0.0.1:63x79/0", "the port must be a number"},
+	} {
+		check("--limit-url", tc.rule, c.run("--limit-url", tc.url, "register-device", "--serial-number", "RH-BAD-URL"))
+		env := newCLI(t, s)
+		env.env = append(env.env, "RHOMBUS_LIMIT_URL="+tc.url)
+		check("RHOMBUS_LIMIT_URL", tc.rule, env.run("register-device", "--serial-number", "RH-BAD-URL"))
+	}
+	if n := len(s.Registrations(s.DefaultOrg())); n != 0 {
+		t.Errorf("a usage error sent %d requests", n)
+	}
 }
 
 // TestBulkLimiterFlags: --no-limit cannot go with --rate.
