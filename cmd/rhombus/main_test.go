@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rhombuskit/rhombus-go/rhombustest"
@@ -69,6 +70,9 @@ type cli struct {
 func newCLI(t *testing.T, s *rhombustest.Server) *cli {
 	t.Helper()
 	c := &cli{t: t, s: s, home: t.TempDir(), dir: t.TempDir()}
+	if s != nil {
+		registerTestSecrets(s.APIKey(), s.PartnerAPIKey(), s.CertificateKey(), s.PartnerCertificateKey())
+	}
 	for _, kv := range os.Environ() {
 		if strings.HasPrefix(kv, "RHOMBUS_") || strings.HasPrefix(kv, "HOME=") {
 			continue
@@ -90,7 +94,29 @@ type output struct {
 }
 
 func (o output) String() string {
-	return fmt.Sprintf("exit %d\n--- stdout\n%s--- stderr\n%s", o.code, o.stdout, o.stderr)
+	return redactTestSecrets(fmt.Sprintf("exit %d\n--- stdout\n%s--- stderr\n%s", o.code, o.stdout, o.stderr))
+}
+
+// testSecrets holds every key a test server of this package hands out, so
+// that a failure message quoting the command's output never shows one, even
+// when the failure is that the command leaked it.
+var testSecrets sync.Map
+
+func registerTestSecrets(keys ...string) {
+	for _, k := range keys {
+		if k != "" {
+			testSecrets.Store(k, true)
+		}
+	}
+}
+
+// redactTestSecrets replaces every registered key in text.
+func redactTestSecrets(text string) string {
+	testSecrets.Range(func(k, _ any) bool {
+		text = strings.ReplaceAll(text, k.(string), "[a test key]")
+		return true
+	})
+	return text
 }
 
 // run runs the binary with the server's endpoint and organisation API key
@@ -157,7 +183,7 @@ func wantContains(t *testing.T, what, text string, subs ...string) {
 	t.Helper()
 	for _, s := range subs {
 		if !strings.Contains(text, s) {
-			t.Errorf("%s does not contain %q:\n%s", what, s, text)
+			t.Errorf("%s does not contain %q:\n%s", what, redactTestSecrets(s), redactTestSecrets(text))
 		}
 	}
 }
@@ -167,5 +193,21 @@ func wantNoRequests(t *testing.T, s *rhombustest.Server) {
 	t.Helper()
 	if n := len(s.Requests()); n != 0 {
 		t.Errorf("want no request at the server, got %d", n)
+	}
+}
+
+// A failure message that quotes a command's output must not show a key,
+// even when the failure is that the command printed it.
+func TestFailureTextHidesTestKeys(t *testing.T) {
+	s := rhombustest.NewServer(t)
+	newCLI(t, s)
+	o := output{stdout: "sent " + s.APIKey(), stderr: "echoed " + s.PartnerAPIKey()}
+	for _, k := range []string{s.APIKey(), s.PartnerAPIKey()} {
+		if strings.Contains(o.String(), k) || strings.Contains(redactTestSecrets("x"+k+"y"), k) {
+			t.Fatal("a test key survives in failure text")
+		}
+	}
+	if !strings.Contains(o.String(), "[a test key]") {
+		t.Fatal("the redaction marker is missing from the failure text")
 	}
 }
