@@ -38,7 +38,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	route, _, err := s.spec.router.FindRoute(r)
 	if err != nil {
 		body, _ := readBody(w, r)
-		s.update(rec, func(q *Request) { q.Body = body })
+		s.keepBody(rec, body)
 		if err.Error() == routers.ErrMethodNotAllowed.Error() {
 			s.send(w, rec, s.notRouted(http.StatusMethodNotAllowed, "Every operation of the Rhombus API is a POST"))
 			return
@@ -69,7 +69,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.hijackClose(w) // the client has gone; returning would send an empty 200
 		return
 	}
-	s.update(rec, func(q *Request) { q.Body = body })
+	s.keepBody(rec, body)
 	if faulted && fault.replaces() {
 		s.send(w, rec, s.faultAnswer(fault, op.id))
 		return

@@ -37,7 +37,8 @@ type Server struct {
 	mu       sync.Mutex
 	handlers map[string]Handler
 	faults   map[string][]*scriptedFault
-	requests []*Request
+	requests []*Request // the last ones, as WithRequestLog bounds them
+	dropped  int        // how many older ones were dropped
 	started  bool
 
 	limits      rateLimits
@@ -68,6 +69,9 @@ type config struct {
 	skipSeeded bool
 	specData   []byte
 	addr       string
+
+	keepSet                bool // WithRequestLog was given
+	keepRequests, keepBody int
 }
 
 // WithAddr listens on addr (host:port) instead of an ephemeral port of
