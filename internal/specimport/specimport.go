@@ -17,6 +17,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v3"
@@ -39,6 +40,7 @@ const (
 	extIdentifying = "x-rhombus-identifying-fields"
 	extAuthScheme  = "x-rhombus-auth-scheme"
 	extFailure     = "x-rhombus-failure"
+	extGoName      = "x-go-name"
 )
 
 // Decisions are what the command line says about the operations it names.
@@ -58,6 +60,8 @@ type Result struct {
 	Imported []string // operationIds now in the imported region
 	Repairs  []string // what was repaired in the vendor's text, per operation
 	Notes    []string // decisions recorded, and what a person may want to review
+	Changes  []string // recorded decisions this command changed: "getX: write -> read"
+	Removed  []string // operationIds removed by Unimport
 }
 
 // RefusedError names the operations that could not be imported and why;
@@ -73,12 +77,27 @@ type imported struct {
 	op          map[string]any // the vendor's operation
 	idempotent  bool
 	identifying []string
-	schemas     []string // the component schemas it reaches
+	kept        map[string]any // x-rhombus-* keys written by hand (an answer cap), kept as they are
+	goName      string         // the Go name of its method, and of its request and answer types
+	schemas     []string       // the vendor schemas it reaches, by their names in the vendor's document
 }
 
 // Import adds the operations ids of doc to spec (openapi.yaml's text) and
-// re-imports those imported before, keeping their decisions.
+// re-imports those imported before, keeping their decisions unless dec
+// changes them; every change is listed in Result.Changes.
 func Import(spec []byte, doc *upstream.Doc, ids []string, dec Decisions) (*Result, error) {
+	prev, err := previousImports(spec)
+	if err != nil {
+		return nil, err
+	}
+	return build(spec, doc, prev, ids, dec)
+}
+
+// Unimport removes the imported operations ids from spec: the result is
+// byte for byte the spec as if they had never been imported (the schemas
+// only they reached go too). A hand-written operation, or one not
+// imported, is refused.
+func Unimport(spec []byte, doc *upstream.Doc, ids []string) (*Result, error) {
 	prev, err := previousImports(spec)
 	if err != nil {
 		return nil, err
@@ -87,9 +106,56 @@ func Import(spec []byte, doc *upstream.Doc, ids []string, dec Decisions) (*Resul
 	if err != nil {
 		return nil, err
 	}
+	var refused []string
+	for _, id := range ids {
+		switch _, ok := prev[id]; {
+		case hand.ops[id]:
+			refused = append(refused, fmt.Sprintf("%s: hand-written in openapi.yaml; only imported operations are removed", id))
+		case !ok:
+			refused = append(refused, fmt.Sprintf("%s: not imported, so there is nothing to remove", id))
+		}
+	}
+	if len(refused) > 0 {
+		return nil, &RefusedError{Reasons: refused}
+	}
+	for _, id := range ids {
+		delete(prev, id)
+	}
+	res, err := build(spec, doc, prev, nil, Decisions{})
+	if err != nil {
+		return nil, err
+	}
+	res.Removed = slices.Sorted(slices.Values(ids))
+	return res, nil
+}
+
+// build writes the imported regions for the operations of prev, with their
+// recorded decisions, and ids, with dec's.
+func build(spec []byte, doc *upstream.Doc, prev map[string]decision, ids []string, dec Decisions) (*Result, error) {
+	// The repairs fullapi's generator needs are needed here too: the
+	// imported schemas are compiled by the same generator.
+	doc.RepairForGo()
+	hand, err := handWritten(spec)
+	if err != nil {
+		return nil, err
+	}
 	res := &Result{}
 	var refused []string
 	byID := map[string]*imported{}
+	named := map[string]bool{}
+	for _, id := range ids {
+		named[id] = true
+	}
+	for _, id := range slices.Sorted(keysOf(dec.Identifying)) {
+		if !named[id] {
+			refused = append(refused, fmt.Sprintf("%s: IDENTIFYING names it, but OPS does not", id))
+		}
+	}
+	for _, id := range dec.Reads {
+		if !named[id] {
+			refused = append(refused, fmt.Sprintf("%s: READS names it, but OPS does not", id))
+		}
+	}
 	order := slices.Sorted(func(yield func(string) bool) {
 		seen := map[string]bool{}
 		for _, id := range append(slices.Collect(keysOf(prev)), ids...) {
@@ -101,10 +167,6 @@ func Import(spec []byte, doc *upstream.Doc, ids []string, dec Decisions) (*Resul
 			}
 		}
 	})
-	named := map[string]bool{}
-	for _, id := range ids {
-		named[id] = true
-	}
 	for _, id := range order {
 		if hand.ops[id] {
 			refused = append(refused, fmt.Sprintf("%s: hand-written in openapi.yaml; it is not re-imported", id))
@@ -120,57 +182,88 @@ func Import(spec []byte, doc *upstream.Doc, ids []string, dec Decisions) (*Resul
 			continue
 		}
 		im := &imported{id: id, path: path, op: op}
-		if d, ok := prev[id]; ok && !(named[id] && dec.ReadsGiven) {
-			im.idempotent, im.identifying = d.idempotent, d.identifying
-		} else if named[id] && dec.ReadsGiven {
-			im.idempotent = slices.Contains(dec.Reads, id)
-			if !im.idempotent {
-				im.identifying = dec.Identifying[id]
-				if im.identifying == nil {
-					im.identifying = []string{}
-					res.Notes = append(res.Notes, fmt.Sprintf("%s: a write with no identifying fields: an unknown outcome will name none (give IDENTIFYING=\"%s=field,...\" to record some)", id, id))
+		fields, fieldsGiven := dec.Identifying[id]
+		d, had := prev[id]
+		switch {
+		case had:
+			// A recorded decision stays unless this command changes it.
+			im.idempotent, im.identifying, im.kept = d.idempotent, d.identifying, d.kept
+			if named[id] && dec.ReadsGiven {
+				if read := slices.Contains(dec.Reads, id); read != d.idempotent {
+					res.Changes = append(res.Changes, fmt.Sprintf("%s: %s -> %s", id, kind(d.idempotent), kind(read)))
+					im.idempotent, im.identifying = read, nil
+					if !read {
+						im.identifying = []string{}
+						if !fieldsGiven {
+							res.Notes = append(res.Notes, noIdentifying(id))
+						}
+					}
 				}
 			}
-		} else {
+		case named[id] && dec.ReadsGiven:
+			im.idempotent = slices.Contains(dec.Reads, id)
+			if !im.idempotent {
+				im.identifying = []string{}
+				if !fieldsGiven {
+					res.Notes = append(res.Notes, noIdentifying(id))
+				}
+			}
+		default:
 			refused = append(refused, fmt.Sprintf("%s: undecided: is it safe to resend? Name it in READS=\"...\" if it only reads; "+
 				"every other operation named in OPS is then recorded as a write (and IDENTIFYING=\"%s=field,...\" names what it creates). "+
 				"The decision is recorded in openapi.yaml as %s", id, id, extIdempotent))
 			continue
 		}
+		if fieldsGiven {
+			if im.idempotent {
+				refused = append(refused, fmt.Sprintf("%s: IDENTIFYING names fields of a read; only a write has identifying fields", id))
+				continue
+			}
+			if had && !d.idempotent && !slices.Equal(fields, d.identifying) {
+				res.Changes = append(res.Changes, fmt.Sprintf("%s: identifying fields [%s] -> [%s]", id, strings.Join(d.identifying, " "), strings.Join(fields, " ")))
+			}
+			im.identifying = slices.Clone(fields)
+		}
+		bad := false
 		for _, f := range im.identifying {
 			if !requestHasField(doc, op, f) {
 				refused = append(refused, fmt.Sprintf("%s: identifying field %q is not a top-level field of its request", id, f))
-				im = nil
-				break
+				bad = true
 			}
 		}
-		if im == nil {
+		if bad {
 			continue
 		}
-		reached, dangling := reachedSchemas(doc, op)
+		im.goName = goName(id, op)
+		byID[id] = im
+	}
+
+	// The schemas each operation reaches. A vendor schema with the name of
+	// a hand-written one is the hand-written one when their shapes agree,
+	// and is imported under another name when they do not.
+	nm := newNaming(doc, hand)
+	for _, id := range slices.Sorted(keysOf(byID)) {
+		im := byID[id]
+		reached, dangling := reachedSchemas(doc, im.op, nm.reused)
 		if len(dangling) > 0 {
 			refused = append(refused, fmt.Sprintf("%s: refers to schemas the vendor's document lacks: %s", id, strings.Join(dangling, ", ")))
-			continue
-		}
-		if clash := slices.DeleteFunc(slices.Clone(reached), func(n string) bool { return !hand.schemas[n] }); len(clash) > 0 {
-			refused = append(refused, fmt.Sprintf("%s: its schemas %s have the names of hand-written schemas", id, strings.Join(clash, ", ")))
+			delete(byID, id)
 			continue
 		}
 		im.schemas = reached
-		byID[id] = im
 	}
 	if len(refused) > 0 {
 		return nil, &RefusedError{Reasons: refused}
 	}
 
-	// The schemas, converted, then their examples checked.
 	names := map[string]bool{}
 	for _, im := range byID {
 		for _, n := range im.schemas {
 			names[n] = true
 		}
 	}
-	// The document's own repairs (dangling $refs) that these schemas carry.
+	// The document's own repairs (dangling $refs, Go names) that these
+	// schemas carry.
 	for _, r := range doc.Repairs {
 		for n := range names {
 			if strings.HasPrefix(r, "#/components/schemas/"+n+"/") {
@@ -179,11 +272,26 @@ func Import(spec []byte, doc *upstream.Doc, ids []string, dec Decisions) (*Resul
 		}
 	}
 	schemas := map[string]any{}
-	for n := range names {
+	for _, n := range slices.Sorted(keysOf(names)) {
+		to := nm.target(n)
+		if to != n {
+			res.Notes = append(res.Notes, fmt.Sprintf("the vendor's schema %s differs from the hand-written %s: imported as %s", n, n, to))
+		}
 		s := deepCopy(doc.Schemas()[n])
-		convert(s, "#/components/schemas/"+n, &res.Repairs)
-		schemas[n] = s
+		convert(s, "#/components/schemas/"+to, &res.Repairs)
+		schemas[to] = s
 	}
+	// An operation's own request and answer schemas (no other operation of
+	// the vendor's document uses them) take its Go name.
+	own := ownSchemas(doc)
+	for _, im := range byID {
+		for suffix, n := range map[string]string{"Request": bodyRef(im.op["requestBody"]), "Response": answerRef(im.op)} {
+			if s, ok := schemas[nm.target(n)].(map[string]any); ok && own[n] == im.id {
+				s["x-go-name"] = im.goName + suffix
+			}
+		}
+	}
+	renameRefs(schemas, nm.renamed)
 	if err := repairExamples(spec, schemas, &res.Repairs); err != nil {
 		return nil, err
 	}
@@ -191,8 +299,13 @@ func Import(spec []byte, doc *upstream.Doc, ids []string, dec Decisions) (*Resul
 	paths := map[string]any{}
 	for _, id := range slices.Sorted(keysOf(byID)) {
 		im := byID[id]
-		paths[im.path] = map[string]any{"post": operation(doc, im)}
+		op := operation(doc, im)
+		renameRefs(op, nm.renamed)
+		paths[im.path] = map[string]any{"post": op}
 		res.Imported = append(res.Imported, id)
+	}
+	if clashes := goNameClashes(hand, byID, schemas); len(clashes) > 0 {
+		return nil, &RefusedError{Reasons: clashes}
 	}
 	out, err := splice(spec, paths, schemas)
 	if err != nil {
@@ -204,6 +317,17 @@ func Import(spec []byte, doc *upstream.Doc, ids []string, dec Decisions) (*Resul
 	res.YAML = out
 	sort.Strings(res.Repairs)
 	return res, nil
+}
+
+func kind(idempotent bool) string {
+	if idempotent {
+		return "read"
+	}
+	return "write"
+}
+
+func noIdentifying(id string) string {
+	return fmt.Sprintf("%s: a write with no identifying fields: an unknown outcome will name none (give IDENTIFYING=\"%s=field,...\" to record some)", id, id)
 }
 
 // operation is the imported operation in the project's conventions.
@@ -230,6 +354,10 @@ func operation(doc *upstream.Doc, im *imported) map[string]any {
 	}
 	if f := failureShape(doc, v); f != nil {
 		op[extFailure] = f
+	}
+	op[extGoName] = im.goName
+	for k, x := range im.kept {
+		op[k] = x
 	}
 	return op
 }
@@ -343,8 +471,10 @@ func requestHasField(doc *upstream.Doc, op map[string]any, field string) bool {
 }
 
 // reachedSchemas lists every component schema the operation's request and
-// 200 answer reach, and those it refers to but the document lacks.
-func reachedSchemas(doc *upstream.Doc, op map[string]any) (reached, dangling []string) {
+// 200 answer reach, and those it refers to but the document lacks. A schema
+// reused (the hand-written one of the same name) is neither listed nor
+// walked into: the hand-written one and what it reaches are used.
+func reachedSchemas(doc *upstream.Doc, op map[string]any, reused func(string) bool) (reached, dangling []string) {
 	seen := map[string]bool{}
 	var walk func(v any)
 	walk = func(v any) {
@@ -356,7 +486,7 @@ func reachedSchemas(doc *upstream.Doc, op map[string]any) (reached, dangling []s
 					s, exists := doc.Schemas()[name]
 					if !exists {
 						dangling = append(dangling, name)
-					} else {
+					} else if !reused(name) {
 						reached = append(reached, name)
 						walk(s)
 					}
@@ -626,7 +756,12 @@ func validate(spec []byte) error {
 type decision struct {
 	idempotent  bool
 	identifying []string
+	kept        map[string]any
 }
+
+// written lists the operation keys the importer writes; any other
+// x-rhombus-* key of an imported operation was added by hand and is kept.
+var written = map[string]bool{extImported: true, extIdempotent: true, extIdentifying: true, extAuthScheme: true, extFailure: true}
 
 // previousImports reads the decisions of the operations imported before.
 func previousImports(spec []byte) (map[string]decision, error) {
@@ -645,6 +780,14 @@ func previousImports(spec []byte) (map[string]decision, error) {
 			id, _ := op["operationId"].(string)
 			d := decision{}
 			d.idempotent, _ = op[extIdempotent].(bool)
+			for k, v := range op {
+				if strings.HasPrefix(k, "x-rhombus-") && !written[k] {
+					if d.kept == nil {
+						d.kept = map[string]any{}
+					}
+					d.kept[k] = v
+				}
+			}
 			if list, ok := op[extIdentifying].([]any); ok {
 				d.identifying = []string{}
 				for _, f := range list {
@@ -658,7 +801,8 @@ func previousImports(spec []byte) (map[string]decision, error) {
 }
 
 type handSpec struct {
-	ops, schemas map[string]bool
+	ops     map[string]bool
+	schemas map[string]any
 }
 
 // handWritten lists the operations and schemas outside the imported regions.
@@ -673,7 +817,7 @@ func handWritten(spec []byte) (*handSpec, error) {
 	if err := yaml.Unmarshal([]byte(text), &doc); err != nil {
 		return nil, fmt.Errorf("openapi.yaml: %w", err)
 	}
-	h := &handSpec{ops: map[string]bool{}, schemas: map[string]bool{}}
+	h := &handSpec{ops: map[string]bool{}, schemas: doc.Components.Schemas}
 	for _, item := range doc.Paths {
 		for _, op := range item {
 			if id, ok := op["operationId"].(string); ok {
@@ -681,8 +825,8 @@ func handWritten(spec []byte) (*handSpec, error) {
 			}
 		}
 	}
-	for name := range doc.Components.Schemas {
-		h.schemas[name] = true
+	if h.schemas == nil {
+		h.schemas = map[string]any{}
 	}
 	return h, nil
 }
@@ -721,4 +865,289 @@ func keysOf[V any](m map[string]V) func(func(string) bool) {
 			}
 		}
 	}
+}
+
+// vendorSuffix is added to the name of a vendor schema that differs from the
+// hand-written schema of the same name, as many times as needed to be free.
+const vendorSuffix = "_Vendor"
+
+// naming decides, for each vendor schema with the name of a hand-written
+// one, whether it is that schema (their shapes agree: reused) or another
+// (imported under a new name, with every $ref to it rewritten).
+type naming struct {
+	doc     *upstream.Doc
+	hand    *handSpec
+	same    map[string]bool   // decided names: true when reused
+	renamed map[string]string // vendor name -> imported name
+}
+
+func newNaming(doc *upstream.Doc, hand *handSpec) *naming {
+	return &naming{doc: doc, hand: hand, same: map[string]bool{}, renamed: map[string]string{}}
+}
+
+// reused says whether the vendor schema name is the hand-written one.
+func (n *naming) reused(name string) bool {
+	h, ok := n.hand.schemas[name]
+	if !ok {
+		return false
+	}
+	if same, done := n.same[name]; done {
+		return same
+	}
+	v := deepCopy(n.doc.Schemas()[name])
+	var ignored []string
+	convert(v, "", &ignored)
+	same := sameShape(h, v)
+	n.same[name] = same
+	if !same {
+		to := name + vendorSuffix
+		for n.hand.schemas[to] != nil || n.doc.Schemas()[to] != nil {
+			to += vendorSuffix
+		}
+		n.renamed[name] = to
+	}
+	return same
+}
+
+// target is the name the vendor schema name is imported under.
+func (n *naming) target(name string) string {
+	n.reused(name)
+	if to, ok := n.renamed[name]; ok {
+		return to
+	}
+	return name
+}
+
+// sameShape compares two schemas as conformance does: types, formats,
+// enums, properties (allOf members merged), required lists, items, map
+// values and alternatives, with references compared by name; words,
+// examples, nullability and discriminator mappings aside.
+func sameShape(a, b any) bool {
+	ja, errA := json.Marshal(shape(a))
+	jb, errB := json.Marshal(shape(b))
+	return errA == nil && errB == nil && bytes.Equal(ja, jb)
+}
+
+func shape(v any) any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return fmt.Sprint(v)
+	}
+	if ref, ok := m["$ref"].(string); ok {
+		return "$ref " + ref[strings.LastIndex(ref, "/")+1:]
+	}
+	out := map[string]any{}
+	for _, k := range []string{"type", "format"} {
+		if x, ok := m[k]; ok {
+			out[k] = fmt.Sprint(x)
+		}
+	}
+	if e, ok := m["enum"].([]any); ok {
+		var vals []string
+		for _, x := range e {
+			vals = append(vals, fmt.Sprint(x))
+		}
+		sort.Strings(vals)
+		out["enum"] = vals
+	}
+	props, required := map[string]any{}, map[string]bool{}
+	var refs []string
+	var merge func(m map[string]any)
+	merge = func(m map[string]any) {
+		ps, _ := m["properties"].(map[string]any)
+		for k, p := range ps {
+			props[k] = shape(p)
+		}
+		rs, _ := m["required"].([]any)
+		for _, r := range rs {
+			required[fmt.Sprint(r)] = true
+		}
+		all, _ := m["allOf"].([]any)
+		for _, a := range all {
+			am, _ := a.(map[string]any)
+			if ref, ok := am["$ref"].(string); ok {
+				refs = append(refs, ref)
+			} else if am != nil {
+				merge(am)
+			}
+		}
+	}
+	merge(m)
+	if len(props) > 0 {
+		out["properties"] = props
+	}
+	if len(required) > 0 {
+		out["required"] = slices.Sorted(keysOf(required))
+	}
+	if len(refs) > 0 {
+		sort.Strings(refs)
+		out["allOf"] = refs
+	}
+	for _, k := range []string{"items", "additionalProperties", "not"} {
+		if x, ok := m[k]; ok {
+			out[k] = shape(x)
+		}
+	}
+	for _, k := range []string{"oneOf", "anyOf"} {
+		if list, ok := m[k].([]any); ok {
+			var alts []string
+			for _, a := range list {
+				b, _ := json.Marshal(shape(a))
+				alts = append(alts, string(b))
+			}
+			sort.Strings(alts)
+			out[k] = alts
+		}
+	}
+	return out
+}
+
+// renameRefs rewrites every schema $ref under v to a renamed schema.
+func renameRefs(v any, renamed map[string]string) {
+	if len(renamed) == 0 {
+		return
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		if ref, ok := v["$ref"].(string); ok {
+			if name, ok := strings.CutPrefix(ref, "#/components/schemas/"); ok && renamed[name] != "" {
+				v["$ref"] = "#/components/schemas/" + renamed[name]
+			}
+		}
+		for _, e := range v {
+			renameRefs(e, renamed)
+		}
+	case []any:
+		for _, e := range v {
+			renameRefs(e, renamed)
+		}
+	}
+}
+
+// goName is the Go name of an operation: its operationId with the first
+// letter of each part (split at anything not a letter or digit) in upper
+// case, spelt as the vendor's own request or answer schema spells it where
+// that schema's operation part is the same word case aside
+// (Location_CreateLocationWSRequest makes createlocation CreateLocation).
+// The typed method has this name, its own request and answer types the name
+// with Request and Response added.
+func goName(id string, op map[string]any) string {
+	var b strings.Builder
+	for _, part := range strings.FieldsFunc(id, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	name := b.String()
+	for _, ref := range []string{bodyRef(op["requestBody"]), answerRef(op)} {
+		base := ref[strings.LastIndex(ref, "_")+1:]
+		for _, suffix := range []string{"WSRequest", "WSResponse", "Request", "Response"} {
+			base = strings.TrimSuffix(base, suffix)
+		}
+		if base != "" && strings.EqualFold(base, name) {
+			name = strings.ToUpper(base[:1]) + base[1:]
+			break
+		}
+	}
+	if name == "" || !unicode.IsLetter(rune(name[0])) {
+		name = "Op" + name
+	}
+	return name
+}
+
+// bodyRef is the component schema name of a request body or answer (the
+// first content type's, in order), or "".
+func bodyRef(body any) string {
+	m, _ := body.(map[string]any)
+	c, _ := m["content"].(map[string]any)
+	for _, ct := range slices.Sorted(keysOf(c)) {
+		mt, _ := c[ct].(map[string]any)
+		s, _ := mt["schema"].(map[string]any)
+		if ref, ok := s["$ref"].(string); ok {
+			if name, ok := strings.CutPrefix(ref, "#/components/schemas/"); ok {
+				return name
+			}
+		}
+	}
+	return ""
+}
+
+func answerRef(op map[string]any) string {
+	rs, _ := op["responses"].(map[string]any)
+	return bodyRef(rs["200"])
+}
+
+// ownSchemas maps each schema that exactly one operation of the vendor's
+// document uses as its request or its answer, and nothing else, to that
+// operation.
+func ownSchemas(doc *upstream.Doc) map[string]string {
+	users := map[string][]string{}
+	paths, _ := doc.Root["paths"].(map[string]any)
+	for _, p := range slices.Sorted(keysOf(paths)) {
+		item, _ := paths[p].(map[string]any)
+		for _, m := range slices.Sorted(keysOf(item)) {
+			op, _ := item[m].(map[string]any)
+			id, _ := op["operationId"].(string)
+			for _, n := range []string{bodyRef(op["requestBody"]), answerRef(op)} {
+				if n != "" {
+					users[n] = append(users[n], id)
+				}
+			}
+		}
+	}
+	own := map[string]string{}
+	for n, ids := range users {
+		if len(ids) == 1 {
+			own[n] = ids[0]
+		}
+	}
+	return own
+}
+
+// goNameClashes lists the Go names two operations, or two schemas, would
+// share: each is a refusal, for the generated code would not compile.
+func goNameClashes(hand *handSpec, byID map[string]*imported, schemas map[string]any) []string {
+	var out []string
+	key := func(s string) string {
+		return strings.ToLower(strings.Map(func(r rune) rune {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				return r
+			}
+			return -1
+		}, s))
+	}
+	methods := map[string][]string{}
+	for id := range hand.ops {
+		methods[key(goName(id, nil))] = append(methods[key(goName(id, nil))], id)
+	}
+	for id, im := range byID {
+		methods[key(im.goName)] = append(methods[key(im.goName)], id)
+	}
+	for _, k := range slices.Sorted(keysOf(methods)) {
+		if ids := methods[k]; len(ids) > 1 {
+			sort.Strings(ids)
+			out = append(out, fmt.Sprintf("%s: the operations would have one Go method name, %s; import one of them only", strings.Join(ids, ", "), k))
+		}
+	}
+	types := map[string][]string{}
+	add := func(name string, s any) {
+		g := name
+		if m, ok := s.(map[string]any); ok {
+			if x, ok := m["x-go-name"].(string); ok {
+				g = x
+			}
+		}
+		types[key(g)] = append(types[key(g)], name)
+	}
+	for n, s := range hand.schemas {
+		add(n, s)
+	}
+	for n, s := range schemas {
+		add(n, s)
+	}
+	for _, k := range slices.Sorted(keysOf(types)) {
+		if names := types[k]; len(names) > 1 {
+			sort.Strings(names)
+			out = append(out, fmt.Sprintf("schemas %s would have one Go type name, %s", strings.Join(names, ", "), k))
+		}
+	}
+	return out
 }
