@@ -12,7 +12,7 @@ SHELL := bash
 TEST_SUMMARY = test-summary.out
 CHECK_START := $(shell date +%s)
 
-.PHONY: check generate test lint drift tidy demo import
+.PHONY: check generate test lint drift tidy demo import unimport
 
 # The last lines say what passed, e.g. "812 passed, 0 failed" and
 # "make check: 812 passed, 0 failed, 0 skipped in 23 packages, 6m49s".
@@ -57,9 +57,21 @@ tidy:
 # only read (safe to resend), making every other one a write; IDENTIFYING
 # ("opB=field,field") names what a write creates. Without READS, an
 # operation not imported before is refused until that is decided.
+# import and unimport exit non-zero unless the tree they leave builds and
+# vets: the spec and the generated files stay as written, for a look, and
+# the message says how to go back.
+UNDO = undo with: make unimport OPS="$(OPS)" (it keeps operations imported before), or: git checkout -- openapi.yaml api wrapper
 import:
 	$(GO) run ./internal/cmd/import -ops "$(OPS)" $(if $(filter undefined,$(origin READS)),,-reads "$(READS)") -identifying "$(IDENTIFYING)"
-	$(GO) generate ./...
+	@$(GO) generate ./... || { echo >&2 'make import: go generate failed after importing $(OPS); $(UNDO)'; exit 1; }
+	@$(GO) build ./... && $(GO) vet ./... || { echo >&2 'make import: the tree does not build or vet after importing $(OPS) (see above); $(UNDO)'; exit 1; }
+
+# unimport removes imported operations, and the schemas only they reach:
+# the spec and the generated files are as if they had never been imported.
+unimport:
+	$(GO) run ./internal/cmd/import -unimport -ops "$(OPS)"
+	@$(GO) generate ./... || { echo >&2 'make unimport: go generate failed; git checkout -- openapi.yaml api wrapper goes back'; exit 1; }
+	@$(GO) build ./... && $(GO) vet ./... || { echo >&2 'make unimport: the tree does not build or vet without $(OPS) (see above): code outside the generated files uses them; git checkout -- openapi.yaml api wrapper goes back'; exit 1; }
 
 demo:
 	$(GO) run ./cmd/rhombus demo

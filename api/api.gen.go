@@ -997,16 +997,16 @@ type AccesscontrolUnlockAccessControlledDoorSuccessWSResponse struct {
 	Type BasicResponseEnumType `json:"type,omitempty,omitzero"`
 }
 
-// AccesscontrolUnlockAccessControlledDoorWSRequest Request to unlock an access controlled door.
-type AccesscontrolUnlockAccessControlledDoorWSRequest struct {
+// UnlockAccessControlledDoorRequest Request to unlock an access controlled door.
+type UnlockAccessControlledDoorRequest struct {
 	// AccessControlledDoorUUID base 64 (url-safe) uuid string
 	//
 	// Example: AAAAAAAAAAAAAAAAAAAAAA
 	AccessControlledDoorUUID RUUID `json:"accessControlledDoorUuid,omitempty,omitzero"`
 }
 
-// AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse defines model for Accesscontrol_credentials_BaseUnlockAccessControlledDoorWSResponse.
-type AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse struct {
+// UnlockAccessControlledDoorResponse defines model for Accesscontrol_credentials_BaseUnlockAccessControlledDoorWSResponse.
+type UnlockAccessControlledDoorResponse struct {
 	Type  BasicResponseEnumType `json:"type,omitempty,omitzero"`
 	union json.RawMessage
 }
@@ -1026,16 +1026,16 @@ type BadRequestError struct {
 // BasicResponseEnumType defines model for BasicResponseEnumType.
 type BasicResponseEnumType string
 
-// CameraGetMediaUrisWSRequest Request to get media URIs for a camera device.
-type CameraGetMediaUrisWSRequest struct {
+// GetCameraMediaUrisRequest Request to get media URIs for a camera device.
+type GetCameraMediaUrisRequest struct {
 	// CameraUUID RUUID with optional appended facet information
 	//
 	// Example: AAAAAAAAAAAAAAAAAAAAAA.v0
 	CameraUUID string `json:"cameraUuid,omitempty,omitzero"`
 }
 
-// CameraGetMediaUrisWSResponse Response containing media URIs for camera streaming and playback.
-type CameraGetMediaUrisWSResponse struct {
+// GetCameraMediaUrisResponse Response containing media URIs for camera streaming and playback.
+type GetCameraMediaUrisResponse struct {
 	// LanCheckUrls List of LAN check URLs to verify device availability
 	LanCheckUrls []*string `json:"lanCheckUrls,omitempty,omitzero"`
 
@@ -1092,16 +1092,16 @@ type CameraGetMediaUrisWSResponse struct {
 	WarningMsg           string `json:"warningMsg,omitempty,omitzero"`
 }
 
-// CameraGetMinimalCameraStateListWSRequest Request to retrieve a minimal list of camera states.
-type CameraGetMinimalCameraStateListWSRequest struct {
+// GetMinimalCameraStateListRequest Request to retrieve a minimal list of camera states.
+type GetMinimalCameraStateListRequest struct {
 	// IncludeMummified Whether to include mummified cameras in the response
 	//
 	// Example: false
 	IncludeMummified *bool `json:"includeMummified,omitempty"`
 }
 
-// CameraGetMinimalCameraStateListWSResponse Response containing a minimal list of camera states.
-type CameraGetMinimalCameraStateListWSResponse struct {
+// GetMinimalCameraStateListResponse Response containing a minimal list of camera states.
+type GetMinimalCameraStateListResponse struct {
 	// CameraStates List of minimal camera state information
 	CameraStates []MinimalDeviceStateType `json:"cameraStates,omitempty,omitzero"`
 	WarningMsg   string                   `json:"warningMsg,omitempty,omitzero"`
@@ -1269,11 +1269,11 @@ type DoorDoorHealthDetailsEnum string
 // DoorDoorHealthEnum Enumeration of health status for door sensors.
 type DoorDoorHealthEnum string
 
-// DoorGetMinimalDoorStatesWSRequest Request object for retrieving basic state information for all door sensors.
-type DoorGetMinimalDoorStatesWSRequest = map[string]interface{}
+// GetMinimalDoorStateListRequest Request object for retrieving basic state information for all door sensors.
+type GetMinimalDoorStateListRequest = map[string]interface{}
 
-// DoorGetMinimalDoorStatesWSResponse Response object containing basic state information for all door sensors.
-type DoorGetMinimalDoorStatesWSResponse struct {
+// GetMinimalDoorStateListResponse Response object containing basic state information for all door sensors.
+type GetMinimalDoorStateListResponse struct {
 	// DoorStates List of minimal door state information for all door sensors
 	DoorStates []DoorMinimalDoorStateType `json:"doorStates,omitempty,omitzero"`
 	WarningMsg string                     `json:"warningMsg,omitempty,omitzero"`
@@ -1464,8 +1464,8 @@ type LocationType struct {
 	UUID RUUID `json:"uuid,omitempty,omitzero"`
 }
 
-// LocationCreateLocationWSRequest Request object for creating a location.
-type LocationCreateLocationWSRequest struct {
+// CreateLocationRequest Request object for creating a location.
+type CreateLocationRequest struct {
 	// Location Location information to update
 	Location LocationType `json:"location,omitempty,omitzero"`
 
@@ -1475,8 +1475,8 @@ type LocationCreateLocationWSRequest struct {
 	ParentLocationUUID RUUID `json:"parentLocationUuid,omitempty,omitzero"`
 }
 
-// LocationCreateLocationWSResponse Response object for creating a location.
-type LocationCreateLocationWSResponse struct {
+// CreateLocationResponse Response object for creating a location.
+type CreateLocationResponse struct {
 	// UUID base 64 (url-safe) uuid string
 	//
 	// Example: AAAAAAAAAAAAAAAAAAAAAA
@@ -1484,16 +1484,16 @@ type LocationCreateLocationWSResponse struct {
 	WarningMsg string `json:"warningMsg,omitempty,omitzero"`
 }
 
-// LocationGetLocationsWSRequest Request object for getting list of locations in organization.
-type LocationGetLocationsWSRequest struct {
+// GetLocationsRequest Request object for getting list of locations in organization.
+type GetLocationsRequest struct {
 	// SubLocationsIncluded Whether to include sub-locations in the response
 	//
 	// Example: false
 	SubLocationsIncluded *bool `json:"subLocationsIncluded,omitempty"`
 }
 
-// LocationGetLocationsWSResponse Response object containing list of locations in organization.
-type LocationGetLocationsWSResponse struct {
+// GetLocationsResponse Response object containing list of locations in organization.
+type GetLocationsResponse struct {
 	// Locations List of locations in the organization
 	Locations  []LocationType `json:"locations,omitempty,omitzero"`
 	WarningMsg string         `json:"warningMsg,omitempty,omitzero"`
@@ -1562,15 +1562,15 @@ type NotificationEnumType string
 
 // NotificationIntervalV2Type defines model for NotificationIntervalV2Type.
 type NotificationIntervalV2Type struct {
-	ActivityTriggerMap           map[string]*[]NotificationEnumType `json:"activityTriggerMap,omitempty,omitzero"`
-	DeviceFilterSet              []*RUUID                           `json:"deviceFilterSet,omitempty,omitzero"`
-	DiagnosticTriggerMap         map[string]*[]NotificationEnumType `json:"diagnosticTriggerMap,omitempty,omitzero"`
-	LocationActivityTriggerMap   map[string]*[]NotificationEnumType `json:"locationActivityTriggerMap,omitempty,omitzero"`
-	LocationDiagnosticTriggerMap map[string]*[]NotificationEnumType `json:"locationDiagnosticTriggerMap,omitempty,omitzero"`
-	LocationFilterSet            []*RUUID                           `json:"locationFilterSet,omitempty,omitzero"`
-	LocationOnlyFilterSet        []*RUUID                           `json:"locationOnlyFilterSet,omitempty,omitzero"`
-	MinuteOfWeekStart            *int32                             `json:"minuteOfWeekStart,omitempty"`
-	MinuteOfWeekStop             *int32                             `json:"minuteOfWeekStop,omitempty"`
+	ActivityTriggerMap           map[string][]NotificationEnumType `json:"activityTriggerMap,omitempty,omitzero"`
+	DeviceFilterSet              []*RUUID                          `json:"deviceFilterSet,omitempty,omitzero"`
+	DiagnosticTriggerMap         map[string][]NotificationEnumType `json:"diagnosticTriggerMap,omitempty,omitzero"`
+	LocationActivityTriggerMap   map[string][]NotificationEnumType `json:"locationActivityTriggerMap,omitempty,omitzero"`
+	LocationDiagnosticTriggerMap map[string][]NotificationEnumType `json:"locationDiagnosticTriggerMap,omitempty,omitzero"`
+	LocationFilterSet            []*RUUID                          `json:"locationFilterSet,omitempty,omitzero"`
+	LocationOnlyFilterSet        []*RUUID                          `json:"locationOnlyFilterSet,omitempty,omitzero"`
+	MinuteOfWeekStart            *int32                            `json:"minuteOfWeekStart,omitempty"`
+	MinuteOfWeekStop             *int32                            `json:"minuteOfWeekStop,omitempty"`
 }
 
 // ProductType defines model for ProductType.
@@ -1629,8 +1629,8 @@ type UserMetadataFieldTemplate struct {
 	UUID RUUID `json:"uuid,omitempty,omitzero"`
 }
 
-// UserUpdateUserWSRequest Request object for updating user information and settings.
-type UserUpdateUserWSRequest struct {
+// UpdateUserRequest Request object for updating user information and settings.
+type UpdateUserRequest struct {
 	// BypassSaml Whether SAML bypass is enabled for the user
 	//
 	// Example: false
@@ -1668,16 +1668,16 @@ type UserUpdateUserWSRequest struct {
 	UserUUID RUUID `json:"userUuid,omitempty,omitzero"`
 }
 
-// UserUpdateUserWSResponse Response object for updating a user.
-type UserUpdateUserWSResponse struct {
+// UpdateUserResponse Response object for updating a user.
+type UpdateUserResponse struct {
 	WarningMsg string `json:"warningMsg,omitempty,omitzero"`
 }
 
-// UserMetadataFindUserMetadataFieldTemplatesWSRequest defines model for User_metadata_FindUserMetadataFieldTemplatesWSRequest.
-type UserMetadataFindUserMetadataFieldTemplatesWSRequest = map[string]interface{}
+// FindUserMetadataFieldTemplatesRequest defines model for User_metadata_FindUserMetadataFieldTemplatesWSRequest.
+type FindUserMetadataFieldTemplatesRequest = map[string]interface{}
 
-// UserMetadataFindUserMetadataFieldTemplatesWSResponse defines model for User_metadata_FindUserMetadataFieldTemplatesWSResponse.
-type UserMetadataFindUserMetadataFieldTemplatesWSResponse struct {
+// FindUserMetadataFieldTemplatesResponse defines model for User_metadata_FindUserMetadataFieldTemplatesWSResponse.
+type FindUserMetadataFieldTemplatesResponse struct {
 	TemplateMap map[string]UserMetadataFieldTemplate `json:"templateMap,omitempty,omitzero"`
 }
 
@@ -1694,22 +1694,22 @@ type ServerError = interface{}
 type Unauthorized = AuthenticationFailedError
 
 // UnlockAccessControlledDoorJSONRequestBody defines body for UnlockAccessControlledDoor for application/json ContentType.
-type UnlockAccessControlledDoorJSONRequestBody = AccesscontrolUnlockAccessControlledDoorWSRequest
+type UnlockAccessControlledDoorJSONRequestBody = UnlockAccessControlledDoorRequest
 
 // GetCameraMediaUrisJSONRequestBody defines body for GetCameraMediaUris for application/json ContentType.
-type GetCameraMediaUrisJSONRequestBody = CameraGetMediaUrisWSRequest
+type GetCameraMediaUrisJSONRequestBody = GetCameraMediaUrisRequest
 
 // GetMinimalCameraStateListJSONRequestBody defines body for GetMinimalCameraStateList for application/json ContentType.
-type GetMinimalCameraStateListJSONRequestBody = CameraGetMinimalCameraStateListWSRequest
+type GetMinimalCameraStateListJSONRequestBody = GetMinimalCameraStateListRequest
 
 // GetMinimalDoorStateListJSONRequestBody defines body for GetMinimalDoorStateList for application/json ContentType.
-type GetMinimalDoorStateListJSONRequestBody = DoorGetMinimalDoorStatesWSRequest
+type GetMinimalDoorStateListJSONRequestBody = GetMinimalDoorStateListRequest
 
 // CreatelocationJSONRequestBody defines body for Createlocation for application/json ContentType.
-type CreatelocationJSONRequestBody = LocationCreateLocationWSRequest
+type CreatelocationJSONRequestBody = CreateLocationRequest
 
 // GetLocationsJSONRequestBody defines body for GetLocations for application/json ContentType.
-type GetLocationsJSONRequestBody = LocationGetLocationsWSRequest
+type GetLocationsJSONRequestBody = GetLocationsRequest
 
 // CreatePendingRegistrationJSONRequestBody defines body for CreatePendingRegistration for application/json ContentType.
 type CreatePendingRegistrationJSONRequestBody = CreatePendingRegistrationRequest
@@ -1723,22 +1723,22 @@ type GetDeviceLicensesForOrgJSONRequestBody = GetDeviceLicensesForOrgRequest
 type CreateUserJSONRequestBody = CreateUserRequest
 
 // FindUserMetadataFieldTemplatesJSONRequestBody defines body for FindUserMetadataFieldTemplates for application/json ContentType.
-type FindUserMetadataFieldTemplatesJSONRequestBody = UserMetadataFindUserMetadataFieldTemplatesWSRequest
+type FindUserMetadataFieldTemplatesJSONRequestBody = FindUserMetadataFieldTemplatesRequest
 
 // UpdateUserJSONRequestBody defines body for UpdateUser for application/json ContentType.
 //
 // Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-type UpdateUserJSONRequestBody = UserUpdateUserWSRequest
+type UpdateUserJSONRequestBody = UpdateUserRequest
 
-// AsAccesscontrolUnlockAccessControlledDoorSuccessWSResponse returns the union data inside the AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse as a AccesscontrolUnlockAccessControlledDoorSuccessWSResponse
-func (t AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) AsAccesscontrolUnlockAccessControlledDoorSuccessWSResponse() (AccesscontrolUnlockAccessControlledDoorSuccessWSResponse, error) {
+// AsAccesscontrolUnlockAccessControlledDoorSuccessWSResponse returns the union data inside the UnlockAccessControlledDoorResponse as a AccesscontrolUnlockAccessControlledDoorSuccessWSResponse
+func (t UnlockAccessControlledDoorResponse) AsAccesscontrolUnlockAccessControlledDoorSuccessWSResponse() (AccesscontrolUnlockAccessControlledDoorSuccessWSResponse, error) {
 	var body AccesscontrolUnlockAccessControlledDoorSuccessWSResponse
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromAccesscontrolUnlockAccessControlledDoorSuccessWSResponse overwrites any union data inside the AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse as the provided AccesscontrolUnlockAccessControlledDoorSuccessWSResponse
-func (t *AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) FromAccesscontrolUnlockAccessControlledDoorSuccessWSResponse(v AccesscontrolUnlockAccessControlledDoorSuccessWSResponse) error {
+// FromAccesscontrolUnlockAccessControlledDoorSuccessWSResponse overwrites any union data inside the UnlockAccessControlledDoorResponse as the provided AccesscontrolUnlockAccessControlledDoorSuccessWSResponse
+func (t *UnlockAccessControlledDoorResponse) FromAccesscontrolUnlockAccessControlledDoorSuccessWSResponse(v AccesscontrolUnlockAccessControlledDoorSuccessWSResponse) error {
 	t.Type = "SUCCESS"
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -1749,8 +1749,8 @@ func (t *AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) FromA
 	return err
 }
 
-// MergeAccesscontrolUnlockAccessControlledDoorSuccessWSResponse performs a merge with any union data inside the AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse, using the provided AccesscontrolUnlockAccessControlledDoorSuccessWSResponse
-func (t *AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) MergeAccesscontrolUnlockAccessControlledDoorSuccessWSResponse(v AccesscontrolUnlockAccessControlledDoorSuccessWSResponse) error {
+// MergeAccesscontrolUnlockAccessControlledDoorSuccessWSResponse performs a merge with any union data inside the UnlockAccessControlledDoorResponse, using the provided AccesscontrolUnlockAccessControlledDoorSuccessWSResponse
+func (t *UnlockAccessControlledDoorResponse) MergeAccesscontrolUnlockAccessControlledDoorSuccessWSResponse(v AccesscontrolUnlockAccessControlledDoorSuccessWSResponse) error {
 	t.Type = "SUCCESS"
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -1766,15 +1766,15 @@ func (t *AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) Merge
 	return err
 }
 
-// AsAccesscontrolUnlockAccessControlledDoorErrorWSResponse returns the union data inside the AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse as a AccesscontrolUnlockAccessControlledDoorErrorWSResponse
-func (t AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) AsAccesscontrolUnlockAccessControlledDoorErrorWSResponse() (AccesscontrolUnlockAccessControlledDoorErrorWSResponse, error) {
+// AsAccesscontrolUnlockAccessControlledDoorErrorWSResponse returns the union data inside the UnlockAccessControlledDoorResponse as a AccesscontrolUnlockAccessControlledDoorErrorWSResponse
+func (t UnlockAccessControlledDoorResponse) AsAccesscontrolUnlockAccessControlledDoorErrorWSResponse() (AccesscontrolUnlockAccessControlledDoorErrorWSResponse, error) {
 	var body AccesscontrolUnlockAccessControlledDoorErrorWSResponse
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromAccesscontrolUnlockAccessControlledDoorErrorWSResponse overwrites any union data inside the AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse as the provided AccesscontrolUnlockAccessControlledDoorErrorWSResponse
-func (t *AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) FromAccesscontrolUnlockAccessControlledDoorErrorWSResponse(v AccesscontrolUnlockAccessControlledDoorErrorWSResponse) error {
+// FromAccesscontrolUnlockAccessControlledDoorErrorWSResponse overwrites any union data inside the UnlockAccessControlledDoorResponse as the provided AccesscontrolUnlockAccessControlledDoorErrorWSResponse
+func (t *UnlockAccessControlledDoorResponse) FromAccesscontrolUnlockAccessControlledDoorErrorWSResponse(v AccesscontrolUnlockAccessControlledDoorErrorWSResponse) error {
 	t.Type = "ERROR"
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -1785,8 +1785,8 @@ func (t *AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) FromA
 	return err
 }
 
-// MergeAccesscontrolUnlockAccessControlledDoorErrorWSResponse performs a merge with any union data inside the AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse, using the provided AccesscontrolUnlockAccessControlledDoorErrorWSResponse
-func (t *AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) MergeAccesscontrolUnlockAccessControlledDoorErrorWSResponse(v AccesscontrolUnlockAccessControlledDoorErrorWSResponse) error {
+// MergeAccesscontrolUnlockAccessControlledDoorErrorWSResponse performs a merge with any union data inside the UnlockAccessControlledDoorResponse, using the provided AccesscontrolUnlockAccessControlledDoorErrorWSResponse
+func (t *UnlockAccessControlledDoorResponse) MergeAccesscontrolUnlockAccessControlledDoorErrorWSResponse(v AccesscontrolUnlockAccessControlledDoorErrorWSResponse) error {
 	t.Type = "ERROR"
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -1802,7 +1802,7 @@ func (t *AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) Merge
 	return err
 }
 
-func (t AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) Discriminator() (string, error) {
+func (t UnlockAccessControlledDoorResponse) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"type"`
 	}
@@ -1810,7 +1810,7 @@ func (t AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) Discri
 	return discriminator.Discriminator, err
 }
 
-func (t AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) ValueByDiscriminator() (interface{}, error) {
+func (t UnlockAccessControlledDoorResponse) ValueByDiscriminator() (interface{}, error) {
 	discriminator, err := t.Discriminator()
 	if err != nil {
 		return nil, err
@@ -1825,7 +1825,7 @@ func (t AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) ValueB
 	}
 }
 
-func (t AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) MarshalJSON() ([]byte, error) {
+func (t UnlockAccessControlledDoorResponse) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	if err != nil {
 		return nil, err
@@ -1847,7 +1847,7 @@ func (t AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) Marsha
 	return b, err
 }
 
-func (t *AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) UnmarshalJSON(b []byte) error {
+func (t *UnlockAccessControlledDoorResponse) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	if err != nil {
 		return err
@@ -3364,7 +3364,7 @@ type UnlockAccessControlledDoorHTTPResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse
+	JSON200 *UnlockAccessControlledDoorResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -3380,7 +3380,7 @@ type UnlockAccessControlledDoorHTTPResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UnlockAccessControlledDoorHTTPResponse) GetJSON200() *AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse {
+func (r UnlockAccessControlledDoorHTTPResponse) GetJSON200() *UnlockAccessControlledDoorResponse {
 	return r.JSON200
 }
 
@@ -3447,7 +3447,7 @@ type GetCameraMediaUrisHTTPResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *CameraGetMediaUrisWSResponse
+	JSON200 *GetCameraMediaUrisResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -3463,7 +3463,7 @@ type GetCameraMediaUrisHTTPResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetCameraMediaUrisHTTPResponse) GetJSON200() *CameraGetMediaUrisWSResponse {
+func (r GetCameraMediaUrisHTTPResponse) GetJSON200() *GetCameraMediaUrisResponse {
 	return r.JSON200
 }
 
@@ -3530,7 +3530,7 @@ type GetMinimalCameraStateListHTTPResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *CameraGetMinimalCameraStateListWSResponse
+	JSON200 *GetMinimalCameraStateListResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -3546,7 +3546,7 @@ type GetMinimalCameraStateListHTTPResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetMinimalCameraStateListHTTPResponse) GetJSON200() *CameraGetMinimalCameraStateListWSResponse {
+func (r GetMinimalCameraStateListHTTPResponse) GetJSON200() *GetMinimalCameraStateListResponse {
 	return r.JSON200
 }
 
@@ -3613,7 +3613,7 @@ type GetMinimalDoorStateListHTTPResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *DoorGetMinimalDoorStatesWSResponse
+	JSON200 *GetMinimalDoorStateListResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -3629,7 +3629,7 @@ type GetMinimalDoorStateListHTTPResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetMinimalDoorStateListHTTPResponse) GetJSON200() *DoorGetMinimalDoorStatesWSResponse {
+func (r GetMinimalDoorStateListHTTPResponse) GetJSON200() *GetMinimalDoorStateListResponse {
 	return r.JSON200
 }
 
@@ -3696,7 +3696,7 @@ type CreatelocationHTTPResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *LocationCreateLocationWSResponse
+	JSON200 *CreateLocationResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -3712,7 +3712,7 @@ type CreatelocationHTTPResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreatelocationHTTPResponse) GetJSON200() *LocationCreateLocationWSResponse {
+func (r CreatelocationHTTPResponse) GetJSON200() *CreateLocationResponse {
 	return r.JSON200
 }
 
@@ -3779,7 +3779,7 @@ type GetLocationsHTTPResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *LocationGetLocationsWSResponse
+	JSON200 *GetLocationsResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -3795,7 +3795,7 @@ type GetLocationsHTTPResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetLocationsHTTPResponse) GetJSON200() *LocationGetLocationsWSResponse {
+func (r GetLocationsHTTPResponse) GetJSON200() *GetLocationsResponse {
 	return r.JSON200
 }
 
@@ -4111,7 +4111,7 @@ type FindUserMetadataFieldTemplatesHTTPResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *UserMetadataFindUserMetadataFieldTemplatesWSResponse
+	JSON200 *FindUserMetadataFieldTemplatesResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -4127,7 +4127,7 @@ type FindUserMetadataFieldTemplatesHTTPResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r FindUserMetadataFieldTemplatesHTTPResponse) GetJSON200() *UserMetadataFindUserMetadataFieldTemplatesWSResponse {
+func (r FindUserMetadataFieldTemplatesHTTPResponse) GetJSON200() *FindUserMetadataFieldTemplatesResponse {
 	return r.JSON200
 }
 
@@ -4194,7 +4194,7 @@ type UpdateUserHTTPResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *UserUpdateUserWSResponse
+	JSON200 *UpdateUserResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -4210,7 +4210,7 @@ type UpdateUserHTTPResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateUserHTTPResponse) GetJSON200() *UserUpdateUserWSResponse {
+func (r UpdateUserHTTPResponse) GetJSON200() *UpdateUserResponse {
 	return r.JSON200
 }
 
@@ -4610,7 +4610,7 @@ func ParseUnlockAccessControlledDoorHTTPResponse(rsp *http.Response) (*UnlockAcc
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse
+		var dest UnlockAccessControlledDoorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -4690,7 +4690,7 @@ func ParseGetCameraMediaUrisHTTPResponse(rsp *http.Response) (*GetCameraMediaUri
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest CameraGetMediaUrisWSResponse
+		var dest GetCameraMediaUrisResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -4770,7 +4770,7 @@ func ParseGetMinimalCameraStateListHTTPResponse(rsp *http.Response) (*GetMinimal
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest CameraGetMinimalCameraStateListWSResponse
+		var dest GetMinimalCameraStateListResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -4850,7 +4850,7 @@ func ParseGetMinimalDoorStateListHTTPResponse(rsp *http.Response) (*GetMinimalDo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest DoorGetMinimalDoorStatesWSResponse
+		var dest GetMinimalDoorStateListResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -4930,7 +4930,7 @@ func ParseCreatelocationHTTPResponse(rsp *http.Response) (*CreatelocationHTTPRes
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest LocationCreateLocationWSResponse
+		var dest CreateLocationResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -5010,7 +5010,7 @@ func ParseGetLocationsHTTPResponse(rsp *http.Response) (*GetLocationsHTTPRespons
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest LocationGetLocationsWSResponse
+		var dest GetLocationsResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -5330,7 +5330,7 @@ func ParseFindUserMetadataFieldTemplatesHTTPResponse(rsp *http.Response) (*FindU
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UserMetadataFindUserMetadataFieldTemplatesWSResponse
+		var dest FindUserMetadataFieldTemplatesResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -5410,7 +5410,7 @@ func ParseUpdateUserHTTPResponse(rsp *http.Response) (*UpdateUserHTTPResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UserUpdateUserWSResponse
+		var dest UpdateUserResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

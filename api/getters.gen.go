@@ -11,15 +11,6 @@ func (x *AuthenticationFailedError) GetAuthenticationFailed() bool {
 	return *x.AuthenticationFailed
 }
 
-// GetIncludeMummified returns IncludeMummified, or the zero value when x or x.IncludeMummified is nil.
-func (x *CameraGetMinimalCameraStateListWSRequest) GetIncludeMummified() bool {
-	if x == nil || x.IncludeMummified == nil {
-		var zero bool
-		return zero
-	}
-	return *x.IncludeMummified
-}
-
 // GetSuppressRhombusKeyWelcomeEmail returns SuppressRhombusKeyWelcomeEmail, or the zero value when x or x.SuppressRhombusKeyWelcomeEmail is nil.
 func (x *CreateUserRequest) GetSuppressRhombusKeyWelcomeEmail() bool {
 	if x == nil || x.SuppressRhombusKeyWelcomeEmail == nil {
@@ -182,6 +173,24 @@ func (x *ForbiddenError) GetStatus() int32 {
 	return *x.Status
 }
 
+// GetSubLocationsIncluded returns SubLocationsIncluded, or the zero value when x or x.SubLocationsIncluded is nil.
+func (x *GetLocationsRequest) GetSubLocationsIncluded() bool {
+	if x == nil || x.SubLocationsIncluded == nil {
+		var zero bool
+		return zero
+	}
+	return *x.SubLocationsIncluded
+}
+
+// GetIncludeMummified returns IncludeMummified, or the zero value when x or x.IncludeMummified is nil.
+func (x *GetMinimalCameraStateListRequest) GetIncludeMummified() bool {
+	if x == nil || x.IncludeMummified == nil {
+		var zero bool
+		return zero
+	}
+	return *x.IncludeMummified
+}
+
 // GetEnabled returns Enabled, or the zero value when x or x.Enabled is nil.
 func (x *LicenseFeature) GetEnabled() bool {
 	if x == nil || x.Enabled == nil {
@@ -189,15 +198,6 @@ func (x *LicenseFeature) GetEnabled() bool {
 		return zero
 	}
 	return *x.Enabled
-}
-
-// GetSubLocationsIncluded returns SubLocationsIncluded, or the zero value when x or x.SubLocationsIncluded is nil.
-func (x *LocationGetLocationsWSRequest) GetSubLocationsIncluded() bool {
-	if x == nil || x.SubLocationsIncluded == nil {
-		var zero bool
-		return zero
-	}
-	return *x.SubLocationsIncluded
 }
 
 // GetLatitude returns Latitude, or the zero value when x or x.Latitude is nil.
@@ -371,6 +371,33 @@ func (x *StaticEpochSecondsProvisioner) GetValue() int64 {
 	return *x.Value
 }
 
+// GetBypassSaml returns BypassSaml, or the zero value when x or x.BypassSaml is nil.
+func (x *UpdateUserRequest) GetBypassSaml() bool {
+	if x == nil || x.BypassSaml == nil {
+		var zero bool
+		return zero
+	}
+	return *x.BypassSaml
+}
+
+// GetMfaEnabled returns MfaEnabled, or the zero value when x or x.MfaEnabled is nil.
+func (x *UpdateUserRequest) GetMfaEnabled() bool {
+	if x == nil || x.MfaEnabled == nil {
+		var zero bool
+		return zero
+	}
+	return *x.MfaEnabled
+}
+
+// GetSummaryEmailEnabled returns SummaryEmailEnabled, or the zero value when x or x.SummaryEmailEnabled is nil.
+func (x *UpdateUserRequest) GetSummaryEmailEnabled() bool {
+	if x == nil || x.SummaryEmailEnabled == nil {
+		var zero bool
+		return zero
+	}
+	return *x.SummaryEmailEnabled
+}
+
 // GetCreatedAtMillis returns CreatedAtMillis, or the zero value when x or x.CreatedAtMillis is nil.
 func (x *UserMetadataFieldTemplate) GetCreatedAtMillis() int64 {
 	if x == nil || x.CreatedAtMillis == nil {
@@ -387,31 +414,4 @@ func (x *UserMetadataFieldTemplate) GetUpdatedAtMillis() int64 {
 		return zero
 	}
 	return *x.UpdatedAtMillis
-}
-
-// GetBypassSaml returns BypassSaml, or the zero value when x or x.BypassSaml is nil.
-func (x *UserUpdateUserWSRequest) GetBypassSaml() bool {
-	if x == nil || x.BypassSaml == nil {
-		var zero bool
-		return zero
-	}
-	return *x.BypassSaml
-}
-
-// GetMfaEnabled returns MfaEnabled, or the zero value when x or x.MfaEnabled is nil.
-func (x *UserUpdateUserWSRequest) GetMfaEnabled() bool {
-	if x == nil || x.MfaEnabled == nil {
-		var zero bool
-		return zero
-	}
-	return *x.MfaEnabled
-}
-
-// GetSummaryEmailEnabled returns SummaryEmailEnabled, or the zero value when x or x.SummaryEmailEnabled is nil.
-func (x *UserUpdateUserWSRequest) GetSummaryEmailEnabled() bool {
-	if x == nil || x.SummaryEmailEnabled == nil {
-		var zero bool
-		return zero
-	}
-	return *x.SummaryEmailEnabled
 }

@@ -26,37 +26,37 @@ func TestEveryOperationIsAnsweredFromTheSpec(t *testing.T) {
 	ctx := context.Background()
 	door := rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")
 
-	unlock, err := c.UnlockAccessControlledDoor(ctx, api.AccesscontrolUnlockAccessControlledDoorWSRequest{AccessControlledDoorUUID: door})
+	unlock, err := c.UnlockAccessControlledDoor(ctx, api.UnlockAccessControlledDoorRequest{AccessControlledDoorUUID: door})
 	require.NoError(t, err, "the built answer must not be the operation's own failure shape")
 	assert.NotEqual(t, "ERROR", string(unlock.Type))
 
-	locs, err := c.GetLocations(ctx, api.LocationGetLocationsWSRequest{})
+	locs, err := c.GetLocations(ctx, api.GetLocationsRequest{})
 	require.NoError(t, err)
 	require.NotEmpty(t, locs.Locations, "a built list has an item, so a test sees the item's shape")
 	assert.NoError(t, locs.Locations[0].UUID.Validate(), "a built RUUID is a valid one")
 
 	for _, call := range []func() error{
 		func() error {
-			_, err := c.GetCameraMediaUris(ctx, api.CameraGetMediaUrisWSRequest{CameraUUID: string(door)})
+			_, err := c.GetCameraMediaUris(ctx, api.GetCameraMediaUrisRequest{CameraUUID: string(door)})
 			return err
 		},
 		func() error {
-			_, err := c.GetMinimalCameraStateList(ctx, api.CameraGetMinimalCameraStateListWSRequest{})
+			_, err := c.GetMinimalCameraStateList(ctx, api.GetMinimalCameraStateListRequest{})
 			return err
 		},
 		func() error {
-			_, err := c.GetMinimalDoorStateList(ctx, api.DoorGetMinimalDoorStatesWSRequest{})
+			_, err := c.GetMinimalDoorStateList(ctx, api.GetMinimalDoorStateListRequest{})
 			return err
 		},
 		func() error {
-			_, err := c.Createlocation(ctx, api.LocationCreateLocationWSRequest{Location: api.LocationType{Name: "HQ"}})
+			_, err := c.CreateLocation(ctx, api.CreateLocationRequest{Location: api.LocationType{Name: "HQ"}})
 			return err
 		},
 		func() error {
-			_, err := c.FindUserMetadataFieldTemplates(ctx, api.UserMetadataFindUserMetadataFieldTemplatesWSRequest{})
+			_, err := c.FindUserMetadataFieldTemplates(ctx, api.FindUserMetadataFieldTemplatesRequest{})
 			return err
 		},
-		func() error { _, err := c.UpdateUser(ctx, api.UserUpdateUserWSRequest{}); return err },
+		func() error { _, err := c.UpdateUser(ctx, api.UpdateUserRequest{}); return err },
 	} {
 		assert.NoError(t, call())
 	}
@@ -64,7 +64,7 @@ func TestEveryOperationIsAnsweredFromTheSpec(t *testing.T) {
 
 	// The answer is the same on every call and every server: tests can
 	// rely on it.
-	again, err := rhombustest.NewServer(t).Client().GetLocations(ctx, api.LocationGetLocationsWSRequest{})
+	again, err := rhombustest.NewServer(t).Client().GetLocations(ctx, api.GetLocationsRequest{})
 	require.NoError(t, err)
 	assert.Equal(t, locs.Locations, again.Locations)
 }
@@ -76,20 +76,20 @@ func TestHandleAnswersAnOperation(t *testing.T) {
 	s := rhombustest.NewServer(tb)
 	c := s.Client()
 	ctx := context.Background()
-	var got api.LocationGetLocationsWSRequest
+	var got api.GetLocationsRequest
 	s.Handle("getLocations", func(body []byte) (any, error) {
 		if err := json.Unmarshal(body, &got); err != nil {
 			return nil, err
 		}
-		return api.LocationGetLocationsWSResponse{Locations: []api.LocationType{{Name: "Warehouse", UUID: rhombus.MustParseRUUID("BBBBBBBBBBBBBBBBBBBBBA")}}}, nil
+		return api.GetLocationsResponse{Locations: []api.LocationType{{Name: "Warehouse", UUID: rhombus.MustParseRUUID("BBBBBBBBBBBBBBBBBBBBBA")}}}, nil
 	})
-	res, err := c.GetLocations(ctx, api.LocationGetLocationsWSRequest{})
+	res, err := c.GetLocations(ctx, api.GetLocationsRequest{})
 	require.NoError(t, err, "%v", tb.reports())
 	require.Len(t, res.Locations, 1)
 	assert.Equal(t, "Warehouse", res.Locations[0].Name)
 
 	s.Handle("getLocations", func([]byte) (any, error) { return nil, errors.New("no such location") })
-	_, err = c.GetLocations(ctx, api.LocationGetLocationsWSRequest{})
+	_, err = c.GetLocations(ctx, api.GetLocationsRequest{})
 	var apiErr *rhombus.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, "no such location", apiErr.Message)
@@ -104,7 +104,7 @@ func TestHandleAnswersAnOperation(t *testing.T) {
 	assert.Empty(t, s.Users(s.DefaultOrg()), "the handler answered, not the fake's state")
 
 	s.Handle("getLocations", nil)
-	res, err = c.GetLocations(ctx, api.LocationGetLocationsWSRequest{})
+	res, err = c.GetLocations(ctx, api.GetLocationsRequest{})
 	require.NoError(t, err)
 	assert.NotEqual(t, "Warehouse", res.Locations[0].Name)
 	assert.Empty(t, tb.reports())
@@ -112,7 +112,7 @@ func TestHandleAnswersAnOperation(t *testing.T) {
 	// A handler's answer outside the spec is reported; so is an unknown
 	// operation.
 	s.Handle("getLocations", func([]byte) (any, error) { return map[string]any{"locations": "not a list"}, nil })
-	_, _ = c.GetLocations(ctx, api.LocationGetLocationsWSRequest{})
+	_, _ = c.GetLocations(ctx, api.GetLocationsRequest{})
 	s.Handle("noSuchOperation", func([]byte) (any, error) { return nil, nil })
 	reports := strings.Join(tb.reports(), "\n")
 	assert.Contains(t, reports, "answer 200 to getLocations is outside the spec")

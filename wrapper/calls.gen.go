@@ -15,8 +15,8 @@ import (
 // The operation is a write: it is not resent once it may have reached the
 // server, and a call whose outcome cannot be known returns an
 // *OutcomeUnknownError naming accessControlledDoorUuid.
-func (c *Client) UnlockAccessControlledDoor(ctx context.Context, req api.AccesscontrolUnlockAccessControlledDoorWSRequest) (*api.AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse, error) {
-	return call[api.AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse](ctx, c, "unlockAccessControlledDoor", "/api/accesscontrol/unlockAccessControlledDoor", req)
+func (c *Client) UnlockAccessControlledDoor(ctx context.Context, req api.UnlockAccessControlledDoorRequest) (*api.UnlockAccessControlledDoorResponse, error) {
+	return call[api.UnlockAccessControlledDoorResponse](ctx, c, "unlockAccessControlledDoor", "/api/accesscontrol/unlockAccessControlledDoor", req)
 }
 
 // GetCameraMediaUris calls getCameraMediaUris (POST /api/camera/getMediaUris).
@@ -24,8 +24,8 @@ func (c *Client) UnlockAccessControlledDoor(ctx context.Context, req api.Accessc
 //
 // The operation only reads, so it is resent after a network failure or a 5xx
 // answer.
-func (c *Client) GetCameraMediaUris(ctx context.Context, req api.CameraGetMediaUrisWSRequest) (*api.CameraGetMediaUrisWSResponse, error) {
-	return call[api.CameraGetMediaUrisWSResponse](ctx, c, "getCameraMediaUris", "/api/camera/getMediaUris", req)
+func (c *Client) GetCameraMediaUris(ctx context.Context, req api.GetCameraMediaUrisRequest) (*api.GetCameraMediaUrisResponse, error) {
+	return call[api.GetCameraMediaUrisResponse](ctx, c, "getCameraMediaUris", "/api/camera/getMediaUris", req)
 }
 
 // GetMinimalCameraStateList calls getMinimalCameraStateList (POST
@@ -34,8 +34,8 @@ func (c *Client) GetCameraMediaUris(ctx context.Context, req api.CameraGetMediaU
 //
 // The operation only reads, so it is resent after a network failure or a 5xx
 // answer.
-func (c *Client) GetMinimalCameraStateList(ctx context.Context, req api.CameraGetMinimalCameraStateListWSRequest) (*api.CameraGetMinimalCameraStateListWSResponse, error) {
-	return call[api.CameraGetMinimalCameraStateListWSResponse](ctx, c, "getMinimalCameraStateList", "/api/camera/getMinimalCameraStateList", req)
+func (c *Client) GetMinimalCameraStateList(ctx context.Context, req api.GetMinimalCameraStateListRequest) (*api.GetMinimalCameraStateListResponse, error) {
+	return call[api.GetMinimalCameraStateListResponse](ctx, c, "getMinimalCameraStateList", "/api/camera/getMinimalCameraStateList", req)
 }
 
 // GetMinimalDoorStateList calls getMinimalDoorStateList (POST
@@ -44,18 +44,18 @@ func (c *Client) GetMinimalCameraStateList(ctx context.Context, req api.CameraGe
 //
 // The operation only reads, so it is resent after a network failure or a 5xx
 // answer.
-func (c *Client) GetMinimalDoorStateList(ctx context.Context, req api.DoorGetMinimalDoorStatesWSRequest) (*api.DoorGetMinimalDoorStatesWSResponse, error) {
-	return call[api.DoorGetMinimalDoorStatesWSResponse](ctx, c, "getMinimalDoorStateList", "/api/door/getMinimalDoorStateList", req)
+func (c *Client) GetMinimalDoorStateList(ctx context.Context, req api.GetMinimalDoorStateListRequest) (*api.GetMinimalDoorStateListResponse, error) {
+	return call[api.GetMinimalDoorStateListResponse](ctx, c, "getMinimalDoorStateList", "/api/door/getMinimalDoorStateList", req)
 }
 
-// Createlocation calls createlocation (POST /api/location/createLocation).
+// CreateLocation calls createlocation (POST /api/location/createLocation).
 // Create a location.
 //
 // The operation is a write: it is not resent once it may have reached the
 // server, and a call whose outcome cannot be known returns an
 // *OutcomeUnknownError naming location, parentLocationUuid.
-func (c *Client) Createlocation(ctx context.Context, req api.LocationCreateLocationWSRequest) (*api.LocationCreateLocationWSResponse, error) {
-	return call[api.LocationCreateLocationWSResponse](ctx, c, "createlocation", "/api/location/createLocation", req)
+func (c *Client) CreateLocation(ctx context.Context, req api.CreateLocationRequest) (*api.CreateLocationResponse, error) {
+	return call[api.CreateLocationResponse](ctx, c, "createlocation", "/api/location/createLocation", req)
 }
 
 // GetLocations calls getLocations (POST /api/location/getLocations). Get list
@@ -63,8 +63,8 @@ func (c *Client) Createlocation(ctx context.Context, req api.LocationCreateLocat
 //
 // The operation only reads, so it is resent after a network failure or a 5xx
 // answer.
-func (c *Client) GetLocations(ctx context.Context, req api.LocationGetLocationsWSRequest) (*api.LocationGetLocationsWSResponse, error) {
-	return call[api.LocationGetLocationsWSResponse](ctx, c, "getLocations", "/api/location/getLocations", req)
+func (c *Client) GetLocations(ctx context.Context, req api.GetLocationsRequest) (*api.GetLocationsResponse, error) {
+	return call[api.GetLocationsResponse](ctx, c, "getLocations", "/api/location/getLocations", req)
 }
 
 // CreatePendingRegistration calls createPendingRegistration (POST
@@ -108,8 +108,8 @@ func (c *Client) CreateUser(ctx context.Context, req api.CreateUserRequest) (*ap
 //
 // The operation only reads, so it is resent after a network failure or a 5xx
 // answer.
-func (c *Client) FindUserMetadataFieldTemplates(ctx context.Context, req api.UserMetadataFindUserMetadataFieldTemplatesWSRequest) (*api.UserMetadataFindUserMetadataFieldTemplatesWSResponse, error) {
-	return call[api.UserMetadataFindUserMetadataFieldTemplatesWSResponse](ctx, c, "findUserMetadataFieldTemplates", "/api/user/metadata/findUserMetadataFieldTemplates", req)
+func (c *Client) FindUserMetadataFieldTemplates(ctx context.Context, req api.FindUserMetadataFieldTemplatesRequest) (*api.FindUserMetadataFieldTemplatesResponse, error) {
+	return call[api.FindUserMetadataFieldTemplatesResponse](ctx, c, "findUserMetadataFieldTemplates", "/api/user/metadata/findUserMetadataFieldTemplates", req)
 }
 
 // UpdateUser calls updateUser (POST /api/user/updateUser). Update a user's
@@ -121,6 +121,6 @@ func (c *Client) FindUserMetadataFieldTemplates(ctx context.Context, req api.Use
 // *OutcomeUnknownError naming userUuid.
 //
 // The vendor marks the operation deprecated; it is still served.
-func (c *Client) UpdateUser(ctx context.Context, req api.UserUpdateUserWSRequest) (*api.UserUpdateUserWSResponse, error) {
-	return call[api.UserUpdateUserWSResponse](ctx, c, "updateUser", "/api/user/updateUser", req)
+func (c *Client) UpdateUser(ctx context.Context, req api.UpdateUserRequest) (*api.UpdateUserResponse, error) {
+	return call[api.UpdateUserResponse](ctx, c, "updateUser", "/api/user/updateUser", req)
 }

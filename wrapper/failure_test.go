@@ -31,7 +31,7 @@ func TestOwnFailureShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	door := api.AccesscontrolUnlockAccessControlledDoorWSRequest{AccessControlledDoorUUID: rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")}
+	door := api.UnlockAccessControlledDoorRequest{AccessControlledDoorUUID: rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")}
 
 	_, err = c.API().UnlockAccessControlledDoorWithResponse(context.Background(), door)
 	var apiErr *rhombus.APIError
@@ -60,8 +60,8 @@ func TestImportedOperationsAreTypedAndChecked(t *testing.T) {
 	c, calls := answering(t, jsonAnswer(200, `{"type":"ERROR","errorType":"DOOR_NOT_CONFIGURED_WITH_LOCK"}`))
 	ctx := context.Background()
 	bad := rhombus.RUUID("123e4567-e89b-12d3-a456-426614174000")
-	door := api.AccesscontrolUnlockAccessControlledDoorWSRequest{AccessControlledDoorUUID: bad}
-	loc := api.LocationCreateLocationWSRequest{Location: api.LocationType{
+	door := api.UnlockAccessControlledDoorRequest{AccessControlledDoorUUID: bad}
+	loc := api.CreateLocationRequest{Location: api.LocationType{
 		Name:       "HQ",
 		FloorPlans: []api.FloorPlanType{{MediaUUID: rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")}, {MediaUUID: bad}},
 	}}
@@ -78,7 +78,7 @@ func TestImportedOperationsAreTypedAndChecked(t *testing.T) {
 			return err
 		}},
 		{"typed location", "createlocation", "location.floorPlans[1].mediaUuid", func() error {
-			_, err := c.Createlocation(ctx, loc)
+			_, err := c.CreateLocation(ctx, loc)
 			return err
 		}},
 		{"API location", "createlocation", "location.floorPlans[1].mediaUuid", func() error {

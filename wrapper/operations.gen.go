@@ -14,26 +14,26 @@ var defaultOperations = []Operation{
 		Idempotent:        false,
 		IdentifyingFields: []string{"accessControlledDoorUuid"},
 		RUUIDFields:       []string{"accessControlledDoorUuid"},
-		NewResult:         func() any { return new(api.AccesscontrolCredentialsBaseUnlockAccessControlledDoorWSResponse) },
+		NewResult:         func() any { return new(api.UnlockAccessControlledDoorResponse) },
 		Failure:           &Failure{Property: "type", Equals: "ERROR", Reason: []string{"errorType"}},
 	},
 	{
 		ID:         "getCameraMediaUris",
 		Path:       "/api/camera/getMediaUris",
 		Idempotent: true,
-		NewResult:  func() any { return new(api.CameraGetMediaUrisWSResponse) },
+		NewResult:  func() any { return new(api.GetCameraMediaUrisResponse) },
 	},
 	{
 		ID:         "getMinimalCameraStateList",
 		Path:       "/api/camera/getMinimalCameraStateList",
 		Idempotent: true,
-		NewResult:  func() any { return new(api.CameraGetMinimalCameraStateListWSResponse) },
+		NewResult:  func() any { return new(api.GetMinimalCameraStateListResponse) },
 	},
 	{
 		ID:         "getMinimalDoorStateList",
 		Path:       "/api/door/getMinimalDoorStateList",
 		Idempotent: true,
-		NewResult:  func() any { return new(api.DoorGetMinimalDoorStatesWSResponse) },
+		NewResult:  func() any { return new(api.GetMinimalDoorStateListResponse) },
 	},
 	{
 		ID:                "createlocation",
@@ -41,13 +41,13 @@ var defaultOperations = []Operation{
 		Idempotent:        false,
 		IdentifyingFields: []string{"location", "parentLocationUuid"},
 		RUUIDFields:       []string{"location.floorPlans[].mediaUuid", "location.policyUuid", "location.uuid", "parentLocationUuid"},
-		NewResult:         func() any { return new(api.LocationCreateLocationWSResponse) },
+		NewResult:         func() any { return new(api.CreateLocationResponse) },
 	},
 	{
 		ID:         "getLocations",
 		Path:       "/api/location/getLocations",
 		Idempotent: true,
-		NewResult:  func() any { return new(api.LocationGetLocationsWSResponse) },
+		NewResult:  func() any { return new(api.GetLocationsResponse) },
 	},
 	{
 		ID:                "createPendingRegistration",
@@ -77,7 +77,7 @@ var defaultOperations = []Operation{
 		ID:         "findUserMetadataFieldTemplates",
 		Path:       "/api/user/metadata/findUserMetadataFieldTemplates",
 		Idempotent: true,
-		NewResult:  func() any { return new(api.UserMetadataFindUserMetadataFieldTemplatesWSResponse) },
+		NewResult:  func() any { return new(api.FindUserMetadataFieldTemplatesResponse) },
 	},
 	{
 		ID:                "updateUser",
@@ -85,6 +85,6 @@ var defaultOperations = []Operation{
 		Idempotent:        false,
 		IdentifyingFields: []string{"userUuid"},
 		RUUIDFields:       []string{"notificationIntervalsV2[].deviceFilterSet[]", "notificationIntervalsV2[].locationFilterSet[]", "notificationIntervalsV2[].locationOnlyFilterSet[]", "permissionGroupUuid", "userUuid"},
-		NewResult:         func() any { return new(api.UserUpdateUserWSResponse) },
+		NewResult:         func() any { return new(api.UpdateUserResponse) },
 	},
 }

@@ -332,7 +332,7 @@ func (sc echoScenario) call(t *testing.T, run echoRun) []any {
 	t.Helper()
 	ctx := context.Background()
 	if sc.door {
-		door := api.AccesscontrolUnlockAccessControlledDoorWSRequest{AccessControlledDoorUUID: someOrg}
+		door := api.UnlockAccessControlledDoorRequest{AccessControlledDoorUUID: someOrg}
 		res, err := run.c.UnlockAccessControlledDoor(ctx, door)
 		res2, err2 := run.c.API().UnlockAccessControlledDoorWithResponse(ctx, door)
 		out := []any{res, err, res2, err2}

@@ -38,6 +38,8 @@ var Formats = map[string]string{
 type Doc struct {
 	Root    map[string]any
 	Repairs []string
+
+	goRepaired bool // RepairForGo ran: a second run would list its repairs twice
 }
 
 // Read reads and repairs the pinned document at path.
@@ -225,8 +227,14 @@ func sortedKeys[V any](m map[string]V) []string {
 // RepairForGo applies the repairs the Go generator needs on top of Parse's,
 // each reported: a nullable array as a map value (which would be *[]T in
 // Go, though a nil slice already says "absent"), and two properties whose
-// Go names collide (ownedBy and owned_by both become OwnedBy).
+// Go names collide (ownedBy and owned_by both become OwnedBy). The
+// importer applies them too, so an imported operation builds as fullapi
+// does; a second call does nothing.
 func (d *Doc) RepairForGo() {
+	if d.goRepaired {
+		return
+	}
+	d.goRepaired = true
 	eachObject(d.Root, "#", func(v map[string]any, where string) {
 		if ap, ok := v["additionalProperties"].(map[string]any); ok && ap["type"] == "array" && ap["nullable"] == true {
 			delete(ap, "nullable")

@@ -2,10 +2,13 @@
 // openapi.yaml (see package specimport); `make import OPS="..."` runs it.
 //
 //	go run ./internal/cmd/import -ops "opA opB" [-reads "opA"] [-identifying "opB=field,field"]
+//	go run ./internal/cmd/import -unimport -ops "opA"
 //
 // -reads given (even empty) decides every named operation: those listed
 // are safe to resend, the rest are writes. Without it, an operation not
-// imported before is refused until that is decided.
+// imported before is refused until that is decided. A decision recorded
+// before is kept unless the command changes it, and each change is printed.
+// -unimport removes imported operations (`make unimport OPS="..."`).
 package main
 
 import (
@@ -24,8 +27,15 @@ func main() {
 	reads := flag.String("reads", "\x00", "operationIds that only read (safe to resend); the other named ones are writes")
 	ident := flag.String("identifying", "", `per write, the request fields that identify what it creates: "opA=f1,f2 opB=f3"`)
 	spec := flag.String("spec", "openapi.yaml", "the spec to import into")
+	remove := flag.Bool("unimport", false, "remove the imported operations -ops instead")
 	flag.Parse()
-	if err := run(*spec, strings.Fields(*ops), *reads, *ident); err != nil {
+	var err error
+	if *remove {
+		err = unimport(*spec, strings.Fields(*ops))
+	} else {
+		err = run(*spec, strings.Fields(*ops), *reads, *ident)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
@@ -75,8 +85,37 @@ func run(specPath string, ops []string, reads, ident string) error {
 	for _, r := range res.Repairs {
 		fmt.Println("repaired:", r)
 	}
+	for _, c := range res.Changes {
+		fmt.Println("changed:", c)
+	}
 	for _, n := range res.Notes {
 		fmt.Println("note:", n)
+	}
+	return nil
+}
+
+func unimport(specPath string, ops []string) error {
+	if len(ops) == 0 {
+		return errors.New(`unimport: name the operations: make unimport OPS="operationId ..."`)
+	}
+	spec, err := os.ReadFile(specPath)
+	if err != nil {
+		return err
+	}
+	doc, err := upstream.Read(upstream.File)
+	if err != nil {
+		return err
+	}
+	res, err := specimport.Unimport(spec, doc, ops)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(specPath, res.YAML, 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("removed from %s: %s\n", specPath, strings.Join(res.Removed, ", "))
+	if len(res.Imported) > 0 {
+		fmt.Printf("still imported: %s\n", strings.Join(res.Imported, ", "))
 	}
 	return nil
 }

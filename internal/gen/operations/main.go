@@ -230,6 +230,17 @@ func operationsOf(doc *openapi3.T, gen *generated) ([]operation, error) {
 		op := operation{id: o.OperationID, path: p, method: gen.method[p],
 			summary: o.Summary, description: o.Description, deprecated: o.Deprecated}
 		op.request = gen.request[op.method]
+		// The typed method is named by the operation's x-go-name where the
+		// spec gives one (the importer writes it: CreateLocation for
+		// createlocation); oapi-codegen names its own method from the
+		// operationId alone.
+		if v, ok := o.Extensions["x-go-name"]; ok && gen.method[p] != "" {
+			name, ok := v.(string)
+			if !ok || !token.IsIdentifier(name) || !token.IsExported(name) {
+				return nil, fmt.Errorf("%s: x-go-name must be an exported Go identifier, got %v", op.id, v)
+			}
+			op.method = name
+		}
 		if op.id == "" {
 			op.id = path.Base(p)
 		}
