@@ -234,11 +234,16 @@ func scrubBytes(b []byte, secrets []string) ([]byte, bool) {
 // whole of b is replaced.
 func replaceSecrets(b []byte, secrets []string) ([]byte, bool) {
 	changed := false
+	var freq *byteCounts // sampled once b is long enough to be worth it
+	if len(b) >= 4<<10 {
+		freq = sample(b)
+	}
 	for _, sec := range secrets {
 		if sec == "" {
 			continue
 		}
-		i := indexFold(b, sec)
+		k := anchor(sec, freq)
+		i := indexFoldAt(b, sec, k)
 		if i < 0 {
 			continue
 		}
@@ -247,7 +252,7 @@ func replaceSecrets(b []byte, secrets []string) ([]byte, bool) {
 			out = append(out, b[:i]...)
 			out = append(out, redacted...)
 			b = b[i+len(sec):]
-			i = indexFold(b, sec)
+			i = indexFoldAt(b, sec, k)
 		}
 		b = append(out, b...)
 		changed = true
@@ -455,15 +460,21 @@ func hex4(s []byte) (rune, bool) {
 }
 
 // indexFold is the index of the first sec in b, ASCII letters matched in
-// either case; -1 when there is none. It looks for one byte of sec (the
-// least common kind: not a letter if it can) with bytes.IndexByte, and
-// compares the rest only where that byte is found.
+// either case; -1 when there is none.
 func indexFold(b []byte, sec string) int {
+	if sec == "" {
+		return -1
+	}
+	return indexFoldAt(b, sec, anchor(sec, nil))
+}
+
+// indexFoldAt is indexFold looking for sec[k] with bytes.IndexByte (both
+// cases of a letter), and comparing the rest only where it is found.
+func indexFoldAt(b []byte, sec string, k int) int {
 	n := len(sec)
 	if n == 0 || len(b) < n {
 		return -1
 	}
-	k := anchor(sec)
 	lo, up := lowerASCII(sec[k]), upperASCII(sec[k])
 	limit := len(b) - (n - 1 - k) // an anchor at limit or after leaves no room for the rest
 	find := func(c byte, from int) int {
@@ -499,23 +510,49 @@ func indexFold(b []byte, sec string) int {
 	}
 }
 
-// anchor picks the byte of sec that indexFold looks for: the first that is
-// not an ASCII letter (one byte to look for, not two), a punctuation mark
-// or a non-ASCII byte before a digit, which JSON is full of.
-func anchor(sec string) int {
-	best, rank := 0, 3
-	for i := 0; i < len(sec) && rank > 0; i++ {
-		r := 0
-		switch c := sec[i]; {
-		case lowerASCII(c) != upperASCII(c):
-			r = 3
-		case '0' <= c && c <= '9':
-			r = 2
-		case c < utf8.RuneSelf:
-			r = 1
+// byteCounts is how often each byte occurs in a sample of a body.
+type byteCounts [256]uint32
+
+// sample counts the bytes of four 1 KiB windows spread over b.
+func sample(b []byte) *byteCounts {
+	var f byteCounts
+	const window = 1 << 10
+	for w := range 4 {
+		start := (len(b) - window) * w / 3
+		for _, c := range b[start : start+window] {
+			f[c]++
 		}
-		if r < rank {
-			best, rank = i, r
+	}
+	return &f
+}
+
+// anchor picks the byte of sec that indexFold looks for: the rarest in the
+// sample freq, a letter counting in both cases and one pass more. Without
+// a sample, the first that is not an ASCII letter (one byte to look for,
+// not two), a punctuation mark or a non-ASCII byte before a digit, which
+// JSON is full of.
+func anchor(sec string, freq *byteCounts) int {
+	best, bestCost := 0, uint64(1<<63)
+	for i := 0; i < len(sec); i++ {
+		c := sec[i]
+		lo, up := lowerASCII(c), upperASCII(c)
+		var cost uint64
+		switch {
+		case freq != nil:
+			// Each candidate costs a comparison, each pass a scan of b.
+			cost = 4*uint64(freq[lo]) + 1
+			if up != lo {
+				cost += 4*uint64(freq[up]) + 1
+			}
+		case lo != up:
+			cost = 3
+		case '0' <= c && c <= '9':
+			cost = 2
+		case c < utf8.RuneSelf:
+			cost = 1
+		}
+		if cost < bestCost {
+			best, bestCost = i, cost
 		}
 	}
 	return best
