@@ -33,6 +33,14 @@ type Operation struct {
 	// answer in place of DefaultMaxResponseBytes, for operations whose
 	// answers grow with the organisation; 0: the default.
 	MaxResponseBytes int64
+	// RequestContentType is the media type of the request body when it is
+	// not JSON: "multipart/form-data" for an upload. Empty: JSON.
+	RequestContentType string
+	// ResponseContentType is the media type of the 200 answer when it is
+	// not JSON, for example "text/csv; charset=UTF-8" or "application/zip":
+	// the answer is not decoded (a typed method returns it as a *Stream,
+	// Do as the body read). Empty: JSON.
+	ResponseContentType string
 	// Failure (x-rhombus-failure) is how the operation's 200 answer reports
 	// a failure in its own shape, beyond the envelope every answer shares;
 	// nil when it has none.

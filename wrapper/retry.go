@@ -226,6 +226,9 @@ func (c *Client) send(req *http.Request, payload []byte, typed any) (*http.Respo
 		sent = new([]string)
 		c = c.withSecrets(func() []string { return *sent })
 	}
+	// An answer to hand over unread, for a typed call of an export (see
+	// content.go).
+	stream, _ := typed.(*Stream)
 	var last error // the failure of the latest attempt that had an answer
 	for attempt := 1; ; attempt++ {
 		if c.limiter != nil {
@@ -244,7 +247,7 @@ func (c *Client) send(req *http.Request, payload []byte, typed any) (*http.Respo
 			*sent = append(*sent, credentialValues(r.Header)...)
 		}
 		sentAt := time.Now()
-		resp, body, sent, err := c.attempt(b, op, r)
+		resp, body, sent, err := c.attempt(b, op, r, stream != nil)
 		status := 0
 		if resp != nil {
 			status = resp.StatusCode
@@ -264,10 +267,12 @@ func (c *Client) send(req *http.Request, payload []byte, typed any) (*http.Respo
 			}
 			retry, wait = b.err() == nil && !refusedForGood(r.URL, err), c.retry.backoff(attempt)
 		default:
-			if err == nil {
+			// A CSV or zip answer has no envelope to read.
+			raw := rawAnswer(op, resp)
+			if err == nil && !raw {
 				err = c.normalize(ctx, op, resp, body)
 			}
-			if err == nil && status == http.StatusOK {
+			if err == nil && status == http.StatusOK && !raw && stream == nil {
 				err = c.decodeResult(op, typed, resp, body)
 			}
 			if status == http.StatusTooManyRequests {
@@ -286,6 +291,10 @@ func (c *Client) send(req *http.Request, payload []byte, typed any) (*http.Respo
 				retry, wait = true, c.retry.backoff(attempt)
 			}
 			if err == nil {
+				if stream != nil {
+					stream.open(c, op, resp, body, raw)
+					return resp, nil
+				}
 				if typed == nil {
 					// For the generated parsers, which read the body.
 					resp.Body = io.NopCloser(bytes.NewReader(body))
@@ -504,13 +513,22 @@ func (c *Client) prepare(orig *http.Request, payload []byte, own bool) (*http.Re
 
 // attempt sends the request once. It returns the answer with its body read
 // (resp nil when none came), and whether the request may have reached the
-// server: false only when no connection was ever ready for it.
-func (c *Client) attempt(b *budget, op Operation, req *http.Request) (resp *http.Response, body []byte, sent bool, err error) {
+// server: false only when no connection was ever ready for it. With raw, a
+// 200 answer that is not JSON (see rawAnswer) comes back unread, its header
+// scrubbed, for a Stream: closing its body ends the attempt's context.
+func (c *Client) attempt(b *budget, op Operation, req *http.Request, raw bool) (resp *http.Response, body []byte, sent bool, err error) {
 	ctx := b.parent
+	kept := false // the answer is handed over unread
 	if end, ok := b.attemptEnd(c.retry.AttemptTimeout); ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithDeadline(ctx, end)
-		defer cancel()
+		defer func() {
+			if !kept {
+				cancel()
+				return
+			}
+			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+		}()
 	}
 	var h *hooks
 	if httptrace.ContextClientTrace(ctx) == nil {
@@ -526,6 +544,11 @@ func (c *Client) attempt(b *budget, op Operation, req *http.Request) (resp *http
 	h.release()
 	if err != nil {
 		return nil, nil, gotConn, &RequestError{Operation: op.ID, Err: c.scrubErr(err)}
+	}
+	if raw && rawAnswer(op, resp) {
+		c.scrubAnswer(resp, nil)
+		kept = true
+		return resp, nil, true, nil
 	}
 	limit, from := c.bodyLimit(op)
 	body, readErr := readCapped(resp.Body, resp.ContentLength, limit)

@@ -339,7 +339,7 @@ func operation(doc *upstream.Doc, im *imported) map[string]any {
 		extIdempotent:  im.idempotent,
 		extAuthScheme:  authScheme(doc, v),
 		"security":     []any{map[string]any{"AuthScheme": []any{}, "ApiKey": []any{}}, map[string]any{"AuthScheme": []any{}, "AccessToken": []any{}}},
-		"requestBody":  map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": requestSchema(v)}}},
+		"requestBody":  map[string]any{"required": true, "content": requestContent(v)},
 		"responses":    responses(v),
 		"x-rhombus-op": nil,
 	}
@@ -383,6 +383,21 @@ func authScheme(doc *upstream.Doc, op map[string]any) any {
 	return map[string]any{"type": "string", "enum": []any{"api-token"}, "default": "api-token"}
 }
 
+// requestContent is the imported request body's content, by content type:
+// JSON as the vendor's document has it; a multipart/form-data upload as a
+// form (see formSchema). A body of neither kind is sent as JSON.
+func requestContent(op map[string]any) map[string]any {
+	rb, _ := op["requestBody"].(map[string]any)
+	c, _ := rb["content"].(map[string]any)
+	if _, json := c["application/json"]; !json {
+		if _, form := c["multipart/form-data"]; form {
+			return map[string]any{"multipart/form-data": map[string]any{"schema": requestSchema(op)}}
+		}
+	}
+	return map[string]any{"application/json": map[string]any{"schema": requestSchema(op)}}
+}
+
+// requestSchema is the schema of the imported request body.
 func requestSchema(op map[string]any) any {
 	rb, _ := op["requestBody"].(map[string]any)
 	c, _ := rb["content"].(map[string]any)
@@ -390,7 +405,50 @@ func requestSchema(op map[string]any) any {
 	if s, ok := j["schema"]; ok {
 		return deepCopy(s)
 	}
+	if f, ok := c["multipart/form-data"].(map[string]any); ok {
+		return formSchema(f["schema"])
+	}
 	return map[string]any{"type": "object"}
+}
+
+// formSchema is the schema of a multipart form. The vendor's document
+// describes its uploads by the server's own class (Jersey's
+// FormDataMultiPart: body parts, headers, providers), which says nothing
+// of the fields sent; its descriptions name the file's field "file". Such
+// a form is written as a file field "file" and any other text fields
+// (createTicketWithFile's "request"); a form whose schema lists its
+// fields is kept as it is.
+func formSchema(s any) any {
+	if m, ok := s.(map[string]any); ok {
+		if ref, _ := m["$ref"].(string); ref != "" && !strings.HasSuffix(ref, "/FormDataMultiPart") {
+			return deepCopy(s)
+		}
+		if _, ok := m["properties"]; ok {
+			return deepCopy(s)
+		}
+	}
+	return map[string]any{
+		"type":                 "object",
+		"properties":           map[string]any{"file": map[string]any{"type": "string", "format": "binary"}},
+		"additionalProperties": map[string]any{"type": "string"},
+	}
+}
+
+// answerContent is the content of a 200 answer: JSON as the vendor's
+// document has it; another type (text/csv, application/zip) with the
+// schema of bytes, in place of the server's class (StreamingOutput),
+// which describes no content.
+func answerContent(c map[string]any) map[string]any {
+	out := map[string]any{}
+	for ct, v := range c {
+		mt := strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
+		if mt == "application/json" || strings.HasSuffix(mt, "+json") {
+			out[ct] = deepCopy(v)
+			continue
+		}
+		out[ct] = map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
+	}
+	return out
 }
 
 func responses(op map[string]any) map[string]any {
@@ -404,8 +462,8 @@ func responses(op map[string]any) map[string]any {
 	rs, _ := op["responses"].(map[string]any)
 	ok, _ := rs["200"].(map[string]any)
 	r := map[string]any{"description": "OK"}
-	if c, has := ok["content"]; has {
-		r["content"] = deepCopy(c)
+	if c, has := ok["content"].(map[string]any); has && len(c) > 0 {
+		r["content"] = answerContent(c)
 	} else {
 		r["content"] = map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}
 	}
@@ -501,9 +559,10 @@ func reachedSchemas(doc *upstream.Doc, op map[string]any, reused func(string) bo
 			}
 		}
 	}
-	walk(op["requestBody"])
-	rs, _ := op["responses"].(map[string]any)
-	walk(rs["200"])
+	// What is imported, not the vendor's text: a form or a CSV answer
+	// reaches none of the server's classes that describe them.
+	walk(requestContent(op))
+	walk(responses(op)["200"])
 	sort.Strings(reached)
 	sort.Strings(dangling)
 	return reached, dangling

@@ -81,6 +81,21 @@ type operation struct {
 	method, request      string
 	summary, description string
 	deprecated           bool
+
+	// Content types other than JSON: the request's (multipart/form-data,
+	// with the form's fields) and the 200 answer's (text/csv,
+	// application/zip). Empty: JSON.
+	requestType, responseType string
+	form                      []formField
+	formExtra                 bool // the form takes fields it does not declare
+}
+
+// formField is a field of a multipart form, from its schema's properties.
+type formField struct {
+	name     string // as sent
+	goName   string
+	kind     string // file, files, ruuid, string, int, number, bool
+	required bool
 }
 
 // failure is x-rhombus-failure: a 200 answer whose property equals a value
@@ -197,6 +212,12 @@ func generate(ops []operation, specName, pkg, varName, typesImport, opImport str
 		if op.maxBytes > 0 {
 			fmt.Fprintf(&b, "MaxResponseBytes: %d,\n", op.maxBytes)
 		}
+		if op.requestType != "" {
+			fmt.Fprintf(&b, "RequestContentType: %q,\n", op.requestType)
+		}
+		if op.responseType != "" {
+			fmt.Fprintf(&b, "ResponseContentType: %q,\n", op.responseType)
+		}
 		if f := op.failure; f != nil {
 			fmt.Fprintf(&b, "Failure: &%sFailure{Property: %q, Equals: %q, Reason: %s},\n", opQ, f.property, f.equals, stringList(f.reason))
 		}
@@ -281,6 +302,16 @@ func operationsOf(doc *openapi3.T, gen *generated) ([]operation, error) {
 		if o.RequestBody != nil && o.RequestBody.Value != nil {
 			if mt := o.RequestBody.Value.Content.Get("application/json"); mt != nil {
 				op.ruuids = ruuidPaths(mt.Schema, "", nil)
+			} else if mt, ok := o.RequestBody.Value.Content["multipart/form-data"]; ok {
+				op.requestType = "multipart/form-data"
+				op.form, op.formExtra = formOf(mt.Schema)
+			} else if len(o.RequestBody.Value.Content) > 0 {
+				return nil, fmt.Errorf("%s: request content %s is neither application/json nor multipart/form-data", op.id, strings.Join(sortedKeys(o.RequestBody.Value.Content), ", "))
+			}
+		}
+		if r := o.Responses.Status(200); r != nil && r.Value != nil && r.Value.Content.Get("application/json") == nil {
+			if keys := sortedKeys(r.Value.Content); len(keys) > 0 {
+				op.responseType = keys[0]
 			}
 		}
 		if r := o.Responses.Status(200); r != nil && r.Value != nil {
@@ -295,6 +326,89 @@ func operationsOf(doc *openapi3.T, gen *generated) ([]operation, error) {
 		ops = append(ops, op)
 	}
 	return ops, nil
+}
+
+func sortedKeys(c openapi3.Content) []string {
+	keys := make([]string, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// formOf reads the fields of a multipart form's schema, in name order: a
+// string of format binary is a file, an array of them several; a field of
+// another type is sent as text. additionalProperties (other than false)
+// lets the form take fields it does not declare.
+func formOf(ref *openapi3.SchemaRef) ([]formField, bool) {
+	if ref == nil || ref.Value == nil {
+		return nil, true
+	}
+	s := ref.Value
+	required := map[string]bool{}
+	for _, r := range s.Required {
+		required[r] = true
+	}
+	names := make([]string, 0, len(s.Properties))
+	for k := range s.Properties {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var out []formField
+	for _, k := range names {
+		f := formField{name: k, goName: goName(k), kind: "string", required: required[k]}
+		if v := s.Properties[k].Value; v != nil {
+			switch {
+			case v.Type.Is("string") && v.Format == "binary":
+				f.kind = "file"
+			case v.Type.Is("array") && v.Items != nil && v.Items.Value != nil && v.Items.Value.Format == "binary":
+				f.kind = "files"
+			case v.Format == "RUUID":
+				f.kind = "ruuid"
+			case v.Type.Is("integer"):
+				f.kind = "int"
+			case v.Type.Is("number"):
+				f.kind = "number"
+			case v.Type.Is("boolean"):
+				f.kind = "bool"
+			}
+		}
+		out = append(out, f)
+	}
+	extra := s.AdditionalProperties.Has == nil || *s.AdditionalProperties.Has || s.AdditionalProperties.Schema != nil
+	if len(s.Properties) == 0 {
+		extra = true
+	}
+	return out, extra
+}
+
+// goName is the exported Go name of a form field: fileName is FileName,
+// locationUuid LocationUUID.
+func goName(name string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			up = true
+			continue
+		}
+		if up && r >= 'a' && r <= 'z' {
+			r -= 'a' - 'A'
+		}
+		up = false
+		b.WriteRune(r)
+	}
+	out := b.String()
+	for _, in := range []string{"Uuid", "Id", "Url"} {
+		if strings.HasSuffix(out, in) {
+			out = strings.TrimSuffix(out, in) + strings.ToUpper(in)
+		}
+	}
+	if out == "" || out[0] >= '0' && out[0] <= '9' {
+		out = "F" + out
+	}
+	return out
 }
 
 // ruuidPaths lists the JSON paths of every RUUID under ref: "orgUuid",

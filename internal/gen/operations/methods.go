@@ -35,11 +35,73 @@ func generateMethods(ops []operation, specName, pkg, typesImport string) ([]byte
 		if op.request == "" {
 			request = "struct{}"
 		}
-		b.WriteString(methodDoc(op))
-		fmt.Fprintf(&b, "func (c *Client) %s(ctx context.Context, req %s) (*%s, error) {\n", op.method, request, result)
-		fmt.Fprintf(&b, "return call[%s](ctx, c, %q, %q, req)\n}\n\n", result, op.id, op.path)
+		switch {
+		case op.requestType != "" && op.responseType != "":
+			return nil, fmt.Errorf("%s: a multipart request with a %s answer is not supported: the client sends forms to operations that answer JSON", op.id, op.responseType)
+		case op.requestType != "":
+			writeForm(&b, op)
+			b.WriteString(methodDoc(op))
+			fmt.Fprintf(&b, "func (c *Client) %s(ctx context.Context, form %sForm) (*%s, error) {\n", op.method, op.method, result)
+			fmt.Fprintf(&b, "return upload[%s](ctx, c, %q, %q, form.parts())\n}\n\n", result, op.id, op.path)
+		case op.responseType != "":
+			b.WriteString(methodDoc(op))
+			fmt.Fprintf(&b, "func (c *Client) %s(ctx context.Context, req %s) (*Stream, error) {\n", op.method, request)
+			fmt.Fprintf(&b, "return download(ctx, c, %q, %q, req)\n}\n\n", op.id, op.path)
+		default:
+			b.WriteString(methodDoc(op))
+			fmt.Fprintf(&b, "func (c *Client) %s(ctx context.Context, req %s) (*%s, error) {\n", op.method, request, result)
+			fmt.Fprintf(&b, "return call[%s](ctx, c, %q, %q, req)\n}\n\n", result, op.id, op.path)
+		}
 	}
 	return format.Source(b.Bytes())
+}
+
+// writeForm writes the form struct of a multipart operation, and its
+// parts method, which lists the fields as they are sent.
+func writeForm(b *bytes.Buffer, op operation) {
+	fmt.Fprintf(b, "// %sForm is the multipart/form-data form of %s.\n", op.method, op.id)
+	fmt.Fprintf(b, "type %sForm struct {\n", op.method)
+	extra := "Fields"
+	for _, f := range op.form {
+		if f.goName == extra {
+			extra = "OtherFields"
+		}
+	}
+	goType := map[string]string{"file": "File", "files": "[]File", "ruuid": "RUUID", "string": "string", "int": "*int64", "number": "*float64", "bool": "*bool"}
+	for _, f := range op.form {
+		note := "optional"
+		if f.required {
+			note = "required"
+		}
+		fmt.Fprintf(b, "%s %s // %s (%s)\n", f.goName, goType[f.kind], f.name, note)
+	}
+	if op.formExtra {
+		fmt.Fprintf(b, "// %s are text fields the spec does not declare, sent as they are.\n%s map[string]string\n", extra, extra)
+	}
+	b.WriteString("}\n\n")
+	fmt.Fprintf(b, "func (f *%sForm) parts() []formPart {\nvar p []formPart\n", op.method)
+	for _, f := range op.form {
+		switch f.kind {
+		case "file":
+			fmt.Fprintf(b, "p = append(p, fileField(%q, f.%s, %v))\n", f.name, f.goName, f.required)
+		case "files":
+			fmt.Fprintf(b, "p = append(p, filesField(%q, f.%s, %v)...)\n", f.name, f.goName, f.required)
+		case "ruuid":
+			fmt.Fprintf(b, "p = append(p, ruuidField(%q, f.%s, %v))\n", f.name, f.goName, f.required)
+		case "string":
+			fmt.Fprintf(b, "p = append(p, textField(%q, f.%s, f.%s != \"\", %v))\n", f.name, f.goName, f.goName, f.required)
+		case "int":
+			fmt.Fprintf(b, "p = append(p, intField(%q, f.%s, %v))\n", f.name, f.goName, f.required)
+		case "number":
+			fmt.Fprintf(b, "p = append(p, numberField(%q, f.%s, %v))\n", f.name, f.goName, f.required)
+		case "bool":
+			fmt.Fprintf(b, "p = append(p, boolField(%q, f.%s, %v))\n", f.name, f.goName, f.required)
+		}
+	}
+	if op.formExtra {
+		fmt.Fprintf(b, "p = append(p, extraFields(f.%s)...)\n", extra)
+	}
+	b.WriteString("return p\n}\n\n")
 }
 
 // methodDoc is the method's comment: what the spec says of the operation,
@@ -63,6 +125,12 @@ func methodDoc(op operation) string {
 			note += " naming " + strings.Join(op.identifying, ", ")
 		}
 		paras = append(paras, note+".")
+	}
+	switch {
+	case op.requestType != "":
+		paras = append(paras, "The request is a multipart/form-data form, built in memory (at most DefaultMaxUploadBytes) so that it can be resent under the same rules.")
+	case op.responseType != "":
+		paras = append(paras, fmt.Sprintf("The answer (%s) is not decoded: it is returned as a *Stream, scrubbed and capped as it is read; close it when done.", op.responseType))
 	}
 	if op.deprecated {
 		paras = append(paras, "The vendor marks the operation deprecated; it is still served.")

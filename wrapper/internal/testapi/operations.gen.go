@@ -24,4 +24,18 @@ var Operations = []rhombus.Operation{
 		RUUIDFields:       []string{"cameraUuid", "neighbours[].uuid"},
 		NewResult:         func() any { return new(UpdateCameraConfigResponse) },
 	},
+	{
+		ID:                  "exportUsers",
+		Path:                "/api/export/users",
+		Idempotent:          true,
+		RUUIDFields:         []string{"orgUuid"},
+		ResponseContentType: "text/csv; charset=UTF-8",
+	},
+	{
+		ID:                 "uploadNewFloorPlan",
+		Path:               "/api/upload/floorplan",
+		Idempotent:         false,
+		NewResult:          func() any { return new(UploadResponse) },
+		RequestContentType: "multipart/form-data",
+	},
 }

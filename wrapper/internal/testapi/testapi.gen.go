@@ -13,8 +13,14 @@ import (
 	"net/url"
 	"strings"
 
+	openapi_types "github.com/oapi-codegen/runtime/types"
 	"github.com/rhombuskit/rhombus-go/ruuid"
 )
+
+// ExportUsersRequest defines model for ExportUsersRequest.
+type ExportUsersRequest struct {
+	OrgUUID RUUID `json:"orgUuid,omitempty,omitzero"`
+}
 
 // GetCameraConfigRequest defines model for GetCameraConfigRequest.
 type GetCameraConfigRequest struct {
@@ -46,11 +52,109 @@ type UpdateCameraConfigResponse struct {
 	WarningMsg string `json:"warningMsg,omitempty,omitzero"`
 }
 
+// UploadResponse defines model for UploadResponse.
+type UploadResponse struct {
+	URL        string `json:"url,omitempty,omitzero"`
+	WarningMsg string `json:"warningMsg,omitempty,omitzero"`
+}
+
+// UploadNewFloorPlanMultipartBody defines parameters for UploadNewFloorPlan.
+type UploadNewFloorPlanMultipartBody struct {
+	File                 openapi_types.File `json:"file"`
+	LocationUUID         RUUID              `json:"locationUuid,omitempty,omitzero"`
+	AdditionalProperties map[string]string  `json:"-"`
+}
+
 // GetCameraConfigJSONRequestBody defines body for GetCameraConfig for application/json ContentType.
 type GetCameraConfigJSONRequestBody = GetCameraConfigRequest
 
 // UpdateCameraConfigJSONRequestBody defines body for UpdateCameraConfig for application/json ContentType.
 type UpdateCameraConfigJSONRequestBody = UpdateCameraConfigRequest
+
+// ExportUsersJSONRequestBody defines body for ExportUsers for application/json ContentType.
+type ExportUsersJSONRequestBody = ExportUsersRequest
+
+// UploadNewFloorPlanMultipartRequestBody defines body for UploadNewFloorPlan for multipart/form-data ContentType.
+type UploadNewFloorPlanMultipartRequestBody UploadNewFloorPlanMultipartBody
+
+// Getter for additional properties for UploadNewFloorPlanMultipartBody. Returns the specified
+// element and whether it was found
+func (a UploadNewFloorPlanMultipartBody) Get(fieldName string) (value string, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for UploadNewFloorPlanMultipartBody
+func (a *UploadNewFloorPlanMultipartBody) Set(fieldName string, value string) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]string)
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for UploadNewFloorPlanMultipartBody to handle AdditionalProperties
+func (a *UploadNewFloorPlanMultipartBody) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["file"]; found {
+		err = json.Unmarshal(raw, &a.File)
+		if err != nil {
+			return fmt.Errorf("error reading 'file': %w", err)
+		}
+		delete(object, "file")
+	}
+
+	if raw, found := object["locationUuid"]; found {
+		err = json.Unmarshal(raw, &a.LocationUUID)
+		if err != nil {
+			return fmt.Errorf("error reading 'locationUuid': %w", err)
+		}
+		delete(object, "locationUuid")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]string)
+		for fieldName, fieldBuf := range object {
+			var fieldVal string
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for UploadNewFloorPlanMultipartBody to handle AdditionalProperties
+func (a UploadNewFloorPlanMultipartBody) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["file"], err = json.Marshal(a.File)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'file': %w", err)
+	}
+
+	object["locationUuid"], err = json.Marshal(a.LocationUUID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'locationUuid': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -153,6 +257,27 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/camera/updateCameraConfig (the `UpdateCameraConfig` operationId).
 	UpdateCameraConfig(ctx context.Context, body UpdateCameraConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExportUsersWithBody Download the organization's users
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/export/users (the `ExportUsers` operationId).
+	ExportUsersWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExportUsers Download the organization's users
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/export/users (the `ExportUsers` operationId).
+	ExportUsers(ctx context.Context, body ExportUsersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UploadNewFloorPlanWithBody Upload a floor plan image for a location
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/upload/floorplan (the `UploadNewFloorPlan` operationId).
+	UploadNewFloorPlanWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // GetCameraConfigWithBody Get the configuration of a camera
@@ -213,6 +338,57 @@ func (c *Client) UpdateCameraConfigWithBody(ctx context.Context, contentType str
 // Corresponds with POST /api/camera/updateCameraConfig (the `UpdateCameraConfig` operationId).
 func (c *Client) UpdateCameraConfig(ctx context.Context, body UpdateCameraConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateCameraConfigRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExportUsersWithBody Download the organization's users
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/export/users (the `ExportUsers` operationId).
+func (c *Client) ExportUsersWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportUsersRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExportUsers Download the organization's users
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/export/users (the `ExportUsers` operationId).
+func (c *Client) ExportUsers(ctx context.Context, body ExportUsersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportUsersRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UploadNewFloorPlanWithBody Upload a floor plan image for a location
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/upload/floorplan (the `UploadNewFloorPlan` operationId).
+func (c *Client) UploadNewFloorPlanWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUploadNewFloorPlanRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -303,6 +479,75 @@ func NewUpdateCameraConfigRequestWithBody(server string, contentType string, bod
 	return req, nil
 }
 
+// NewExportUsersRequest calls the generic ExportUsers builder with application/json body
+func NewExportUsersRequest(server string, body ExportUsersJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewExportUsersRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewExportUsersRequestWithBody constructs an http.Request for the ExportUsers method, with any body, and a specified content type
+func NewExportUsersRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/export/users")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUploadNewFloorPlanRequestWithBody constructs an http.Request for the UploadNewFloorPlan method, with any body, and a specified content type
+func NewUploadNewFloorPlanRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/upload/floorplan")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -374,6 +619,27 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/camera/updateCameraConfig (the `UpdateCameraConfig` operationId).
 	UpdateCameraConfigWithResponse(ctx context.Context, body UpdateCameraConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCameraConfigHTTPResponse, error)
+
+	// ExportUsersWithBodyWithResponse Download the organization's users
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/export/users (the `ExportUsers` operationId).
+	ExportUsersWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExportUsersHTTPResponse, error)
+
+	// ExportUsersWithResponse Download the organization's users
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/export/users (the `ExportUsers` operationId).
+	ExportUsersWithResponse(ctx context.Context, body ExportUsersJSONRequestBody, reqEditors ...RequestEditorFn) (*ExportUsersHTTPResponse, error)
+
+	// UploadNewFloorPlanWithBodyWithResponse Upload a floor plan image for a location
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/upload/floorplan (the `UploadNewFloorPlan` operationId).
+	UploadNewFloorPlanWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadNewFloorPlanHTTPResponse, error)
 }
 
 type GetCameraConfigHTTPResponse struct {
@@ -458,6 +724,81 @@ func (r UpdateCameraConfigHTTPResponse) ContentType() string {
 	return ""
 }
 
+type ExportUsersHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r ExportUsersHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExportUsersHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExportUsersHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExportUsersHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UploadNewFloorPlanHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UploadResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UploadNewFloorPlanHTTPResponse) GetJSON200() *UploadResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r UploadNewFloorPlanHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UploadNewFloorPlanHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UploadNewFloorPlanHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UploadNewFloorPlanHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetCameraConfigWithBodyWithResponse Get the configuration of a camera
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -510,6 +851,45 @@ func (c *ClientWithResponses) UpdateCameraConfigWithResponse(ctx context.Context
 	return ParseUpdateCameraConfigHTTPResponse(rsp)
 }
 
+// ExportUsersWithBodyWithResponse Download the organization's users
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/export/users (the `ExportUsers` operationId).
+func (c *ClientWithResponses) ExportUsersWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExportUsersHTTPResponse, error) {
+	rsp, err := c.ExportUsersWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportUsersHTTPResponse(rsp)
+}
+
+// ExportUsersWithResponse Download the organization's users
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/export/users (the `ExportUsers` operationId).
+func (c *ClientWithResponses) ExportUsersWithResponse(ctx context.Context, body ExportUsersJSONRequestBody, reqEditors ...RequestEditorFn) (*ExportUsersHTTPResponse, error) {
+	rsp, err := c.ExportUsers(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportUsersHTTPResponse(rsp)
+}
+
+// UploadNewFloorPlanWithBodyWithResponse Upload a floor plan image for a location
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/upload/floorplan (the `UploadNewFloorPlan` operationId).
+func (c *ClientWithResponses) UploadNewFloorPlanWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadNewFloorPlanHTTPResponse, error) {
+	rsp, err := c.UploadNewFloorPlanWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUploadNewFloorPlanHTTPResponse(rsp)
+}
+
 // ParseGetCameraConfigHTTPResponse parses an HTTP response from a GetCameraConfigWithResponse call
 func ParseGetCameraConfigHTTPResponse(rsp *http.Response) (*GetCameraConfigHTTPResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -552,6 +932,48 @@ func ParseUpdateCameraConfigHTTPResponse(rsp *http.Response) (*UpdateCameraConfi
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest UpdateCameraConfigResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExportUsersHTTPResponse parses an HTTP response from a ExportUsersWithResponse call
+func ParseExportUsersHTTPResponse(rsp *http.Response) (*ExportUsersHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExportUsersHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
+// ParseUploadNewFloorPlanHTTPResponse parses an HTTP response from a UploadNewFloorPlanWithResponse call
+func ParseUploadNewFloorPlanHTTPResponse(rsp *http.Response) (*UploadNewFloorPlanHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UploadNewFloorPlanHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UploadResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
