@@ -194,10 +194,14 @@ func (o *oauthCredential) apply(req *http.Request) error {
 		}
 	}
 	clearCredentialHeaders(req.Header)
-	req.Header.Set(headerAccessToken, tok)
-	req.Header.Set(headerScheme, schemeOAuthToken)
+	req.Header[canonAccessToken] = []string{tok}
+	req.Header[canonScheme] = oauthSchemeHeader
 	return nil
 }
+
+// oauthSchemeHeader is the scheme header's value list of every OAuth
+// request, shared: net/http only reads it.
+var oauthSchemeHeader = []string{schemeOAuthToken}
 
 // clearCredentialHeaders removes every credential header from h, whatever
 // the case of its name, so that exactly the credential's are sent: a header

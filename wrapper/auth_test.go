@@ -361,10 +361,10 @@ func TestClientOrgChecks(t *testing.T) {
 // sets is checked like every other value, whatever its spelling and
 // whatever the credential: an empty value (which Header.Get cannot tell
 // from none) and two values are refused as *ValidationError naming the
-// header and the rule, and nothing is sent.
+// header and the rule, and nothing is sent, nor a token source asked.
 func TestEmptyOrgHeaderIsRefused(t *testing.T) {
 	cert := authCert(t)
-	source, _ := countingSource()
+	source, asked := countingSource()
 	creds := []struct {
 		name string
 		tls  bool
@@ -422,6 +422,7 @@ func TestEmptyOrgHeaderIsRefused(t *testing.T) {
 			})
 		}
 	}
+	assert.Zero(t, asked.Load(), "the token source is not asked for a request refused anyway")
 }
 
 func TestNewCredentialErrors(t *testing.T) {

@@ -164,19 +164,22 @@ func (c *Client) GoString() string { return c.String() }
 // exactly the credential's are sent; an x-auth-org a request editor set for
 // one call is checked like the client's and wins over it.
 func (c *Client) authorize(req *http.Request) error {
-	for _, h := range []string{canonAPIKey, canonScheme, canonAccessToken} {
-		delete(req.Header, h)
+	// Every spelling of x-auth-org moves to canonOrg, to be checked before
+	// the credential applies: a token source is not asked for a request
+	// that is refused anyway.
+	clearCredentialHeaders(req.Header)
+	// The map, not Header.Get, tells an empty value (sent as it is) from no
+	// header.
+	vals := req.Header[canonOrg]
+	if len(vals) > 0 {
+		if err := checkOrgHeader(c.cred, vals, c.scrub); err != nil {
+			return err
+		}
 	}
 	if err := c.cred.apply(req); err != nil {
 		return err
 	}
-	// The map, not Header.Get, tells an empty value (sent as it is) from no
-	// header; apply has moved every spelling of the name to canonOrg.
-	if vals := req.Header[canonOrg]; len(vals) > 0 {
-		if err := checkOrgHeader(c.cred, vals, c.scrub); err != nil {
-			return err
-		}
-	} else if c.clientOrg != "" {
+	if len(vals) == 0 && c.clientOrg != "" {
 		req.Header[canonOrg] = []string{string(c.clientOrg)}
 	}
 	req.Header["User-Agent"] = c.userAgentHeader
