@@ -20,9 +20,6 @@ import (
 // File is the pinned document, relative to the module root.
 const File = "upstream/openapi.json"
 
-// SHA256 is the checksum of the pinned document as the vendor published it.
-const SHA256 = "cfaa61c601ea39036e9e0dc007a290743129b0e1b957c64015879b8f7474a405"
-
 // Formats maps each format the vendor uses but no standard or this project
 // defines to what the project uses instead: "" drops the format (the value
 // stays a plain string or object).
