@@ -12,7 +12,7 @@ SHELL := bash
 TEST_SUMMARY = test-summary.out
 CHECK_START := $(shell date +%s)
 
-.PHONY: check generate test lint drift tidy demo import unimport
+.PHONY: check generate test lint drift tidy demo import unimport import-random
 
 # The last lines say what passed, e.g. "812 passed, 0 failed" and
 # "make check: 812 passed, 0 failed, 0 skipped in 23 packages, 6m49s".
@@ -72,6 +72,15 @@ unimport:
 	$(GO) run ./internal/cmd/import -unimport -ops "$(OPS)"
 	@$(GO) generate ./... || { echo >&2 'make unimport: go generate failed; git checkout -- openapi.yaml api wrapper goes back'; exit 1; }
 	@$(GO) build ./... && $(GO) vet ./... || { echo >&2 'make unimport: the tree does not build or vet without $(OPS) (see above): code outside the generated files uses them; git checkout -- openapi.yaml api wrapper goes back'; exit 1; }
+
+# Imports N operations of the vendor's document, chosen at random with
+# SEED, into a scratch clone of the committed tree and runs make check there
+# (CHECKS=quick: go build, vet and test); the tree here is not touched.
+N ?= 60
+SEED ?= 1
+CHECKS ?= check
+import-random:
+	scripts/import-random.sh $(N) $(SEED) $(CHECKS)
 
 demo:
 	$(GO) run ./cmd/rhombus demo
