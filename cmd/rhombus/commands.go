@@ -73,11 +73,17 @@ func built() []*command {
 }
 
 // fakeFlags are fake's flags.
-type fakeFlags struct{ listen, spec string }
+type fakeFlags struct {
+	listen, spec string
+	rateLimit    float64
+	burst        int
+}
 
 func (f *fakeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.listen, "listen", "127.0.0.1:0", "")
 	fs.StringVar(&f.spec, "spec", "module", "")
+	fs.Float64Var(&f.rateLimit, "rate-limit", 0, "")
+	fs.IntVar(&f.burst, "burst", bulkBurst, "")
 }
 
 func findCommand(name string) *command {

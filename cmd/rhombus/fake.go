@@ -5,6 +5,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math"
 	"syscall"
 
 	"github.com/rhombuskit/rhombus-go/fullapi/fullops"
@@ -22,8 +23,17 @@ func runFake(a *app, g *globals, args []string) error {
 	var f fakeFlags
 	fs := newFlagSet("fake", g)
 	f.register(fs)
-	if _, err := parseFlags(fs, args, g); err != nil {
+	set, err := parseFlags(fs, args, g)
+	if err != nil {
 		return err
+	}
+	switch {
+	case f.rateLimit < 0 || math.IsNaN(f.rateLimit) || math.IsInf(f.rateLimit, 0):
+		return &usageError{problems: []problem{{"--rate-limit", fmt.Sprintf("must be a number of requests a second, 0 for no limit, got %v", f.rateLimit)}}}
+	case f.burst < 1:
+		return &usageError{problems: []problem{{"--burst", fmt.Sprintf("must be at least 1, got %d", f.burst)}}}
+	case set["burst"] && f.rateLimit == 0:
+		return &usageError{problems: []problem{{"--burst", "is the rate limit's burst; it needs --rate-limit"}}}
 	}
 	logf := func(format string, args ...any) { fmt.Fprintf(a.stderr, format+"\n", args...) }
 	opts := []rhombustest.Option{rhombustest.WithAddr(f.listen), rhombustest.WithLogf(logf)}
@@ -34,6 +44,13 @@ func runFake(a *app, g *globals, args []string) error {
 		opts, served = append(opts, rhombustest.WithSpec(fullops.Spec)), "the whole Rhombus API"
 	default:
 		return &usageError{msg: fmt.Sprintf("--spec must be module (openapi.yaml) or whole (every operation of the Rhombus API), got %q", f.spec)}
+	}
+	limited := ""
+	if f.rateLimit > 0 {
+		// The vendor's limit: one bucket per organisation, 429 with
+		// Retry-After in whole seconds when it is empty.
+		opts = append(opts, rhombustest.WithRateLimit(f.rateLimit, f.burst))
+		limited = fmt.Sprintf(" Each organisation may send %v requests a second (bursts of %d); beyond that the answer is 429.", f.rateLimit, f.burst)
 	}
 	s, err := rhombustest.Start(opts...)
 	if errors.Is(err, syscall.EADDRINUSE) {
@@ -46,7 +63,7 @@ func runFake(a *app, g *globals, args []string) error {
 	defer stop()
 	fmt.Fprintf(a.stdout, "endpoint url: %s\napi key: %s\npartner api key: %s\n",
 		s.URL, s.Key(rhombustest.OrgAPIToken), s.Key(rhombustest.PartnerAPIToken))
-	fmt.Fprintf(a.stderr, "The fake Rhombus API is listening on %s (loopback only). Every operation of %s is served; Ctrl-C stops it.\nTry: RHOMBUS_API_KEY=<api key> rhombus --endpoint-url %s call getLocations --data '{}'\n", s.URL, served, s.URL)
+	fmt.Fprintf(a.stderr, "The fake Rhombus API is listening on %s (loopback only). Every operation of %s is served;%s Ctrl-C stops it.\nTry: RHOMBUS_API_KEY=<api key> rhombus --endpoint-url %s call getLocations --data '{}'\n", s.URL, served, limited, s.URL)
 	<-ctx.Done()
 	s.Close()
 	fmt.Fprintln(a.stderr, "The fake Rhombus API has stopped.")
