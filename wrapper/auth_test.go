@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -404,11 +405,12 @@ func TestEmptyOrgHeaderIsRefused(t *testing.T) {
 				srv := newAuthServer(t, cr.tls)
 				// With and without a client organisation of the client's own:
 				// the editor's value is checked either way.
+				lim := &countingLimiter{}
 				for _, opts := range [][]rhombus.Option{nil, {rhombus.WithClientOrg(authOrg)}} {
 					if len(opts) > 0 && !cr.cred.Partner() {
 						continue
 					}
-					c := newAuthClient(t, srv, cr.cred, opts...)
+					c := newAuthClient(t, srv, cr.cred, append(opts, rhombus.WithLimiter(lim))...)
 					_, err := createUserGenerated(ed.edit)(context.Background(), c)
 					require.Error(t, err)
 					assert.ErrorIs(t, err, rhombus.ErrInvalidRequest)
@@ -419,11 +421,18 @@ func TestEmptyOrgHeaderIsRefused(t *testing.T) {
 					assert.Equal(t, "rhombus: createUser: field header x-auth-org: "+ed.rule, err.Error())
 				}
 				assert.Empty(t, srv.records(), "nothing may be sent")
+				assert.Zero(t, lim.waits.Load(), "a request refused anyway takes no slot of the rate limiter")
 			})
 		}
 	}
 	assert.Zero(t, asked.Load(), "the token source is not asked for a request refused anyway")
 }
+
+// countingLimiter lets every request through and counts them.
+type countingLimiter struct{ waits atomic.Int64 }
+
+func (l *countingLimiter) Wait(context.Context) error            { l.waits.Add(1); return nil }
+func (l *countingLimiter) Observe(time.Time, int, time.Duration) {}
 
 func TestNewCredentialErrors(t *testing.T) {
 	_, err := rhombus.New()

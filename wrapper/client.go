@@ -203,6 +203,21 @@ func checkOrgHeader(c Credential, vals []string, redact func(string) string) err
 	return nil
 }
 
+// checkEditorOrg is checkOrgHeader on the x-auth-org values of h, under
+// any spelling of the name, without changing h; nil when there are none.
+func checkEditorOrg(c Credential, h http.Header, redact func(string) string) error {
+	var vals []string
+	for name, vs := range h {
+		if len(name) == len(headerOrg) && strings.EqualFold(name, headerOrg) {
+			vals = append(vals, vs...)
+		}
+	}
+	if len(vals) == 0 {
+		return nil
+	}
+	return checkOrgHeader(c, vals, redact)
+}
+
 // refusal is the error of a request authorize refused: the
 // *ValidationError it made, for op; any other failure (a token source's)
 // as a *RequestError.

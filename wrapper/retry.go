@@ -218,6 +218,11 @@ func (c *Client) send(req *http.Request, payload []byte, typed any) (*http.Respo
 			return nil, c.scrubError(err)
 		}
 	}
+	// Before the limiter: a request refused for its x-auth-org takes no
+	// slot of the organisation's rate.
+	if err := checkEditorOrg(c.cred, req.Header, c.scrub); err != nil {
+		return nil, c.scrubError(refusal(op.ID, err))
+	}
 	// Every value a credential sent on any attempt of this call is a secret
 	// of the call, whatever the credential kind (a token source gives a new
 	// token now and then): this copy of the client scrubs those as well.
