@@ -17,7 +17,9 @@ import (
 // Handler answers one operation for a test: it gets the request body,
 // already validated against the spec and its credentials checked, and
 // returns the value to send as the 200 answer (encoded as JSON; a
-// json.RawMessage is sent as it is). A non-nil error is sent as the
+// json.RawMessage is sent as it is; for an operation whose answer is not
+// JSON, such as a CSV export, a []byte is sent as it is with the answer's
+// content type). An upload's body is the multipart form as it was sent. A non-nil error is sent as the
 // envelope failure every Rhombus answer can carry, {"error": true,
 // "errorMsg": err.Error()}. The answer is checked against the spec like
 // any other, so a handler cannot drift from it unnoticed.
@@ -58,6 +60,12 @@ func (s *Server) runHandler(h Handler, op string, body []byte, warning *string) 
 	if err != nil {
 		return s.jsonAnswer(http.StatusOK, failed(err.Error()))
 	}
+	// An export's answer is sent as it is, with its declared content type.
+	if raw, ok := v.([]byte); ok {
+		if o := s.spec.ops[op]; o != nil && o.rawType != "" {
+			return newAnswer(http.StatusOK, o.rawType, raw)
+		}
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		s.reportf("the handler of %s returned a value that cannot be encoded: %v", op, err)
@@ -70,6 +78,9 @@ func (s *Server) runHandler(h Handler, op string, body []byte, warning *string) 
 // the spec gives its 200 answer, else one built from the answer's schema.
 // It is built once per operation.
 func (s *Server) specAnswer(op *operation, warning *string) answer {
+	if op.rawType != "" {
+		return newAnswer(http.StatusOK, op.rawType, op.rawBody())
+	}
 	body := op.answer(s.spec, s.notef)
 	return newAnswer(http.StatusOK, contentJSON, withWarning(body, warning))
 }

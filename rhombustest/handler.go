@@ -127,6 +127,13 @@ func (s *Server) decide(auth *authState, err error, contentType string, op *oper
 // checkContract fails the test when the fake answers outside the spec.
 func (s *Server) checkContract(in *openapi3filter.RequestValidationInput, a answer) {
 	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: a.status, Header: a.header, Options: in.Options}
+	if op := s.spec.ops[in.Route.Operation.OperationID]; op != nil && op.rawType != "" && a.status == http.StatusOK {
+		// An export's bytes: its content type is checked, not its body,
+		// which the vendor's document describes by the server's class.
+		opts := *in.Options
+		opts.ExcludeResponseBody = true
+		out.Options = &opts
+	}
 	out.SetBodyBytes(a.body)
 	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
 		s.reportf("answer %d to %s is outside the spec: %v", a.status, in.Route.Operation.OperationID, err)

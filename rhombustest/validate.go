@@ -54,6 +54,11 @@ type operation struct {
 	answerSchema *openapi3.SchemaRef
 	answerOnce   sync.Once
 	answerBody   []byte
+
+	// The 200 answer's content type and media when it is not JSON (an
+	// export: text/csv, application/zip); see content.go.
+	rawType  string
+	rawMedia *openapi3.MediaType
 }
 
 type failureShape struct{ property, equals string }
@@ -108,6 +113,7 @@ func newOperation(op *openapi3.Operation) (*operation, error) {
 		if mt := r.Value.Content.Get(contentJSON); mt != nil && mt.Schema != nil {
 			o.answerMedia, o.answerSchema = mt, mt.Schema
 		}
+		o.rawType, o.rawMedia = rawAnswerOf(r.Value.Content)
 	}
 	if f, ok := op.Extensions[extFailure].(map[string]any); ok {
 		p, _ := f["property"].(string)

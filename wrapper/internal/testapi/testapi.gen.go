@@ -60,9 +60,9 @@ type UploadResponse struct {
 
 // UploadNewFloorPlanMultipartBody defines parameters for UploadNewFloorPlan.
 type UploadNewFloorPlanMultipartBody struct {
-	File                 openapi_types.File `json:"file"`
-	LocationUUID         RUUID              `json:"locationUuid,omitempty,omitzero"`
-	AdditionalProperties map[string]string  `json:"-"`
+	File                 openapi_types.File     `json:"file"`
+	LocationUUID         RUUID                  `json:"locationUuid,omitempty,omitzero"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // GetCameraConfigJSONRequestBody defines body for GetCameraConfig for application/json ContentType.
@@ -79,7 +79,7 @@ type UploadNewFloorPlanMultipartRequestBody UploadNewFloorPlanMultipartBody
 
 // Getter for additional properties for UploadNewFloorPlanMultipartBody. Returns the specified
 // element and whether it was found
-func (a UploadNewFloorPlanMultipartBody) Get(fieldName string) (value string, found bool) {
+func (a UploadNewFloorPlanMultipartBody) Get(fieldName string) (value interface{}, found bool) {
 	if a.AdditionalProperties != nil {
 		value, found = a.AdditionalProperties[fieldName]
 	}
@@ -87,9 +87,9 @@ func (a UploadNewFloorPlanMultipartBody) Get(fieldName string) (value string, fo
 }
 
 // Setter for additional properties for UploadNewFloorPlanMultipartBody
-func (a *UploadNewFloorPlanMultipartBody) Set(fieldName string, value string) {
+func (a *UploadNewFloorPlanMultipartBody) Set(fieldName string, value interface{}) {
 	if a.AdditionalProperties == nil {
-		a.AdditionalProperties = make(map[string]string)
+		a.AdditionalProperties = make(map[string]interface{})
 	}
 	a.AdditionalProperties[fieldName] = value
 }
@@ -119,9 +119,9 @@ func (a *UploadNewFloorPlanMultipartBody) UnmarshalJSON(b []byte) error {
 	}
 
 	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]string)
+		a.AdditionalProperties = make(map[string]interface{})
 		for fieldName, fieldBuf := range object {
-			var fieldVal string
+			var fieldVal interface{}
 			err := json.Unmarshal(fieldBuf, &fieldVal)
 			if err != nil {
 				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
