@@ -12,7 +12,7 @@ SHELL := bash
 TEST_SUMMARY = test-summary.out
 CHECK_START := $(shell date +%s)
 
-.PHONY: check generate test lint drift tidy demo import unimport import-random
+.PHONY: check generate test lint drift tidy demo import unimport import-random consumer
 
 # The last lines say what passed, e.g. "812 passed, 0 failed" and
 # "make check: 812 passed, 0 failed, 0 skipped in 23 packages, 6m49s".
@@ -84,3 +84,8 @@ import-random:
 
 demo:
 	$(GO) run ./cmd/rhombus demo
+
+# The README's install recipe and testing example, run in a fresh module
+# (CONSUMER_EMPTY_CACHES=1: with empty module and build caches).
+consumer:
+	scripts/consumer-check.sh
