@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"mime"
 	"sort"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -16,6 +17,29 @@ import (
 // each field against the form's schema: a file field against format
 // binary, the others as text), and an export answers with its declared
 // content type, a CSV or a zip file, instead of JSON.
+
+// formsAsSent reads an upload that the vendor's document describes by the
+// server's class, Jersey's FormDataMultiPart (body parts, headers,
+// providers: nothing of what is sent), as the importer writes it: a form
+// with a file field "file" and any other fields. A validator would
+// otherwise refuse every part as undefined.
+func formsAsSent(doc *openapi3.T) {
+	form := &openapi3.SchemaRef{Value: &openapi3.Schema{
+		Type:                 &openapi3.Types{openapi3.TypeObject},
+		Properties:           openapi3.Schemas{"file": {Value: &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString}, Format: "binary"}}},
+		AdditionalProperties: openapi3.AdditionalProperties{Has: openapi3.Ptr(true)},
+	}}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.RequestBody == nil || op.RequestBody.Value == nil {
+				continue
+			}
+			if mt := op.RequestBody.Value.Content["multipart/form-data"]; mt != nil && mt.Schema != nil && strings.HasSuffix(mt.Schema.Ref, "/FormDataMultiPart") {
+				mt.Schema = form
+			}
+		}
+	}
+}
 
 // rawAnswerOf is the 200 answer's content type and media when it is not
 // JSON (the first in name order when it has several), or "" and nil.

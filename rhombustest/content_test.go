@@ -191,8 +191,9 @@ func TestFakeAnswersExportsWithTheirContentType(t *testing.T) {
 }
 
 // The whole API's exports are answered with their content type too, and
-// the answer passes the fake's contract check.
-func TestFakeOfTheWholeAPIAnswersAnExport(t *testing.T) {
+// its uploads, which it describes by the server's class, are taken as they
+// are sent: a file and text fields. Every answer passes the contract check.
+func TestFakeOfTheWholeAPIServesExportsAndUploads(t *testing.T) {
 	tb := &recordingTB{TB: t}
 	s := rhombustest.NewServer(tb, rhombustest.WithSpec(fullops.Spec))
 	key := s.AddAPIKey(s.AddOrg("Whole Inc"), rhombustest.OrgAPIToken)
@@ -209,5 +210,9 @@ func TestFakeOfTheWholeAPIAnswersAnExport(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, op.ResponseContentType, resp.Header.Get("Content-Type"))
 	assert.True(t, strings.HasPrefix(string(got), "uuid,name\r\n"), "a CSV with a header row: %q", got)
+
+	body, ct := uploadForm(t, map[string]string{"locationUuid": "AAAAAAAAAAAAAAAAAAAAAA"}, []byte("PNG"))
+	_, _, err = postVia(t, c, "/api/upload/floorplan", ct, body)
+	require.NoError(t, err)
 	assert.Empty(t, tb.reports())
 }

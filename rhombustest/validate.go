@@ -75,6 +75,7 @@ func parseSpec(data []byte, name string, ruuid *openapi3.Schema) (*spec, error) 
 	}
 	// The router would otherwise match only the vendor's hosts.
 	doc.Servers = nil
+	formsAsSent(doc)
 	// The RUUID format is checked with the pattern the spec itself gives
 	// components.schemas.RUUID, so the two cannot drift apart.
 	rs := doc.Components.Schemas["RUUID"]
