@@ -101,60 +101,79 @@ func (c *Client) scrubAnswer(resp *http.Response, b []byte) []byte {
 }
 
 // scrubErr keeps err (for errors.Is and errors.As) unless its text holds a secret.
-func (c *Client) scrubErr(err error) error { return scrubErrText(err, c.secrets()) }
+func (c *Client) scrubErr(err error) error {
+	out, _ := scrubErrText(err, c.secrets())
+	return out
+}
 
 // scrubError cleans an error on its way out of the package: the fields of
 // the package's error types, at any depth of the chain, and the text of
 // any other error. The package's errors are changed in place, and only
-// when a field held a secret.
+// where a field held a secret: an error that is clean already (every one
+// made from a scrubbed answer) is only read, so an observer may keep it.
 func (c *Client) scrubError(err error) error {
 	if err == nil {
 		return nil
 	}
-	return scrubTree(err, c.secrets())
+	out, _ := scrubTree(err, c.secrets())
+	return out
 }
 
-func scrubTree(err error, secrets []string) error {
+// scrubTree returns err scrubbed, and whether anything changed.
+func scrubTree(err error, secrets []string) (error, bool) {
+	changed := false
+	str := func(p *string) {
+		if clean := scrubString(*p, secrets); clean != *p {
+			*p, changed = clean, true
+		}
+	}
+	wrapped := func(p *error) {
+		if clean, ok := scrubTree(*p, secrets); ok {
+			*p, changed = clean, true
+		}
+	}
 	switch e := err.(type) {
+	case nil:
+		return nil, false
 	case *APIError:
-		e.Message = scrubString(e.Message, secrets)
-		e.ResponseStatus = scrubString(e.ResponseStatus, secrets)
-		scrubHeader(e.Header, secrets)
+		str(&e.Message)
+		str(&e.ResponseStatus)
+		changed = scrubHeader(e.Header, secrets) || changed
 	case *DecodeError:
-		e.ContentType = scrubString(e.ContentType, secrets)
-		e.Excerpt = scrubString(e.Excerpt, secrets)
-		e.Err = scrubTree(e.Err, secrets)
+		str(&e.ContentType)
+		str(&e.Excerpt)
+		wrapped(&e.Err)
 	case *RequestError:
-		e.Err = scrubTree(e.Err, secrets)
+		wrapped(&e.Err)
 	case *ValidationError:
-		e.Err = scrubTree(e.Err, secrets)
+		wrapped(&e.Err)
 	case *OutcomeUnknownError:
 		for k, v := range e.Fields {
 			if clean := scrubString(v, secrets); clean != v {
-				e.Fields[k] = clean
+				e.Fields[k], changed = clean, true
 			}
 		}
-		e.Err = scrubTree(e.Err, secrets)
+		wrapped(&e.Err)
 	case *interruptedError:
-		e.ctxErr = scrubTree(e.ctxErr, secrets)
-		e.previous = scrubTree(e.previous, secrets)
-	case nil:
-		return nil
+		wrapped(&e.ctxErr)
+		wrapped(&e.previous)
+	case *scrubbedError:
+		// Scrubbed already.
 	default:
 		return scrubErrText(err, secrets)
 	}
-	return err
+	return err, changed
 }
 
-func scrubErrText(err error, secrets []string) error {
+func scrubErrText(err error, secrets []string) (error, bool) {
 	if err == nil {
-		return nil
+		return nil, false
 	}
 	msg := err.Error()
 	if clean := scrubString(msg, secrets); clean != msg {
-		return &scrubbedError{msg: clean, err: err}
+		return &scrubbedError{msg: clean, err: err}, true
 	}
-	return err
+	return err, false
 }
 
 type scrubbedError struct {
@@ -186,19 +205,23 @@ func credentialValues(h http.Header) []string {
 	return out
 }
 
-// scrubHeader removes secrets from the names and values of h, in place.
-func scrubHeader(h http.Header, secrets []string) {
+// scrubHeader removes secrets from the names and values of h, in place,
+// and reports whether it changed anything.
+func scrubHeader(h http.Header, secrets []string) bool {
+	changed := false
 	for name, vals := range h {
 		for i, v := range vals {
 			if clean := scrubString(v, secrets); clean != v {
-				vals[i] = clean
+				vals[i], changed = clean, true
 			}
 		}
 		if clean := scrubString(name, secrets); clean != name {
 			delete(h, name)
 			h[clean] = append(h[clean], vals...)
+			changed = true
 		}
 	}
+	return changed
 }
 
 // scrubString is scrubBytes for text; it returns s itself when s holds no

@@ -604,3 +604,36 @@ func TestEncodedSecretsAreScrubbed(t *testing.T) {
 		}
 	}
 }
+
+// TestAnObserverMayKeepAnError: an observer may hand an event's error to
+// another goroutine and read it there while the call goes on; the scrub on
+// the way out (here of the error that holds it, when the caller cancels
+// during the backoff) only reads an error that is clean already. Run with
+// -race.
+func TestAnObserverMayKeepAnError(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var wg sync.WaitGroup
+	var kept atomic.Int64
+	c := inMemory(t, func(r *http.Request) (*http.Response, error) {
+		return memAnswer(r, 503, "text/plain", "down"), nil
+	}, rhombus.WithObserver(func(e rhombus.Event) {
+		if e.Kind != rhombus.EventWait {
+			return
+		}
+		wg.Add(1)
+		go func(err error) {
+			defer wg.Done()
+			var apiErr *rhombus.APIError
+			if errors.As(err, &apiErr) && fmt.Sprintf("%#v", *apiErr) != "" {
+				kept.Add(1)
+			}
+		}(e.Err)
+		cancel()
+	}))
+	_, err := c.GetDeviceLicensesForOrg(ctx, api.GetDeviceLicensesForOrgRequest{OrgUUID: someOrg})
+	wg.Wait()
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.ErrorIs(t, err, rhombus.ErrServer, "the 503 before the cancellation is kept")
+	assert.Equal(t, int64(1), kept.Load(), "the observer read the error it kept")
+}
