@@ -122,7 +122,8 @@ func (f *runningFake) stop() error {
 func TestFakeServesTheWholeAPI(t *testing.T) {
 	c := newCLI(t, nil)
 	f := startFake(t, c, "--spec", "whole")
-	for _, op := range notInSpec(t, c, 2) {
+	for _, r := range notInSpec(t, c, 2) {
+		op := r.OperationID
 		o := c.runRaw("--endpoint-url", f.url, "--api-key", f.key, "call", op, "--data", "{}")
 		var answer map[string]any
 		if o.code != 0 || json.Unmarshal([]byte(o.stdout), &answer) != nil {
@@ -255,19 +256,22 @@ func TestNoFakeBuild(t *testing.T) {
 	}
 }
 
+// opRow is an operation as `rhombus operations` lists it.
+type opRow struct {
+	OperationID string `json:"operationId"`
+	Path        string `json:"path"`
+	NotCallable string `json:"notCallable"`
+}
+
 // notInSpec is up to n operations of the whole API, in its order, that
 // openapi.yaml does not carry and `rhombus call` can call: derived from the
 // two lists, so no test depends on which operations are imported.
-func notInSpec(t *testing.T, c *cli, n int) []string {
+func notInSpec(t *testing.T, c *cli, n int) []opRow {
 	t.Helper()
-	type row struct {
-		OperationID string `json:"operationId"`
-		NotCallable string `json:"notCallable"`
-	}
-	var ops, all []row
+	var ops, all []opRow
 	for _, l := range []struct {
 		args []string
-		into *[]row
+		into *[]opRow
 	}{{[]string{"operations"}, &ops}, {[]string{"operations", "--all"}, &all}} {
 		o := c.runRaw(l.args...)
 		if o.code != 0 || json.Unmarshal([]byte(o.stdout), l.into) != nil {
@@ -278,10 +282,10 @@ func notInSpec(t *testing.T, c *cli, n int) []string {
 	for _, op := range ops {
 		in[op.OperationID] = true
 	}
-	var out []string
+	var out []opRow
 	for _, op := range all {
 		if !in[op.OperationID] && op.NotCallable == "" && len(out) < n {
-			out = append(out, op.OperationID)
+			out = append(out, op)
 		}
 	}
 	return out

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"net"
 	"os"
 	"path/filepath"
@@ -37,14 +38,31 @@ func runCLI(t *testing.T, home string, env map[string]string, args ...string) ou
 // An operation of the whole API, called against the default fake (which
 // serves openapi.yaml), is answered 404: the message says the server does
 // not serve it, how to start a fake that does, and the nearest operation
-// it does serve.
+// it does serve. The operation is one openapi.yaml does not carry now.
 func TestWholeAPIOperationAgainstTheDefaultFake(t *testing.T) {
 	s := rhombustest.NewServer(t)
-	o := runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.APIKey(), "call", "getLocation")
+	c := newCLI(t, nil)
+	op := notInSpec(t, c, 1)[0]
+	o := runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.APIKey(), "call", op.OperationID)
 	wantCode(t, o, exitFailed)
 	wantContains(t, "stderr", o.stderr,
-		"this fake serves", "POST /api/location/getLocation is not one of them", // the fake's own answer
-		"This server does not serve getLocation", "--spec whole", "did you mean getLocations?")
+		"this fake serves", "POST "+op.Path+" is not one of them", // the fake's own answer
+		"This server does not serve "+op.OperationID, "--spec whole")
+	// The nearest operation served: getLocations for getLocation, while
+	// openapi.yaml has the one and not the other.
+	var ops []opRow
+	if l := c.runRaw("operations"); l.code != 0 || json.Unmarshal([]byte(l.stdout), &ops) != nil {
+		t.Fatalf("operations: %s", l)
+	}
+	served := map[string]bool{}
+	for _, r := range ops {
+		served[r.OperationID] = true
+	}
+	if !served["getLocation"] && served["getLocations"] {
+		o = runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.APIKey(), "call", "getLocation")
+		wantCode(t, o, exitFailed)
+		wantContains(t, "stderr", o.stderr, "did you mean getLocations?")
+	}
 }
 
 // An operationId known nowhere is refused before sending, with the nearest

@@ -21,7 +21,7 @@ const namesDoc = `{
   "Lic_GetLicensesWSResponse": {"type": "object", "properties": {
     "features": {"type": "array", "items": {"$ref": "#/components/schemas/LicenseFeature"}},
     "licenses": {"type": "array", "items": {"$ref": "#/components/schemas/DeviceLicense"}}}},
-  "LicenseFeature": {"type": "object", "properties": {"enabled": {"type": "boolean", "nullable": true}, "name": {"type": "string"}}},
+  "LicenseFeature": {"type": "object", "properties": {"enabled": {"type": "boolean", "nullable": true}, "name": {"type": "string", "nullable": true}}},
   "DeviceLicense": {"type": "object", "properties": {"seats": {"type": "integer", "format": "int32"}}},
   "Model_ListWSResponse": {"type": "object", "properties": {
     "ownedBy": {"type": "string"}, "owned_by": {"type": "string"},

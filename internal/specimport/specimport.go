@@ -980,9 +980,9 @@ func (n *naming) target(name string) string {
 }
 
 // sameShape compares two schemas as conformance does: types, formats,
-// enums, properties (allOf members merged), required lists, items, map
-// values and alternatives, with references compared by name; words,
-// examples, nullability and discriminator mappings aside.
+// nullability, enums, properties (allOf members merged), required lists,
+// items, map values and alternatives, with references compared by name;
+// words, examples and discriminator mappings aside.
 func sameShape(a, b any) bool {
 	ja, errA := json.Marshal(shape(a))
 	jb, errB := json.Marshal(shape(b))
@@ -1002,6 +1002,12 @@ func shape(v any) any {
 		if x, ok := m[k]; ok {
 			out[k] = fmt.Sprint(x)
 		}
+	}
+	// Conformance compares nullability at every position of an imported
+	// operation: a hand-written schema that lets null through where the
+	// vendor's does not is another schema.
+	if m["nullable"] == true {
+		out["nullable"] = true
 	}
 	if e, ok := m["enum"].([]any); ok {
 		var vals []string
