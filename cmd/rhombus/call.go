@@ -3,10 +3,16 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
+	"net/textproto"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -30,10 +36,16 @@ func findOperation(id string) (op rhombus.Operation, whole bool, ok bool) {
 	return rhombus.Operation{}, false, false
 }
 
-type callFlags struct{ data string }
+type callFlags struct {
+	data       string
+	files      fileFlags
+	outputFile string
+}
 
 func (f *callFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.data, "data", "", "")
+	fs.Var(&f.files, "file", "")
+	fs.StringVar(&f.outputFile, "output-file", "", "")
 }
 
 // runCall calls any operation of the spec, or of the whole API, by its
@@ -77,6 +89,14 @@ func runCall(a *app, g *globals, args []string) error {
 		return &usageError{msg: msg + " rhombus operations lists the operations of openapi.yaml, rhombus operations --all the whole API's"}
 	}
 	body, ps := readData(a, f.data, set["data"])
+	contentType := "application/json"
+	if op.RequestContentType == "multipart/form-data" {
+		if len(ps) == 0 {
+			body, contentType, ps = buildForm(a, body, f.files)
+		}
+	} else if len(f.files) > 0 {
+		ps = append(ps, problem{"--file", fmt.Sprintf("%s takes a JSON body (--data), not a form: --file is for uploads, whose request is multipart/form-data", id)})
+	}
 	if err := problems(append(g.validate(), ps...)...); err != nil {
 		return err
 	}
@@ -95,7 +115,7 @@ func runCall(a *app, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", contentType)
 	resp, err := c.Do(req)
 	if err != nil {
 		return err
@@ -105,7 +125,117 @@ func runCall(a *app, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	return printAnswer(a.stdout, g.output, answer)
+	// An export's CSV or zip is written as it came; a JSON answer printed.
+	var out bytes.Buffer
+	if op.ResponseContentType != "" && !isJSON(resp.Header.Get("Content-Type")) {
+		out.Write(answer)
+	} else if err := printAnswer(&out, g.output, answer); err != nil {
+		return err
+	}
+	if f.outputFile == "" {
+		_, err = a.stdout.Write(out.Bytes())
+		return err
+	}
+	// Written only once the call succeeded: a failed call leaves no file.
+	if err := os.WriteFile(f.outputFile, out.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("--output-file: %w", unwrapPathError(err))
+	}
+	return nil
+}
+
+func isJSON(contentType string) bool {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// fileFlags are the --file FIELD=@PATH flags of an upload, in order.
+type fileFlags []fileFlag
+
+type fileFlag struct{ field, path string }
+
+func (f *fileFlags) String() string { return "" }
+
+func (f *fileFlags) Set(v string) error {
+	field, path, ok := strings.Cut(v, "=@")
+	if !ok || field == "" || path == "" {
+		return errors.New("want FIELD=@PATH, for example file=@plan.png")
+	}
+	*f = append(*f, fileFlag{field: field, path: path})
+	return nil
+}
+
+// buildForm makes the multipart/form-data body of an upload: each field of
+// the --data object as a text field (a string as it is, another value as
+// JSON text, null left out), then each --file, read whole and refused over
+// rhombus.DefaultMaxUploadBytes.
+func buildForm(a *app, data []byte, files fileFlags) ([]byte, string, []problem) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return nil, "", []problem{{"--data", describeJSON(err) + "; it must be a JSON object"}}
+	}
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	names := make([]string, 0, len(fields))
+	for k := range fields {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		raw := fields[k]
+		if string(raw) == "null" {
+			continue
+		}
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			s = string(raw)
+		}
+		_ = w.WriteField(k, s)
+	}
+	var ps []problem
+	for _, f := range files {
+		content, err := readUpload(a, f.path)
+		if err != nil {
+			ps = append(ps, problem{"--file " + f.field, err.Error()})
+			continue
+		}
+		name := filepath.Base(f.path)
+		if f.path == "-" {
+			name = f.field
+		}
+		ct := mime.TypeByExtension(filepath.Ext(name))
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		h := make(textproto.MIMEHeader)
+		h.Set("Content-Disposition", mime.FormatMediaType("form-data", map[string]string{"name": f.field, "filename": name}))
+		h.Set("Content-Type", ct)
+		pw, _ := w.CreatePart(h)
+		_, _ = pw.Write(content)
+	}
+	_ = w.Close()
+	return b.Bytes(), w.FormDataContentType(), ps
+}
+
+// readUpload reads a file to upload (- is standard input), at most
+// rhombus.DefaultMaxUploadBytes.
+func readUpload(a *app, path string) ([]byte, error) {
+	var r io.Reader = a.stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read %s: %v", path, unwrapPathError(err))
+		}
+		defer f.Close()
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, rhombus.DefaultMaxUploadBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %v", path, unwrapPathError(err))
+	}
+	if len(b) > rhombus.DefaultMaxUploadBytes {
+		return nil, fmt.Errorf("%s is over the upload limit of %d bytes", path, rhombus.DefaultMaxUploadBytes)
+	}
+	return b, nil
 }
 
 // readData reads --data: JSON text, @FILE, or - for standard input; no

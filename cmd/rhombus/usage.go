@@ -187,7 +187,7 @@ no account, no network and no flags.
 `
 
 const callUsage = `
-  rhombus call OPERATION_ID [--data JSON|@FILE|-]
+  rhombus call OPERATION_ID [--data JSON|@FILE|-] [--file FIELD=@PATH]... [--output-file PATH]
 
 Calls any operation of openapi.yaml, or of the whole Rhombus API, by its
 operationId (rhombus operations lists them), with the same credentials,
@@ -197,7 +197,15 @@ openapi.yaml does not carry is treated as a write: never resent once it may
 have reached the server.
 
   --data JSON   the request body, a JSON object (default {}); @FILE reads a
-                file, - reads standard input
+                file, - reads standard input. For an upload (a multipart
+                form) its fields are the form's text fields
+  --file FIELD=@PATH
+                for an upload: send the file at PATH (- reads standard
+                input) as the form's field FIELD, for example file=@plan.png;
+                repeatable. The form is at most 64 MiB
+  --output-file PATH
+                write the answer to PATH instead of standard output. An
+                export's answer (CSV, zip) is written as it came, not as JSON
 `
 
 const operationsUsage = `
