@@ -74,9 +74,10 @@ func built() []*command {
 
 // fakeFlags are fake's flags.
 type fakeFlags struct {
-	listen, spec string
-	rateLimit    float64
-	burst        int
+	listen, spec           string
+	rateLimit              float64
+	burst                  int
+	keepRequests, keepBody int
 }
 
 func (f *fakeFlags) register(fs *flag.FlagSet) {
@@ -84,6 +85,10 @@ func (f *fakeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.spec, "spec", "module", "")
 	fs.Float64Var(&f.rateLimit, "rate-limit", 0, "")
 	fs.IntVar(&f.burst, "burst", bulkBurst, "")
+	// rhombustest.DefaultKeptRequests and DefaultKeptBody, written out: a
+	// nofake build must not link the fake for them (fake_test.go checks).
+	fs.IntVar(&f.keepRequests, "keep-requests", 1000, "")
+	fs.IntVar(&f.keepBody, "keep-body", 64<<10, "")
 }
 
 func findCommand(name string) *command {

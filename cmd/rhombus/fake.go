@@ -34,9 +34,16 @@ func runFake(a *app, g *globals, args []string) error {
 		return &usageError{problems: []problem{{"--burst", fmt.Sprintf("must be at least 1, got %d", f.burst)}}}
 	case set["burst"] && f.rateLimit == 0:
 		return &usageError{problems: []problem{{"--burst", "is the rate limit's burst; it needs --rate-limit"}}}
+	case f.keepRequests < 0:
+		return &usageError{problems: []problem{{"--keep-requests", fmt.Sprintf("must be 0 or more, got %d", f.keepRequests)}}}
+	case f.keepBody < 0:
+		return &usageError{problems: []problem{{"--keep-body", fmt.Sprintf("must be 0 or more, got %d", f.keepBody)}}}
 	}
 	logf := func(format string, args ...any) { fmt.Fprintf(a.stderr, format+"\n", args...) }
-	opts := []rhombustest.Option{rhombustest.WithAddr(f.listen), rhombustest.WithLogf(logf)}
+	// What the process keeps of the requests it receives is bounded, so
+	// its memory does not grow with what it is sent.
+	opts := []rhombustest.Option{rhombustest.WithAddr(f.listen), rhombustest.WithLogf(logf),
+		rhombustest.WithRequestLog(f.keepRequests, f.keepBody)}
 	served := "openapi.yaml"
 	switch f.spec {
 	case "module":

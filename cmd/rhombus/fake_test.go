@@ -5,11 +5,18 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
 	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/rhombuskit/rhombus-go/rhombustest"
 )
 
 // TestFakeProcessServesCalls starts `rhombus fake` as a process, reads the
@@ -289,4 +296,92 @@ func notInSpec(t *testing.T, c *cli, n int) []opRow {
 		}
 	}
 	return out
+}
+
+// `rhombus fake --keep-requests N --keep-body BYTES` bounds what the process
+// keeps of the requests it receives; a bound below 0 is a usage error.
+func TestFakeKeepFlags(t *testing.T) {
+	c := newCLI(t, nil)
+	f := startFake(t, c, "--keep-requests", "0", "--keep-body", "0")
+	o := c.runRaw("--endpoint-url", f.url, "--api-key", f.key, "call", "getLocations")
+	if o.code != 0 {
+		t.Errorf("getLocations: %s", o)
+	}
+	if err := f.stop(); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"--keep-requests", "-1"}, {"--keep-body", "-5"}} {
+		o := c.runRaw(append([]string{"fake"}, args...)...)
+		if o.code != exitUsage || !strings.Contains(o.stderr, args[0]+": must be 0 or more") {
+			t.Errorf("%v: want exit 2 naming the flag: %s", args, o)
+		}
+	}
+	// The defaults are rhombustest's, written out in commands.go so that a
+	// nofake build does not link the fake for them.
+	fs := flag.NewFlagSet("fake", flag.ContinueOnError)
+	(&fakeFlags{}).register(fs)
+	if got, want := fs.Lookup("keep-requests").DefValue+" "+fs.Lookup("keep-body").DefValue,
+		fmt.Sprint(rhombustest.DefaultKeptRequests, rhombustest.DefaultKeptBody); got != want {
+		t.Errorf("--keep-requests and --keep-body default to %s, rhombustest's bounds are %s", got, want)
+	}
+}
+
+// BenchmarkFakeProcessMemory reports the resident memory of a `rhombus
+// fake` process after 200 requests of 1 MB (rss-MB; hwm-MB is the peak),
+// with the default bound and keeping no request:
+//
+//	go test -run='^$' -bench=FakeProcessMemory -benchtime=1x ./cmd/rhombus/
+func BenchmarkFakeProcessMemory(b *testing.B) {
+	body := `{"serialNumber":"` + strings.Repeat("x", 1_000_000-20) + `"}`
+	for _, mode := range []struct {
+		name string
+		args []string
+	}{
+		{"default", nil},
+		{"keep-none", []string{"--keep-requests", "0"}},
+	} {
+		b.Run(mode.name, func(b *testing.B) {
+			for b.Loop() {
+				cmd := exec.Command(binPath, append([]string{"fake", "--listen", "127.0.0.1:0"}, mode.args...)...)
+				cmd.Env = append(os.Environ(), "HOME="+b.TempDir())
+				out, err := cmd.StdoutPipe()
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := cmd.Start(); err != nil {
+					b.Fatal(err)
+				}
+				head := map[string]string{}
+				for lines := bufio.NewScanner(out); len(head) < 3 && lines.Scan(); {
+					k, v, _ := strings.Cut(lines.Text(), ": ")
+					head[k] = v
+				}
+				for range 200 {
+					req, _ := http.NewRequest(http.MethodPost, head["endpoint url"]+"/api/org/createPendingRegistration", strings.NewReader(body))
+					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set("x-auth-scheme", "api-token")
+					req.Header.Set("x-auth-apikey", head["api key"])
+					res, err := http.DefaultClient.Do(req)
+					if err != nil {
+						b.Fatal(err)
+					}
+					_, _ = io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+				}
+				status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
+				if err != nil {
+					b.Fatal(err) // Linux only
+				}
+				for _, field := range []string{"VmRSS", "VmHWM"} {
+					var kb float64
+					if _, v, ok := strings.Cut(string(status), field+":"); ok {
+						_, _ = fmt.Sscan(v, &kb)
+					}
+					b.ReportMetric(kb/1024, map[string]string{"VmRSS": "rss-MB", "VmHWM": "hwm-MB"}[field])
+				}
+				_ = cmd.Process.Signal(syscall.SIGTERM)
+				_ = cmd.Wait()
+			}
+		})
+	}
 }

@@ -255,4 +255,8 @@ cleanly on Ctrl-C or SIGTERM. Standard output starts with
                        seconds beyond it (default 0: no limit)
   --burst N            the limit's burst: requests at once when the bucket
                        is full (default 20; needs --rate-limit)
+  --keep-requests N    how many requests the fake keeps in memory, the last
+                       ones (default 1000; 0 keeps none), so that its memory
+                       does not grow with what it is sent
+  --keep-body BYTES    how much of each kept request's body (default 65536)
 `
