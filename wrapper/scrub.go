@@ -265,7 +265,10 @@ func replaceSecrets(b []byte, secrets []string) ([]byte, bool) {
 		if sec == "" {
 			continue
 		}
-		k := anchor(sec, freq)
+		k := 0 // in a short b, which byte it looks for matters less than choosing it
+		if freq != nil {
+			k = anchor(sec, freq)
+		}
 		i := indexFoldAt(b, sec, k)
 		if i < 0 {
 			continue
