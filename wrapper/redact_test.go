@@ -2,7 +2,9 @@ package rhombus_test
 
 import (
 	"context"
+	"encoding/base64"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -26,11 +28,17 @@ func TestRedactCredentials(t *testing.T) {
 		{"echo " + strings.ToUpper(key), "echo [REDACTED]"},
 		{`{"echo":"` + escaped + `"}`, `{"echo":"[REDACTED]"}`},
 		{`{"echo":"test-key-redact"}`, `{"echo":"test-key-redact"}`},
+		{"q=" + url.QueryEscape(key+"/"), "q=[REDACTED]%2F"},
 	} {
 		// Neither the input nor the result is printed: either may hold the key.
 		if got := rhombus.RedactCredentials(req, tc.in); got != tc.want {
 			t.Errorf("RedactCredentials gave %d bytes, want %q", len(got), tc.want)
 		}
+	}
+	// In base64 the characters that mix the key with its neighbours stay.
+	b64 := base64.StdEncoding.EncodeToString([]byte("x" + key))
+	if got := rhombus.RedactCredentials(req, "b="+b64); !strings.Contains(got, "[REDACTED]") || strings.Contains(got, b64[4:len(b64)-4]) {
+		t.Errorf("a base64 key is not redacted")
 	}
 	if got := rhombus.RedactCredentials(nil, "echo "+key); got != "echo "+key {
 		t.Errorf("without a request nothing is redacted")
