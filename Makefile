@@ -12,7 +12,7 @@ SHELL := bash
 TEST_SUMMARY = test-summary.out
 CHECK_START := $(shell date +%s)
 
-.PHONY: check generate test lint drift tidy demo import unimport import-random consumer
+.PHONY: check generate test lint drift tidy demo import unimport import-random consumer upstream
 
 # The last lines say what passed, e.g. "812 passed, 0 failed" and
 # "make check: 812 passed, 0 failed, 0 skipped in 23 packages, 6m49s".
@@ -72,6 +72,15 @@ unimport:
 	$(GO) run ./internal/cmd/import -unimport -ops "$(OPS)"
 	@$(GO) generate ./... || { echo >&2 'make unimport: go generate failed; git checkout -- openapi.yaml api wrapper goes back'; exit 1; }
 	@$(GO) build ./... && $(GO) vet ./... || { echo >&2 'make unimport: the tree does not build or vet without $(OPS) (see above): code outside the generated files uses them; git checkout -- openapi.yaml api wrapper goes back'; exit 1; }
+
+# Replace the vendor's pinned document by DOC, a new version of it, after a
+# report of what changed for every operation of openapi.yaml (README:
+# "Updating the vendor's document"). A breaking change to one of them stops
+# it with nothing written (the command exits 1) unless ACCEPT=1; one that
+# disappeared stops it even then. SOURCE says where DOC comes from, for
+# upstream/README.md. upstream is .PHONY: a folder has that name.
+upstream:
+	$(GO) run ./internal/cmd/upstream -doc "$(DOC)" $(if $(filter 1,$(ACCEPT)),-accept) -source "$(SOURCE)"
 
 # Imports N operations of the vendor's document, chosen at random with
 # SEED, into a scratch clone of the committed tree and runs make check there

@@ -1,0 +1,400 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// The module root, from this package's folder.
+const moduleRoot = "../../.."
+
+// pinnedBytes is the pinned document, read once.
+var pinnedBytes = sync.OnceValues(func() ([]byte, error) {
+	return os.ReadFile(filepath.Join(moduleRoot, "upstream/openapi.json"))
+})
+
+// modified writes a copy of the pinned document with change applied and
+// returns its path.
+func modified(t *testing.T, change func(root map[string]any)) string {
+	t.Helper()
+	b, err := pinnedBytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var root map[string]any
+	if err := dec.Decode(&root); err != nil {
+		t.Fatal(err)
+	}
+	change(root)
+	out, err := json.MarshalIndent(root, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "openapi.json")
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// obj walks a JSON document by object keys.
+func obj(t *testing.T, v any, keys ...string) map[string]any {
+	t.Helper()
+	for _, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok {
+			t.Fatalf("no object at %q", k)
+		}
+		v = m[k]
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		t.Fatalf("no object at %v", keys)
+	}
+	return m
+}
+
+func schema(t *testing.T, root map[string]any, name string) map[string]any {
+	return obj(t, root, "components", "schemas", name)
+}
+
+// The files a report reads, and the only ones an update writes to outside
+// the generated code.
+var treeFiles = []string{"go.mod", "go.sum", "tools/go.mod", "tools/go.sum", "upstream/openapi.json", "upstream/README.md", "openapi.yaml"}
+
+// scratchTree copies what a report needs into a new folder: enough to
+// compare and to show that nothing is written when the update stops.
+func scratchTree(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range treeFiles {
+		b, err := os.ReadFile(filepath.Join(moduleRoot, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// snapshot is the content of the tree's files.
+func snapshot(t *testing.T, root string) map[string]string {
+	t.Helper()
+	s := map[string]string{}
+	for _, f := range treeFiles {
+		b, err := os.ReadFile(filepath.Join(root, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s[f] = string(b)
+	}
+	return s
+}
+
+func assertUnchanged(t *testing.T, root string, before map[string]string) {
+	t.Helper()
+	for f, b := range snapshot(t, root) {
+		if b != before[f] {
+			t.Errorf("%s was written", f)
+		}
+	}
+}
+
+// runIn runs the command on doc in root and returns its exit status and
+// what it printed.
+func runIn(t *testing.T, root, doc string, accept bool) (int, string) {
+	t.Helper()
+	var out bytes.Buffer
+	code := run(config{root: root, doc: doc, accept: accept, today: "2027-01-02", source: "test copy", out: &out})
+	t.Logf("exit status %d; report:\n%s", code, out.String())
+	return code, out.String()
+}
+
+// section is what the report says about one operation of openapi.yaml:
+// its line and the change lines under it.
+func section(report, op string) string {
+	lines := strings.Split(report, "\n")
+	start := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "  "+op+" (") })
+	if start < 0 {
+		return ""
+	}
+	end := start + 1
+	for end < len(lines) && strings.HasPrefix(lines[end], "    ") {
+		end++
+	}
+	return strings.Join(lines[start:end], "\n")
+}
+
+// TestReportNamesEachChangeWithItsOperation: each change made to a copy of
+// the pinned document is reported under the operation of openapi.yaml it
+// touches, breaking or additive; a breaking one stops the update with exit
+// status 1 and nothing written.
+func TestReportNamesEachChangeWithItsOperation(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(t *testing.T, root map[string]any)
+		op     string
+		want   *regexp.Regexp // a line of the operation's section
+		code   int
+	}{
+		{
+			name: "property removed from an imported operation's answer",
+			change: func(t *testing.T, root map[string]any) {
+				delete(obj(t, schema(t, root, "Camera_GetMediaUrisWSResponse"), "properties"), "wanLiveH264Uri")
+			},
+			op:   "getCameraMediaUris",
+			want: regexp.MustCompile("(?m)^    breaking  response-optional-property-removed: .*`wanLiveH264Uri`.*response"),
+			code: exitBreaking,
+		},
+		{
+			name: "request field whose type changed",
+			change: func(t *testing.T, root map[string]any) {
+				obj(t, schema(t, root, "Camera_GetMinimalCameraStateListWSRequest"), "properties", "includeMummified")["type"] = "string"
+			},
+			op:   "getMinimalCameraStateList",
+			want: regexp.MustCompile("(?m)^    breaking  request-property-type-changed: .*`includeMummified`.*`boolean`.*`string`"),
+			code: exitBreaking,
+		},
+		{
+			name: "new required request field",
+			change: func(t *testing.T, root map[string]any) {
+				s := schema(t, root, "Camera_GetMediaUrisWSRequest")
+				obj(t, s, "properties")["region"] = map[string]any{"type": "string"}
+				s["required"] = []any{"region"}
+			},
+			op:   "getCameraMediaUris",
+			want: regexp.MustCompile("(?m)^    breaking  new-required-request-property: .*`region`"),
+			code: exitBreaking,
+		},
+		{
+			name: "enum value removed",
+			change: func(t *testing.T, root map[string]any) {
+				s := schema(t, root, "RhombusAppEnum")
+				s["enum"] = slices.DeleteFunc(s["enum"].([]any), func(v any) bool { return v == "UNKNOWN" })
+			},
+			op:   "createUser",
+			want: regexp.MustCompile("(?m)^    breaking  request-property-enum-value-removed: .*`UNKNOWN`"),
+			code: exitBreaking,
+		},
+		{
+			name: "operation removed",
+			change: func(t *testing.T, root map[string]any) {
+				delete(obj(t, root, "paths"), "/api/door/getMinimalDoorStateList")
+			},
+			op:   "getMinimalDoorStateList",
+			want: regexp.MustCompile(`(?m)^  getMinimalDoorStateList \(POST /api/door/getMinimalDoorStateList, imported\): GONE: the new document does not have it$`),
+			code: exitBreaking,
+		},
+		{
+			name: "new operation and new optional property",
+			change: func(t *testing.T, root map[string]any) {
+				addOperationAndProperty(t, root)
+			},
+			op:   "getCameraMediaUris",
+			want: regexp.MustCompile("(?m)^    additive  response-optional-property-added: .*`wanLiveAv1Uri`"),
+			code: exitOK,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := modified(t, func(root map[string]any) { tc.change(t, root) })
+			root := scratchTree(t)
+			before := snapshot(t, root)
+			if tc.code == exitOK {
+				// The update itself is TestAdditiveUpdate's; here the
+				// report alone: without its provenance table the update
+				// stops before anything is written.
+				readme := strings.Replace(before["upstream/README.md"], "| sha256 |", "| checksum |", 1)
+				if err := os.WriteFile(filepath.Join(root, "upstream/README.md"), []byte(readme), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				before = snapshot(t, root)
+			}
+			code, report := runIn(t, root, doc, false)
+			sec := section(report, tc.op)
+			if !tc.want.MatchString(sec) {
+				t.Errorf("the report on %s has no line matching %s; it says:\n%s", tc.op, tc.want, sec)
+			}
+			if tc.code == exitBreaking {
+				if code != exitBreaking {
+					t.Errorf("exit status %d, want %d", code, exitBreaking)
+				}
+				if !strings.Contains(report, "stopped: ") || !strings.Contains(report[strings.Index(report, "stopped: "):], tc.op) {
+					t.Errorf("the last word does not name %s", tc.op)
+				}
+			} else {
+				if code != exitFailed || !strings.Contains(report, "upstream/README.md (nothing was written): want one row | sha256 |") {
+					t.Errorf("exit status %d: the update did not stop at the provenance table", code)
+				}
+				if strings.Contains(sec, "breaking  ") || strings.Contains(report, "stopped: ") {
+					t.Error("an additive change is reported as breaking")
+				}
+				if !strings.Contains(report, "\n  added: getCameraMediaUrisV2\n") {
+					t.Error("the new operation is not in the summary of the rest")
+				}
+			}
+			assertUnchanged(t, root, before)
+		})
+	}
+}
+
+// addOperationAndProperty adds an operation, and an optional property to
+// the answer of an imported one.
+func addOperationAndProperty(t *testing.T, root map[string]any) {
+	obj(t, schema(t, root, "Camera_GetMediaUrisWSResponse"), "properties")["wanLiveAv1Uri"] = map[string]any{"type": "string", "nullable": true}
+	op := map[string]any{}
+	for k, v := range obj(t, root, "paths", "/api/camera/getMediaUris", "post") {
+		op[k] = v
+	}
+	op["operationId"] = "getCameraMediaUrisV2"
+	obj(t, root, "paths")["/api/camera/getMediaUrisV2"] = map[string]any{"post": op}
+}
+
+// TestDisappearedOperationIsNeverDropped: with ACCEPT=1 too, an operation
+// of openapi.yaml the new document lacks stops the update by name.
+func TestDisappearedOperationIsNeverDropped(t *testing.T) {
+	doc := modified(t, func(root map[string]any) {
+		delete(obj(t, root, "paths"), "/api/door/getMinimalDoorStateList")
+		addOperationAndProperty(t, root)
+	})
+	root := scratchTree(t)
+	before := snapshot(t, root)
+	code, report := runIn(t, root, doc, true)
+	if code != exitBreaking {
+		t.Errorf("exit status %d, want %d", code, exitBreaking)
+	}
+	if !strings.Contains(report, "stopped: getMinimalDoorStateList is in openapi.yaml but not in the new document") ||
+		!strings.Contains(report, `make unimport OPS="getMinimalDoorStateList"`) {
+		t.Error("the report does not name the disappeared operation and how to remove it")
+	}
+	assertUnchanged(t, root, before)
+}
+
+// TestPinAgainstItself: the current pin compared with itself has no
+// change; nothing is written.
+func TestPinAgainstItself(t *testing.T) {
+	root := scratchTree(t)
+	before := snapshot(t, root)
+	code, report := runIn(t, root, filepath.Join(moduleRoot, "upstream/openapi.json"), false)
+	if code != exitOK {
+		t.Errorf("exit status %d, want 0", code)
+	}
+	ours, err := specOperations([]byte(before["openapi.yaml"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range ours {
+		if !regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(o.id) + ` \(.*\): no change$`).MatchString(report) {
+			t.Errorf("%s: not reported as unchanged", o.id)
+		}
+	}
+	for _, want := range []string{": 0 added, 0 removed, 0 changed (0 of them breaking)\n", "the new document is the pinned one: nothing to update."} {
+		if !strings.Contains(report, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	assertUnchanged(t, root, before)
+}
+
+// TestAdditiveUpdate: an additive-only document updates a clone of the
+// repository with exit status 0: pinned with its provenance, the new
+// property imported, regenerated, conformance passing; the same document
+// a second time changes nothing.
+func TestAdditiveUpdate(t *testing.T) {
+	top, err := exec.Command("git", "-C", moduleRoot, "rev-parse", "--show-toplevel").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(t.TempDir(), "repo")
+	git(t, "", "clone", "-q", strings.TrimSpace(string(top)), root)
+	doc := modified(t, func(root map[string]any) { addOperationAndProperty(t, root) })
+	newBytes, err := os.ReadFile(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	code, report := runIn(t, root, doc, false)
+	if code != exitOK {
+		t.Fatalf("exit status %d, want 0", code)
+	}
+	pinned, err := os.ReadFile(filepath.Join(root, "upstream/openapi.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(pinned, newBytes) {
+		t.Error("upstream/openapi.json is not the new document byte for byte")
+	}
+	readme, err := os.ReadFile(filepath.Join(root, "upstream/README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(newBytes)
+	for _, row := range []string{"| source | test copy |", "| pinned | 2027-01-02 |", "| sha256 | " + hex.EncodeToString(sum[:]) + " |", "| contents | OpenAPI 3.0.1, 892 operations, 3441 schemas |"} {
+		if !bytes.Contains(readme, []byte("\n"+row+"\n")) {
+			t.Errorf("upstream/README.md lacks the row %s", row)
+		}
+	}
+	for file, want := range map[string]string{"openapi.yaml": "wanLiveAv1Uri:", "api/api.gen.go": `json:"wanLiveAv1Uri`, "fullapi/fullapi.gen.go": `"/api/camera/getMediaUrisV2"`} {
+		b, err := os.ReadFile(filepath.Join(root, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("%s lacks %s", file, want)
+		}
+	}
+	if !strings.Contains(report, "--- PASS: TestVendorConformance ") {
+		t.Error("the conformance check did not pass")
+	}
+	// What make check would run first on the result: it builds, and the
+	// pin matches its provenance.
+	goIn(t, root, "build", "./...")
+	goIn(t, root, "test", "-count=1", "-run", "^TestPinnedDocumentIsUnchanged$", "./internal/upstream")
+
+	status := git(t, root, "status", "--porcelain")
+	code, report = runIn(t, root, doc, false)
+	if code != exitOK || !strings.Contains(report, "the new document is the pinned one: nothing to update.") {
+		t.Errorf("the second run: exit status %d, and not nothing to update", code)
+	}
+	if again := git(t, root, "status", "--porcelain"); again != status {
+		t.Errorf("the second run changed the tree:\n%s\nthen:\n%s", status, again)
+	}
+}
+
+func git(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	if dir != "" {
+		args = append([]string{"-C", dir}, args...)
+	}
+	out, err := exec.Command("git", args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+func goIn(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
