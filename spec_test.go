@@ -349,6 +349,18 @@ func checkAuthSchemeExtension(t *testing.T, op *openapi3.Operation, wantDefault 
 		"x-rhombus-auth-scheme is for API-key credentials, but accepts api-oauth-token")
 }
 
+// exportContent is the content type of an answer that is not JSON, if the
+// answer has no JSON content.
+func exportContent(c openapi3.Content) string {
+	if c.Get("application/json") != nil {
+		return ""
+	}
+	for ct := range c {
+		return ct
+	}
+	return ""
+}
+
 func checkResponses(t *testing.T, op *openapi3.Operation) {
 	t.Helper()
 	require.NotNil(t, op.Responses, "no responses")
@@ -357,7 +369,14 @@ func checkResponses(t *testing.T, op *openapi3.Operation) {
 		"declared responses")
 
 	if r200 := op.Responses.Value("200"); assert.NotNil(t, r200, "response 200") {
-		assert.NotNil(t, r200.Value.Content.Get("application/json"), "response 200 has no application/json body")
+		if raw := exportContent(r200.Value.Content); raw != "" {
+			// An export (a CSV or zip file) is bytes, as the importer writes it.
+			s := r200.Value.Content[raw].Schema
+			assert.True(t, s != nil && s.Value != nil && s.Value.Type.Is("string") && s.Value.Format == "binary",
+				"response 200 (%s) must be type: string, format: binary", raw)
+		} else {
+			assert.NotNil(t, r200.Value.Content.Get("application/json"), "response 200 has no application/json body")
+		}
 	}
 
 	r := op.Responses.Value("429")

@@ -406,3 +406,39 @@ func TestFormFieldsOfEachKind(t *testing.T) {
 		t.Error("no files for a required list was accepted")
 	}
 }
+
+// chunks returns one chunk per Read, as a connection may.
+type chunks struct{ parts []string }
+
+func (c *chunks) Read(p []byte) (int, error) {
+	if len(c.parts) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, c.parts[0])
+	if c.parts[0] = c.parts[0][n:]; c.parts[0] == "" {
+		c.parts = c.parts[1:]
+	}
+	return n, nil
+}
+
+func (c *chunks) Close() error { return nil }
+
+// The scrub holds back what may start a secret until the next chunk says:
+// a credential split at every place between two reads of the connection is
+// replaced, and the bytes around it are handed out unchanged.
+func TestStreamScrubsACredentialSplitAcrossChunks(t *testing.T) {
+	c, _ := contentServer(t, csvHandler(""))
+	for cut := 1; cut < len(contentKey); cut++ {
+		body := &chunks{parts: []string{"a," + contentKey[:cut], contentKey[cut:] + ",b\n"}}
+		resp := &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"text/csv"}}, Body: body}
+		s := &Stream{}
+		s.open(c, exportOp, resp, nil, true)
+		got, err := io.ReadAll(iotest.OneByteReader(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != "a,"+redacted+",b\n" {
+			t.Errorf("cut at %d: got %d bytes, want %d: the credential replaced, the rest kept", cut, len(got), len("a,"+redacted+",b\n"))
+		}
+	}
+}

@@ -428,8 +428,8 @@ func formSchema(s any) any {
 		}
 	}
 	return map[string]any{
-		"type":                 "object",
-		"properties":           map[string]any{"file": map[string]any{"type": "string", "format": "binary"}},
+		"type":       "object",
+		"properties": map[string]any{"file": map[string]any{"type": "string", "format": "binary"}},
 		// true, not {type: string}: validators (kin-openapi's among them)
 		// read a schema here as the shape of one part, not of every other.
 		"additionalProperties": true,
