@@ -8,3 +8,8 @@ func DecodeCostOf(body []byte, into any) int64 {
 	n, _ := decodeCost(body, into, math.MaxInt64)
 	return n
 }
+
+// CloseIdleDefaultConnections closes the shared default transport's idle
+// connections, so that a test counting connections starts with none kept
+// for the servers of the tests before it.
+func CloseIdleDefaultConnections() { defaultTransport().CloseIdleConnections() }

@@ -15,11 +15,9 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
-	"unsafe"
 )
 
 // RetryPolicy says when a failed call is sent again. Rhombus has no
@@ -535,20 +533,15 @@ func (c *Client) attempt(b *budget, op Operation, req *http.Request, raw bool) (
 			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 		}()
 	}
-	var h *hooks
-	if httptrace.ContextClientTrace(ctx) == nil {
-		h = hooksPool.Get().(*hooks)
-	} else {
-		// The caller traces too: WithClientTrace will chain its hooks into
-		// ours, so these must not be reused.
-		h = newHooks()
-	}
-	req = req.WithContext(httptrace.WithClientTrace(ctx, &h.trace))
+	// Whether a connection was ready for the request, so it may have been
+	// sent. A caller's own trace is chained in by WithClientTrace.
+	var gotConn atomic.Bool
+	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { gotConn.Store(true) },
+	}))
 	resp, err = c.http.Do(req)
-	gotConn := h.gotConn()
-	h.release()
 	if err != nil {
-		return nil, nil, gotConn, &RequestError{Operation: op.ID, Err: c.scrubErr(err)}
+		return nil, nil, gotConn.Load(), &RequestError{Operation: op.ID, Err: c.scrubErr(err)}
 	}
 	if raw && rawAnswer(op, resp) {
 		c.scrubAnswer(resp, nil)
@@ -573,62 +566,6 @@ func (c *Client) attempt(b *budget, op Operation, req *http.Request, raw bool) (
 			Err: fmt.Errorf("reading the HTTP %d answer: %w", resp.StatusCode, c.scrubErr(readErr))}
 	}
 	return resp, body, true, nil
-}
-
-// hooks are the trace hooks of one attempt: whether a connection was
-// ready for the request (so it may have been sent). GotConn fires only
-// before Do returns, so the hooks are reused once it has: an attempt
-// allocates no hooks of its own. Each use is a generation, so that a dial
-// still pending for a finished request can tell (see dialWhenNeeded).
-type hooks struct {
-	// trace comes first: the dialer finds the hooks from the trace in the
-	// context it dials with (see hooksOf).
-	trace  httptrace.ClientTrace
-	self   *hooks
-	gen    atomic.Uint64 // the current use, from 1
-	gotGen atomic.Uint64 // the use in which GotConn last fired
-	pooled bool
-}
-
-// gotConn reports whether the current use's request was given a connection.
-func (h *hooks) gotConn() bool { return h.gotGen.Load() == h.gen.Load() }
-
-// hooksOf returns the hooks whose trace is in ctx. Every request through
-// the default transport carries one (attempt puts it there, and a trace of
-// the caller's is chained into it, not the other way round); self
-// confirms it.
-func hooksOf(ctx context.Context) *hooks {
-	tr := httptrace.ContextClientTrace(ctx)
-	if tr == nil {
-		return nil
-	}
-	h := (*hooks)(unsafe.Pointer(tr))
-	if h.self != h {
-		return nil
-	}
-	return h
-}
-
-func newHooks() *hooks {
-	h := &hooks{}
-	h.self = h
-	h.gen.Store(1)
-	h.trace.GotConn = func(httptrace.GotConnInfo) { h.gotGen.Store(h.gen.Load()) }
-	return h
-}
-
-var hooksPool = sync.Pool{New: func() any {
-	h := newHooks()
-	h.pooled = true
-	return h
-}}
-
-// release ends the current use and returns pooled hooks to the pool.
-func (h *hooks) release() {
-	h.gen.Add(1)
-	if h.pooled {
-		hooksPool.Put(h)
-	}
 }
 
 // requestBody reads the request body once, so every attempt can send it.

@@ -1,7 +1,6 @@
 package rhombus
 
 import (
-	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -12,12 +11,9 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
-	"runtime"
 	"sync"
-	"time"
 )
 
 // LoadCertificateKey reads a certificate key's client certificate and
@@ -216,55 +212,15 @@ var defaultTransport = sync.OnceValue(func() *http.Transport {
 	// limit; a request past it waits for a connection instead of opening
 	// one that is closed again.
 	t.MaxConnsPerHost = maxIdlePerHost
-	t.DialContext = dialWhenNeeded((&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext)
+	// With as many idle places as connections allowed, a connection is
+	// never closed for want of a place to wait: connections do not grow
+	// with the number of calls. (A dial started for a request that is then
+	// served by a returning connection is kept for the next call.)
 	return t
 })
-
-// errNotNeeded ends a dial whose request was given a pooled connection
-// meanwhile; net/http drops the error, since nobody waits for the dial.
-var errNotNeeded = errors.New("rhombus: the request this dial was for has a connection already")
-
-// dialWhenNeeded dials only for a request that still needs a connection.
-// net/http dials as soon as a request finds no idle connection, and keeps
-// the new connection even when one came back to the pool a moment later
-// and served the request: under concurrency that doubled the connections.
-// Before dialing, this gives a connection on its way back a moment to
-// arrive, and dials only if the request has not been given one.
-func dialWhenNeeded(dial func(ctx context.Context, network, addr string) (net.Conn, error)) func(ctx context.Context, network, addr string) (net.Conn, error) {
-	return func(ctx context.Context, network, addr string) (net.Conn, error) {
-		// The dial is needed no more once its request has a connection, or
-		// has finished (its hooks moved on to another use).
-		if h := hooksOf(ctx); h != nil {
-			g := h.gen.Load()
-			if waitFor(func() bool { return h.gotGen.Load() == g || h.gen.Load() != g }, 5*time.Millisecond) {
-				return nil, errNotNeeded
-			}
-		}
-		return dial(ctx, network, addr)
-	}
-}
 
 // maxIdlePerHost is the most goroutines the command line runs at once
 // (its bulk --concurrency), and the most connections the default client
 // opens to one host: a program running more calls at once still works, its
 // extra calls waiting for a free connection.
 const maxIdlePerHost = 64
-
-// waitFor waits up to limit for done to report true, and reports whether
-// it did: a few yields first, since the other goroutine is usually
-// runnable already, then short sleeps.
-func waitFor(done func() bool, limit time.Duration) bool {
-	for range 20 {
-		if done() {
-			return true
-		}
-		runtime.Gosched()
-	}
-	for end := time.Now().Add(limit); time.Now().Before(end); {
-		if done() {
-			return true
-		}
-		time.Sleep(20 * time.Microsecond)
-	}
-	return done()
-}
