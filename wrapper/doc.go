@@ -69,7 +69,7 @@
 // *ValidationError (refused before sending), *RequestError (no answer) and
 // *OutcomeUnknownError (a write that may have been applied; never resent).
 // Programs branch with errors.Is on the sentinels ([ErrUnauthorized],
-// [ErrRateLimited], [ErrUserExists], [ErrNotFound], ...) and errors.As for the
-// details. A warningMsg on a success stays on the result and also goes to an
+// [ErrRateLimited], [ErrNotFound], ...), on an answer's responseStatus with
+// [Status], and errors.As for the details. A warningMsg on a success stays on the result and also goes to an
 // optional handler ([WithWarningHandler]) or logger ([WithLogger]).
 package rhombus

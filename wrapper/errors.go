@@ -28,13 +28,13 @@ var (
 	// ErrBadInput: 400, or responseStatus BAD_INPUT.
 	ErrBadInput = errors.New("rhombus: bad input")
 	// ErrUserExists: responseStatus USER_EXISTS.
-	ErrUserExists = errors.New("rhombus: user exists")
+	//
+	// Deprecated: use Status(api.ResponseStatusUSEREXISTS), as for any
+	// other responseStatus; this is that value.
+	ErrUserExists error = Status("USER_EXISTS")
 	// ErrNotFound: a *_NOT_FOUND responseStatus (USER, DEVICE, POLICY,
 	// LOCATION, ORG, and any the server adds).
 	ErrNotFound = errors.New("rhombus: not found")
-	// ErrPassword: responseStatus PASSWORD_MISMATCH, SAME_PASSWORD or
-	// PASSWORD_TOO_SHORT.
-	ErrPassword = errors.New("rhombus: password refused")
 	// ErrServer: a 5xx answer.
 	ErrServer = errors.New("rhombus: server error")
 	// ErrRefused: a 200 answer whose envelope reports a failure
@@ -53,7 +53,7 @@ type APIError struct {
 	Operation      string        // operationId, for example "createUser"
 	StatusCode     int           // HTTP status
 	Message        string        // errorMsg, msg or the text body, as Rhombus sent it
-	ResponseStatus string        // createUser's responseStatus, when present
+	ResponseStatus string        // the answer's responseStatus or failure reason, when present; see [Status]
 	RetryAfter     time.Duration // from Retry-After on a 429; zero when absent
 	Header         http.Header   // the response headers
 }
@@ -76,8 +76,22 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Is matches the sentinel errors the status and responseStatus imply.
+// Status is a responseStatus (or the reason of an x-rhombus-failure
+// answer) as a target for errors.Is: an *APIError matches the Status equal
+// to its ResponseStatus. An operation's statuses are generated from the
+// spec as constants of package api, so they need no code here:
+//
+//	errors.Is(err, rhombus.Status(api.ResponseStatusUSEREXISTS))
+type Status string
+
+func (s Status) Error() string { return "rhombus: responseStatus " + string(s) }
+
+// Is matches the sentinel errors the status and responseStatus imply, and
+// the [Status] equal to its responseStatus.
 func (e *APIError) Is(target error) bool {
+	if s, ok := target.(Status); ok {
+		return e.ResponseStatus != "" && e.ResponseStatus == string(s)
+	}
 	switch target {
 	case ErrUnauthorized:
 		return e.StatusCode == http.StatusUnauthorized || e.ResponseStatus == "BASIC_AUTH_FAILED"
@@ -87,12 +101,8 @@ func (e *APIError) Is(target error) bool {
 		return e.StatusCode == http.StatusTooManyRequests
 	case ErrBadInput:
 		return e.StatusCode == http.StatusBadRequest || e.ResponseStatus == "BAD_INPUT"
-	case ErrUserExists:
-		return e.ResponseStatus == "USER_EXISTS"
 	case ErrNotFound:
 		return strings.HasSuffix(e.ResponseStatus, "_NOT_FOUND")
-	case ErrPassword:
-		return strings.HasPrefix(e.ResponseStatus, "PASSWORD_") || e.ResponseStatus == "SAME_PASSWORD"
 	case ErrServer:
 		return e.StatusCode >= 500
 	case ErrRefused:

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -20,8 +21,10 @@ import (
 
 var allSentinels = []error{
 	rhombus.ErrUnauthorized, rhombus.ErrForbidden, rhombus.ErrRateLimited, rhombus.ErrBadInput,
-	rhombus.ErrUserExists, rhombus.ErrNotFound, rhombus.ErrPassword, rhombus.ErrServer,
+	rhombus.ErrNotFound, rhombus.ErrServer,
 	rhombus.ErrRefused, rhombus.ErrDecode, rhombus.ErrInvalidRequest, rhombus.ErrOutcomeUnknown,
+	rhombus.Status(api.ResponseStatusUSEREXISTS), rhombus.Status(api.ResponseStatusPASSWORDTOOSHORT),
+	rhombus.Status(api.ResponseStatusSAMEPASSWORD), rhombus.Status(api.ResponseStatusBADINPUT),
 }
 
 func createUser(c *rhombus.Client) (*api.CreateUserResponse, error) {
@@ -105,7 +108,7 @@ var apiErrorCases = []struct {
 		name:       "200 USER_EXISTS",
 		answer:     jsonAnswer(200, `{"error":true,"errorMsg":"User exists","responseStatus":"USER_EXISTS"}`),
 		want:       "rhombus: createUser: HTTP 200 USER_EXISTS: User exists",
-		is:         []error{rhombus.ErrRefused, rhombus.ErrUserExists},
+		is:         []error{rhombus.ErrRefused, rhombus.Status(api.ResponseStatusUSEREXISTS)},
 		respStatus: "USER_EXISTS",
 	},
 	{
@@ -119,7 +122,7 @@ var apiErrorCases = []struct {
 		name:       "200 BAD_INPUT",
 		answer:     jsonAnswer(200, `{"error":true,"responseStatus":"BAD_INPUT","errorMsg":"email is invalid"}`),
 		want:       "rhombus: createUser: HTTP 200 BAD_INPUT: email is invalid",
-		is:         []error{rhombus.ErrRefused, rhombus.ErrBadInput},
+		is:         []error{rhombus.ErrRefused, rhombus.ErrBadInput, rhombus.Status(api.ResponseStatusBADINPUT)},
 		respStatus: "BAD_INPUT",
 	},
 	{
@@ -133,7 +136,7 @@ var apiErrorCases = []struct {
 		name:       "200 PASSWORD_TOO_SHORT",
 		answer:     jsonAnswer(200, `{"error":true,"responseStatus":"PASSWORD_TOO_SHORT"}`),
 		want:       "rhombus: createUser: HTTP 200 PASSWORD_TOO_SHORT",
-		is:         []error{rhombus.ErrRefused, rhombus.ErrPassword},
+		is:         []error{rhombus.ErrRefused, rhombus.Status(api.ResponseStatusPASSWORDTOOSHORT)},
 		respStatus: "PASSWORD_TOO_SHORT",
 	},
 	{
@@ -205,6 +208,23 @@ func TestAPIErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestStatusMatchesAnyResponseStatus: errors.Is finds an answer's
+// responseStatus through Status whatever the operation, including a reason
+// the spec's failure rule reads and no constant names; the deprecated
+// ErrUserExists is Status("USER_EXISTS"); an answer without a
+// responseStatus matches no Status, the empty one included.
+func TestStatusMatchesAnyResponseStatus(t *testing.T) {
+	err := error(&rhombus.APIError{Operation: "unlockAccessControlledDoor", StatusCode: 200, ResponseStatus: "DOOR_NOT_CONFIGURED_WITH_LOCK"})
+	assert.True(t, errors.Is(err, rhombus.Status("DOOR_NOT_CONFIGURED_WITH_LOCK")))
+	assert.False(t, errors.Is(err, rhombus.Status(api.ResponseStatusUSEREXISTS)))
+	exists := fmt.Errorf("wrapped: %w", &rhombus.APIError{Operation: "createUser", StatusCode: 200, ResponseStatus: "USER_EXISTS"})
+	assert.True(t, errors.Is(exists, rhombus.ErrUserExists))
+	assert.True(t, errors.Is(exists, rhombus.Status(api.ResponseStatusUSEREXISTS)))
+	none := &rhombus.APIError{Operation: "createUser", StatusCode: 200}
+	assert.False(t, errors.Is(none, rhombus.Status("")))
+	assert.False(t, errors.Is(none, rhombus.ErrUserExists))
 }
 
 func TestRetryAfterHTTPDate(t *testing.T) {

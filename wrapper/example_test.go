@@ -106,7 +106,7 @@ func Example_errors() {
 
 	var apiErr *rhombus.APIError
 	switch {
-	case errors.Is(err, rhombus.ErrUserExists):
+	case errors.Is(err, rhombus.Status(api.ResponseStatusUSEREXISTS)):
 		fmt.Println("exists:", err)
 	case errors.Is(err, rhombus.ErrRateLimited) && errors.As(err, &apiErr):
 		fmt.Println("retry after", apiErr.RetryAfter)
