@@ -267,6 +267,7 @@ type Stream struct {
 	read    int64 // bytes read from the connection
 	pending []byte
 	out     []byte // scrubbed bytes not yet handed out
+	spare   []byte // the buffer out is in, reused
 	window  int    // the longest secret less one: bytes held back
 	secrets []string
 	err     error
@@ -309,12 +310,17 @@ func (s *Stream) Read(p []byte) (int, error) {
 
 // fill reads the next chunk from the connection, scrubs what is pending,
 // and hands out all but the last window bytes, which may start a secret
-// that the next chunk completes.
+// that the next chunk completes. Its two buffers are reused, so reading
+// allocates nothing per chunk.
 func (s *Stream) fill(want int) {
 	want = min(max(want, 4<<10), 256<<10)
 	start := len(s.pending)
-	s.pending = append(s.pending, make([]byte, want)...)
-	n, err := s.body.Read(s.pending[start:])
+	if cap(s.pending)-start < want {
+		grown := make([]byte, start, start+want)
+		copy(grown, s.pending)
+		s.pending = grown
+	}
+	n, err := s.body.Read(s.pending[start : start+want])
 	s.pending = s.pending[:start+n]
 	s.read += int64(n)
 	if s.read > s.limit {
@@ -332,8 +338,10 @@ func (s *Stream) fill(want int) {
 		return
 	}
 	keep := min(s.window, len(clean))
-	s.out = append([]byte(nil), clean[:len(clean)-keep]...)
-	s.pending = append(s.pending[:0], clean[len(clean)-keep:]...)
+	s.spare = append(s.spare[:0], clean[:len(clean)-keep]...)
+	s.out = s.spare
+	// copy, not append, moves the tail: it may overlap the front.
+	s.pending = s.pending[:copy(s.pending[:cap(s.pending)], clean[len(clean)-keep:])]
 }
 
 // fail ends the stream with err; what is pending is not handed out, since
