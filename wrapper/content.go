@@ -368,6 +368,37 @@ func (s *Stream) Close() error {
 	return nil
 }
 
+// formIdentifying picks the operation's identifying fields out of a
+// multipart form: the text fields (a file is never one), each read up to
+// 1 KiB.
+func formIdentifying(op Operation, payload []byte) map[string]string {
+	line, _, _ := bytes.Cut(payload, []byte("\r\n"))
+	boundary, ok := bytes.CutPrefix(line, []byte("--"))
+	if !ok {
+		return nil
+	}
+	want := map[string]bool{}
+	for _, f := range op.IdentifyingFields {
+		want[f] = true
+	}
+	out := map[string]string{}
+	r := multipart.NewReader(bytes.NewReader(payload), string(boundary))
+	for {
+		p, err := r.NextPart()
+		if err != nil {
+			break
+		}
+		if want[p.FormName()] && p.FileName() == "" {
+			b, _ := io.ReadAll(io.LimitReader(p, 1<<10))
+			out[p.FormName()] = string(b)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
 // rawAnswer reports an answer the client does not read as JSON: a 200 of
 // an operation whose answer is another content type (ResponseContentType),
 // unless the server sent JSON after all, which is read as JSON so that an

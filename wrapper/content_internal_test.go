@@ -442,3 +442,21 @@ func TestStreamScrubsACredentialSplitAcrossChunks(t *testing.T) {
 		}
 	}
 }
+
+// An upload whose outcome is unknown names its identifying fields, read
+// from the form.
+func TestUploadOutcomeUnknownNamesFormFields(t *testing.T) {
+	op := uploadOp
+	op.Path, op.IdentifyingFields = "/api/upload/identified", []string{"locationUuid", "file"}
+	c, _ := contentServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusInternalServerError)
+	}, WithOperations(op))
+	_, err := upload[uploadResult](context.Background(), c, op.ID, op.Path, floorPlanParts(strings.NewReader("PNG")))
+	var oe *OutcomeUnknownError
+	if !errors.As(err, &oe) {
+		t.Fatalf("got %v, want *OutcomeUnknownError", err)
+	}
+	if len(oe.Fields) != 1 || oe.Fields["locationUuid"] != string(someRUUID) {
+		t.Errorf("Fields %v, want locationUuid alone (a file is not a field that identifies)", oe.Fields)
+	}
+}

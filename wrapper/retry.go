@@ -590,6 +590,9 @@ func identifying(op Operation, payload []byte) map[string]string {
 	if len(op.IdentifyingFields) == 0 || len(payload) == 0 {
 		return nil
 	}
+	if op.RequestContentType == "multipart/form-data" {
+		return formIdentifying(op, payload)
+	}
 	var m map[string]json.RawMessage
 	if json.Unmarshal(payload, &m) != nil {
 		return nil
