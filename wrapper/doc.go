@@ -20,6 +20,12 @@
 // the same credentials and error handling; [Client.Do] does the same for generated clients of other
 // specs, whose generated operation table [WithOperations] adds.
 //
+// An upload (a multipart/form-data request) has a typed method taking a form
+// struct whose files are [File]s; an export (a CSV or zip answer) one
+// returning a [Stream], scrubbed and capped as it is read. The form is built
+// in memory, at most [DefaultMaxUploadBytes], so that it can be resent under
+// the retry rules of any operation.
+//
 // # Models
 //
 // The request and result types are generated (package api). Optional
