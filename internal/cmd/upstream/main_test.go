@@ -316,7 +316,9 @@ func TestPinAgainstItself(t *testing.T) {
 // TestAdditiveUpdate: an additive-only document updates a clone of the
 // repository with exit status 0: pinned with its provenance, the new
 // property imported, regenerated, conformance passing; the same document
-// a second time changes nothing.
+// a second time changes nothing. A later document that no longer differs
+// where the conformance allow-list allows a difference gets the entry
+// reported.
 func TestAdditiveUpdate(t *testing.T) {
 	top, err := exec.Command("git", "-C", moduleRoot, "rev-parse", "--show-toplevel").Output()
 	if err != nil {
@@ -375,6 +377,22 @@ func TestAdditiveUpdate(t *testing.T) {
 	}
 	if again := git(t, root, "status", "--porcelain"); again != status {
 		t.Errorf("the second run changed the tree:\n%s\nthen:\n%s", status, again)
+	}
+
+	// The allow-list re-checked against a newer document: the vendor now
+	// says what createPendingRegistration's entry allowed a difference
+	// from (wifiPsk's items are not null). That is breaking for a request,
+	// so ACCEPT=1 updates; the conformance check reports the entry.
+	doc = modified(t, func(root map[string]any) {
+		addOperationAndProperty(t, root)
+		delete(obj(t, schema(t, root, "Org_CreatePendingRegistrationRequest"), "properties", "wifiPsk", "items"), "nullable")
+	})
+	code, report = runIn(t, root, doc, true)
+	if code != exitFailed {
+		t.Errorf("exit status %d, want %d: the conformance check fails on the stale entry", code, exitFailed)
+	}
+	if !regexp.MustCompile(`allow-list entry .*wifiPsk.* matches no difference`).MatchString(report) {
+		t.Error("the allow-list entry for wifiPsk is not reported as matching no difference")
 	}
 }
 
