@@ -175,15 +175,15 @@ func TestImportRefusesGoNameCollision(t *testing.T) {
 	if !errors.As(err, &re) {
 		t.Fatalf("want a refusal, got %v", err)
 	}
-	if !strings.Contains(err.Error(), "create_thing, creatething: the operations would have one Go method name") {
+	if !strings.Contains(err.Error(), "create_thing, creatething: the operations would have one Go method name, CreateThing") {
 		t.Errorf("the refusal does not name both: %v", err)
 	}
 }
 
 // A refusal examines the whole list and gives every reason.
 func TestImportRefusalListsEveryReason(t *testing.T) {
-	_, err := Import(testSpec(t), namesVendor(t), []string{"nope", "getLicenses", "creatething", "createUser"},
-		Decisions{ReadsGiven: true, Identifying: map[string][]string{"creatething": {"serial", "colour"}, "getModels": {"x"}}})
+	_, err := Import(testSpec(t), namesVendor(t), []string{"nope", "getLicenses", "otherModels", "creatething", "create_thing", "createUser"},
+		Decisions{ReadsGiven: true, Identifying: map[string][]string{"otherModels": {"serial", "colour"}, "getModels": {"x"}}})
 	var re *RefusedError
 	if !errors.As(err, &re) {
 		t.Fatalf("want a refusal, got %v", err)
@@ -191,9 +191,10 @@ func TestImportRefusalListsEveryReason(t *testing.T) {
 	for _, want := range []string{
 		"nope: no such operationId",
 		"createUser: hand-written",
-		`creatething: identifying field "serial"`,
-		`creatething: identifying field "colour"`,
+		`otherModels: identifying field "serial"`,
+		`otherModels: identifying field "colour"`,
 		"getModels: IDENTIFYING names it, but OPS does not",
+		"create_thing, creatething: the operations would have one Go method name, CreateThing",
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("the refusal lacks %q:\n%v", want, err)

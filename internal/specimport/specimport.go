@@ -252,9 +252,6 @@ func build(spec []byte, doc *upstream.Doc, prev map[string]decision, ids []strin
 		}
 		im.schemas = reached
 	}
-	if len(refused) > 0 {
-		return nil, &RefusedError{Reasons: refused}
-	}
 
 	names := map[string]bool{}
 	for _, im := range byID {
@@ -292,6 +289,10 @@ func build(spec []byte, doc *upstream.Doc, prev map[string]decision, ids []strin
 		}
 	}
 	renameRefs(schemas, nm.renamed)
+	// Every reason at once: Go names that would collide too.
+	if refused = append(refused, goNameClashes(hand, byID, schemas)...); len(refused) > 0 {
+		return nil, &RefusedError{Reasons: refused}
+	}
 	if err := repairExamples(spec, schemas, &res.Repairs); err != nil {
 		return nil, err
 	}
@@ -303,9 +304,6 @@ func build(spec []byte, doc *upstream.Doc, prev map[string]decision, ids []strin
 		renameRefs(op, nm.renamed)
 		paths[im.path] = map[string]any{"post": op}
 		res.Imported = append(res.Imported, id)
-	}
-	if clashes := goNameClashes(hand, byID, schemas); len(clashes) > 0 {
-		return nil, &RefusedError{Reasons: clashes}
 	}
 	out, err := splice(spec, paths, schemas)
 	if err != nil {
@@ -1181,17 +1179,23 @@ func goNameClashes(hand *handSpec, byID map[string]*imported, schemas map[string
 			return -1
 		}, s))
 	}
-	methods := map[string][]string{}
+	methods, shown := map[string][]string{}, map[string]string{}
+	addMethod := func(id, name string) {
+		methods[key(name)] = append(methods[key(name)], id)
+		if shown[key(name)] == "" || name < shown[key(name)] {
+			shown[key(name)] = name
+		}
+	}
 	for id := range hand.ops {
-		methods[key(goName(id, nil))] = append(methods[key(goName(id, nil))], id)
+		addMethod(id, goName(id, nil))
 	}
 	for id, im := range byID {
-		methods[key(im.goName)] = append(methods[key(im.goName)], id)
+		addMethod(id, im.goName)
 	}
 	for _, k := range slices.Sorted(keysOf(methods)) {
 		if ids := methods[k]; len(ids) > 1 {
 			sort.Strings(ids)
-			out = append(out, fmt.Sprintf("%s: the operations would have one Go method name, %s; import one of them only", strings.Join(ids, ", "), k))
+			out = append(out, fmt.Sprintf("%s: the operations would have one Go method name, %s; import one of them only", strings.Join(ids, ", "), shown[k]))
 		}
 	}
 	types := map[string][]string{}
