@@ -1,0 +1,275 @@
+package rhombus
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/http/httptrace"
+	"sync/atomic"
+	"time"
+)
+
+// Do sends req with the client's credentials, under its rate limiter and
+// retry policy, and turns the answer into a result or an error: it implements
+// the generated clients' HttpRequestDoer.
+//
+// A JSON request body is checked first: an invalid RUUID at one of the
+// operation's RUUID fields is a *ValidationError and nothing is sent. A
+// non-200 answer, a 200 whose envelope says "error": true, and a
+// responseStatus other than SUCCESS come back as *APIError; a body that cannot
+// be read as JSON, or not into the operation's result type, as *DecodeError;
+// a write that may have been applied but failed (its 200 unreadable
+// included) as *OutcomeUnknownError; no answer at all as *RequestError. When
+// the context ends (deadline, budget or cancellation) after an earlier
+// attempt failed, the error holds both: errors.Is finds the context's error
+// and errors.As the earlier answer. On success the response's body holds the
+// bytes read, so generated parsers can decode it, and its Request is req
+// (the request sent carried the credential). The response's status, headers
+// and body, and every error, are scrubbed of the credential (see the package
+// documentation).
+func (c *Client) Do(req *http.Request) (*http.Response, error) {
+	return c.send(req, nil, nil)
+}
+
+// send is Do for a request whose body is payload, or req's own body when
+// payload is nil. A typed call passes its payload, checked already field by
+// field, and typed, which the 200 answer is decoded into. Its stages: check
+// the request (check), send it until an answer is final (the attempt loop,
+// which asks decide after each failure), and read that answer (finish).
+func (c *Client) send(req *http.Request, payload []byte, typed any) (*http.Response, error) {
+	op := c.ops.lookup(req.URL.Path)
+	ctx := req.Context()
+	payload, err := c.check(op, req, payload, typed != nil)
+	if err != nil {
+		return nil, c.scrubError(err)
+	}
+	// The budget's context is made only when something waits (the limiter,
+	// a backoff): a call answered at once makes one context, its attempt's.
+	b := &budget{parent: ctx}
+	if c.retry.Budget > 0 {
+		b.end = time.Now().Add(c.retry.Budget)
+	}
+	defer b.close()
+	// Every value a credential sent on any attempt of this call is a secret
+	// of the call, whatever the credential kind (a token source gives a new
+	// token now and then): this copy of the client scrubs those as well.
+	var credentialsSent *[]string // nil for a credential whose values never change
+	if c.cred.changing() {
+		credentialsSent = new([]string)
+		c = c.withSecrets(func() []string { return *credentialsSent })
+	}
+	// An answer to hand over unread, for a typed call of an export (see
+	// content.go).
+	stream, _ := typed.(*Stream)
+	var last error // the failure of the latest attempt that had an answer
+	for attempt := 1; ; attempt++ {
+		if c.limiter != nil {
+			if err := c.limiter.Wait(b.context()); err != nil {
+				return nil, c.giveUp(ctx, op, attempt, interrupted(op.ID, limiterError(b.context(), err), last))
+			}
+		}
+		// A typed call's first attempt sends the request it built; any other
+		// attempt a copy, since the transport may still hold the last one.
+		r, err := c.prepare(req, payload, typed != nil && attempt == 1)
+		if err != nil {
+			// Refused before sending (a token source failed, say): final.
+			return nil, c.giveUp(ctx, op, attempt, refusal(op.ID, err))
+		}
+		if credentialsSent != nil {
+			*credentialsSent = append(*credentialsSent, credentialValues(r.Header)...)
+		}
+		sentAt := time.Now()
+		resp, body, reached, err := c.attempt(b, op, r, stream != nil)
+		facts := attemptFacts{attempt: attempt, idempotent: op.Idempotent, reached: reached}
+		if resp != nil {
+			facts.status = resp.StatusCode
+		}
+		// The attempt's own error: an answer's failure is read next.
+		c.emit(ctx, Event{Kind: EventAttempt, Operation: op.ID, Attempt: attempt, Status: facts.status, Err: err})
+		if resp != nil {
+			if err == nil {
+				err = c.finish(ctx, op, resp, body, typed)
+			}
+			if facts.status == http.StatusTooManyRequests {
+				facts.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+			}
+			if c.limiter != nil {
+				c.limiter.Observe(sentAt, facts.status, facts.retryAfter)
+			}
+		}
+		if err == nil {
+			if stream != nil {
+				stream.open(c, op, resp, body, rawAnswer(op, resp))
+				return resp, nil
+			}
+			if typed == nil {
+				// For the generated parsers, which read the body.
+				resp.Body = io.NopCloser(bytes.NewReader(body))
+				resp.ContentLength = int64(len(body))
+				// The request as the caller made it, without the
+				// credential headers the client added.
+				resp.Request = req
+			}
+			return resp, nil
+		}
+		if resp == nil {
+			if b.err() != nil && last != nil {
+				err = interrupted(op.ID, b.err(), last)
+			}
+			facts.curable = b.err() == nil && !refusedForGood(r.URL, err)
+		} else {
+			last = err
+			var decErr *DecodeError
+			facts.undecodable = errors.As(err, &decErr)
+		}
+		facts.backoff = c.retry.backoff(attempt)
+		facts.left, facts.hasDeadline = b.left()
+		v, wait := decide(c.retry, facts)
+		switch v {
+		case unknown:
+			return nil, c.giveUp(ctx, op, attempt, &OutcomeUnknownError{Operation: op.ID, Fields: identifying(op, payload), Err: err})
+		case stop:
+			return nil, c.giveUp(ctx, op, attempt, err)
+		}
+		c.emit(ctx, Event{Kind: EventWait, Operation: op.ID, Attempt: attempt, Status: facts.status, Wait: wait, Err: err})
+		if serr := sleep(b.context(), wait); serr != nil {
+			return nil, c.giveUp(ctx, op, attempt, interrupted(op.ID, serr, err))
+		}
+	}
+}
+
+// check refuses, before the limiter and before anything is sent, a request
+// the server would refuse: an invalid RUUID in a generated call's JSON body
+// (a typed call's payload was checked field by field already), an editor's
+// bad x-auth-org (which must take no slot of the organisation's rate). It
+// returns the body every attempt sends.
+func (c *Client) check(op Operation, req *http.Request, payload []byte, typed bool) ([]byte, error) {
+	if !typed {
+		var err error
+		if payload, err = requestBody(req); err != nil {
+			return nil, &RequestError{Operation: op.ID, Err: err}
+		}
+		if err := validateBody(op, payload, c.scrub); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkEditorOrg(c.cred, req.Header, c.scrub); err != nil {
+		return nil, refusal(op.ID, err)
+	}
+	return payload, nil
+}
+
+// finish reads an answer: its envelope, normalised into an *APIError when
+// it reports a failure, and a 200's result, decoded into typed. A CSV or zip
+// answer has no envelope to read, and a stream's is read by the Stream.
+func (c *Client) finish(ctx context.Context, op Operation, resp *http.Response, body []byte, typed any) error {
+	if rawAnswer(op, resp) {
+		return nil
+	}
+	if err := c.normalize(ctx, op, resp, body); err != nil {
+		return err
+	}
+	if _, isStream := typed.(*Stream); resp.StatusCode == http.StatusOK && !isStream {
+		return c.decodeResult(op, typed, resp, body)
+	}
+	return nil
+}
+
+// attempt sends the request once. It returns the answer with its body read
+// (resp nil when none came), and whether the request may have reached the
+// server (reached): false only when no connection was ever ready for it. With raw, a
+// 200 answer that is not JSON (see rawAnswer) comes back unread, its header
+// scrubbed, for a Stream: closing its body ends the attempt's context.
+func (c *Client) attempt(b *budget, op Operation, req *http.Request, raw bool) (resp *http.Response, body []byte, reached bool, err error) {
+	ctx := b.parent
+	kept := false // the answer is handed over unread
+	if end, ok := b.attemptEnd(c.retry.AttemptTimeout); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, end)
+		defer func() {
+			if !kept {
+				cancel()
+				return
+			}
+			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+		}()
+	}
+	// Whether a connection was ready for the request, so it may have been
+	// sent. A caller's own trace is chained in by WithClientTrace.
+	var gotConn atomic.Bool
+	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { gotConn.Store(true) },
+	}))
+	resp, err = c.http.Do(req)
+	if err != nil {
+		return nil, nil, gotConn.Load(), &RequestError{Operation: op.ID, Err: c.scrubErr(err)}
+	}
+	if raw && rawAnswer(op, resp) {
+		c.scrubAnswer(resp, nil)
+		kept = true
+		return resp, nil, true, nil
+	}
+	limit, from := c.bodyLimit(op)
+	body, readErr := readCapped(resp.Body, resp.ContentLength, limit)
+	resp.Body.Close()
+	// A server that echoes a credential back must not get it into a result,
+	// an error or a log line: remove it from the whole answer once, here,
+	// before anything reads it.
+	body = c.scrubAnswer(resp, body)
+	if readErr != nil {
+		var tooLarge *tooLargeError
+		if errors.As(readErr, &tooLarge) {
+			tooLarge.from = from
+			return resp, body, true, c.decodeError(op.ID, resp, body, readErr)
+		}
+		// The answer broke off: for a write that is as good as no answer.
+		return nil, nil, true, &RequestError{Operation: op.ID,
+			Err: fmt.Errorf("reading the HTTP %d answer: %w", resp.StatusCode, c.scrubErr(readErr))}
+	}
+	return resp, body, true, nil
+}
+
+// decodeResult reads a 200 answer into the type of the operation's result:
+// the typed call's own value, or a throwaway one for a generated call, whose
+// parser decodes the body again. An answer that does not fit is a
+// *DecodeError (for a write, outcome unknown: see outcome).
+func (c *Client) decodeResult(op Operation, typed any, resp *http.Response, body []byte) error {
+	var into any
+	switch {
+	case typed != nil:
+		into = typed
+	case op.NewResult != nil:
+		into = op.NewResult()
+	default:
+		// No type to decode into: the envelope's scan checked the
+		// structure only, so check the whole body is JSON.
+		if !json.Valid(body) {
+			var v any
+			return c.decodeError(op.ID, resp, body, describeJSONError(json.Unmarshal(body, &v), body))
+		}
+		return nil
+	}
+	// Refuse, before decoding, an answer whose Go values would take more
+	// than their budget: memory is bounded by what decoding costs, not only
+	// by the bytes read.
+	limit, from := c.bodyLimit(op)
+	budget := int64(math.MaxInt64)
+	if limit <= math.MaxInt64/decodeBudgetFactor {
+		budget = limit * decodeBudgetFactor
+	}
+	switch _, err := decodeCost(body, into, budget); err {
+	case errOverSpend:
+		return c.decodeError(op.ID, resp, body, &costError{budget: budget, limit: limit, from: from})
+	case errTooDeep:
+		return c.decodeError(op.ID, resp, body, err)
+	}
+	if err := json.Unmarshal(body, into); err != nil {
+		return c.decodeError(op.ID, resp, body, describeJSONError(err, body))
+	}
+	return nil
+}
