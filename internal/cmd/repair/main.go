@@ -35,6 +35,7 @@ func run(in, out string, quiet bool) error {
 		return err
 	}
 	d.RepairForGo()
+	d.RepairAuthScheme()
 	// The paginated operations get x-rhombus-pagination where their shapes
 	// leave one reading; the others are listed, to be decided by hand.
 	undecided := d.MarkPagination()
