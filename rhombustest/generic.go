@@ -114,7 +114,7 @@ func (o *operation) answer(sp *spec, note func(format string, args ...any)) []by
 			return
 		}
 		if ex, where, ok := o.example(); ok {
-			err := o.answerSchema.Value.VisitJSON(ex, sp.schemaOptions()...)
+			err := o.answerSchema.Value.VisitJSON(ex, append(sp.schemaOptions(), openapi3.VisitAsResponse())...)
 			if err == nil {
 				if b, err := json.Marshal(ex); err == nil {
 					o.answerBody = b
@@ -130,7 +130,7 @@ func (o *operation) answer(sp *spec, note func(format string, args ...any)) []by
 			note("cannot encode the answer built for %s: %v", o.id, err)
 			return
 		}
-		if err := o.answerSchema.Value.VisitJSON(jsonValue(body), sp.schemaOptions()...); err != nil {
+		if err := o.answerSchema.Value.VisitJSON(jsonValue(body), append(sp.schemaOptions(), openapi3.VisitAsResponse())...); err != nil {
 			note("the answer built for %s does not match its schema: %s", o.id, schemaReason(err))
 		}
 		o.answerBody = body
@@ -191,6 +191,9 @@ type builder struct {
 	op    *operation
 	note  func(format string, args ...any)
 	stack []*openapi3.Schema
+	// requiredOnly builds the required properties of objects only: a
+	// minimal request.
+	requiredOnly bool
 }
 
 func (b *builder) build(ref *openapi3.SchemaRef, at string, depth int, top bool) any {
@@ -312,7 +315,13 @@ func (b *builder) object(s *openapi3.Schema, at string, depth int, top bool) any
 	sort.Strings(names)
 	for _, n := range names {
 		required := slices.Contains(s.Required, n)
-		if (top && envelopeOnly[n] || deep) && !required {
+		if p := s.Properties[n]; p != nil && p.Value != nil && p.Value.WriteOnly && !b.requiredOnly {
+			// An answer never carries what the document says is only
+			// written (a secret the client sends); a minimal request
+			// builds required properties only.
+			continue
+		}
+		if (top && envelopeOnly[n] || deep || b.requiredOnly) && !required {
 			continue
 		}
 		v := b.build(s.Properties[n], joinField(at, n), depth+1, false)

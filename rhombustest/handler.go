@@ -101,6 +101,9 @@ func (s *Server) handle(r *http.Request, route *routers.Route, op *operation, bo
 	in := &openapi3filter.RequestValidationInput{Request: r, Route: route, Options: s.spec.options(auth.check)}
 	err := openapi3filter.ValidateRequest(r.Context(), in)
 	a := s.decide(auth, err, r.Header.Get("Content-Type"), op, body, warning)
+	if op.defaultOnly {
+		a = s.asDefault(op, a)
+	}
 	s.checkContract(in, a)
 	return a
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -59,6 +58,10 @@ type operation struct {
 	// export: text/csv, application/zip); see content.go.
 	rawType  string
 	rawMedia *openapi3.MediaType
+
+	// defaultOnly: the operation declares no status, only a default
+	// answer, which then describes every answer, refusals included.
+	defaultOnly bool
 }
 
 type failureShape struct{ property, equals string }
@@ -109,8 +112,8 @@ func parseSpec(data []byte, name string, ruuid *openapi3.Schema) (*spec, error) 
 }
 
 func newOperation(op *openapi3.Operation) (*operation, error) {
-	o := &operation{id: op.OperationID}
-	if r := op.Responses.Status(http.StatusOK); r != nil && r.Value != nil {
+	o := &operation{id: op.OperationID, defaultOnly: defaultOnly(op)}
+	if r := successOf(op); r != nil && r.Value != nil {
 		if mt := r.Value.Content.Get(contentJSON); mt != nil && mt.Schema != nil {
 			o.answerMedia, o.answerSchema = mt, mt.Schema
 		}
