@@ -19,6 +19,8 @@ import (
 //	endpoint url: http://127.0.0.1:PORT
 //	api key: KEY
 //	partner api key: KEY
+//	client organisation: RUUID   (a client of the partner; the api key's own)
+//	permission group: RUUID      (in the client organisation)
 func runFake(a *app, g *globals, args []string) error {
 	var f fakeFlags
 	fs := newFlagSet("fake", g)
@@ -68,8 +70,10 @@ func runFake(a *app, g *globals, args []string) error {
 	}
 	ctx, stop := signalContext()
 	defer stop()
-	fmt.Fprintf(a.stdout, "endpoint url: %s\napi key: %s\npartner api key: %s\n",
-		s.URL, s.Key(rhombustest.OrgAPIToken), s.Key(rhombustest.PartnerAPIToken))
+	// The client organisation and its permission group are what a partner
+	// command names (--partner-org, --org-uuid, --permission-group-uuid).
+	fmt.Fprintf(a.stdout, "endpoint url: %s\napi key: %s\npartner api key: %s\nclient organisation: %s\npermission group: %s\n",
+		s.URL, s.Key(rhombustest.OrgAPIToken), s.Key(rhombustest.PartnerAPIToken), s.DefaultOrg(), s.PermissionGroup())
 	fmt.Fprintf(a.stderr, "The fake Rhombus API is listening on %s (loopback only). Every operation of %s is served;%s Ctrl-C stops it.\nTry: RHOMBUS_API_KEY=<api key> rhombus --endpoint-url %s call getLocations --data '{}'\n", s.URL, served, limited, s.URL)
 	<-ctx.Done()
 	s.Close()
