@@ -34,6 +34,9 @@ func (s *Server) dispatch(op string, c *caller, body []byte, warning *string) an
 	case OpGetDeviceLicensesForOrg:
 		return s.getDeviceLicensesForOrg(c, body, warning)
 	}
+	if a, ok := s.pagedAnswer(op, body, warning); ok {
+		return a // an operation with x-rhombus-pagination: in pages (pages.go)
+	}
 	return s.specAnswer(s.spec.ops[op], warning)
 }
 

@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-//go:generate go run ../internal/gen/operations -spec ../openapi.yaml -gen ../api/api.gen.go -out operations.gen.go -methods calls.gen.go -pkg rhombus -var defaultOperations -types github.com/rhombuskit/rhombus-go/api
+//go:generate go run ../internal/gen/operations -spec ../openapi.yaml -gen ../api/api.gen.go -out operations.gen.go -methods calls.gen.go -pages pages.gen.go -pkg rhombus -var defaultOperations -types github.com/rhombuskit/rhombus-go/api
 
 // Operation is what the client knows of one operation, generated from the
 // spec's x-rhombus-* extensions (see internal/gen/operations) so that
@@ -45,6 +45,9 @@ type Operation struct {
 	// a failure in its own shape, beyond the envelope every answer shares;
 	// nil when it has none.
 	Failure *Failure
+	// Pagination (x-rhombus-pagination) is how the operation's list comes
+	// in pages, for [Pages] and [Items]; nil when it does not page.
+	Pagination *Pagination
 }
 
 // Failure is a 200 answer that reports a failure in its own shape: the

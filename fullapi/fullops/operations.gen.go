@@ -1047,6 +1047,7 @@ var Operations = []rhombus.Operation{
 		Path:        "/api/climate/getEventsForEnvironmentalGateway",
 		Idempotent:  false,
 		RUUIDFields: []string{"deviceUuid"},
+		Pagination:  &rhombus.Pagination{Cursor: "lastEvaluatedKey", Next: "lastEvaluatedKey", Items: "events", PageSize: "maxPageSize"},
 	},
 	{
 		ID:         "getMinimalClimateStateList",
@@ -1063,6 +1064,7 @@ var Operations = []rhombus.Operation{
 		Path:        "/api/climate/getMinimalStateEventsForEnvironmentalGateway",
 		Idempotent:  false,
 		RUUIDFields: []string{"deviceUuid"},
+		Pagination:  &rhombus.Pagination{Cursor: "lastEvaluatedKey", Next: "lastEvaluatedKey", Items: "minimalEnvironmentalGatewayStates", PageSize: "maxPageSize"},
 	},
 	{
 		ID:          "rebootEnvironmentalGateway",
@@ -1182,18 +1184,21 @@ var Operations = []rhombus.Operation{
 		ID:         "findAccessControlledElevatorLandingShadows",
 		Path:       "/api/component/elevator/findAccessControlledElevatorLandingShadows",
 		Idempotent: false,
+		Pagination: &rhombus.Pagination{Cursor: "lastEvaluatedKey", Next: "lastEvaluatedKey", Items: "shadows", PageSize: "maxPageSize"},
 	},
 	{
 		ID:          "findAccessControlledElevatorLandingShadowsByLocation",
 		Path:        "/api/component/elevator/findAccessControlledElevatorLandingShadowsByLocation",
 		Idempotent:  false,
 		RUUIDFields: []string{"locationUuid"},
+		Pagination:  &rhombus.Pagination{Cursor: "lastEvaluatedKey", Next: "lastEvaluatedKey", Items: "shadows", PageSize: "maxPageSize"},
 	},
 	{
 		ID:          "findAccessControlledElevatorLandingsByLocation",
 		Path:        "/api/component/elevator/findAccessControlledElevatorLandingsByLocation",
 		Idempotent:  false,
 		RUUIDFields: []string{"locationUuid"},
+		Pagination:  &rhombus.Pagination{Cursor: "lastEvaluatedKey", Next: "lastEvaluatedKey", Items: "accessControlledElevatorLandings", PageSize: "maxPageSize"},
 	},
 	{
 		ID:         "getAccessControlledElevatorLandingLabelsForOrg",
@@ -1210,23 +1215,27 @@ var Operations = []rhombus.Operation{
 		ID:         "findAccessControlledDoorShadows",
 		Path:       "/api/component/findAccessControlledDoorShadows",
 		Idempotent: false,
+		Pagination: &rhombus.Pagination{Cursor: "lastEvaluatedKey", Next: "lastEvaluatedKey", Items: "shadows", PageSize: "maxPageSize"},
 	},
 	{
 		ID:          "findAccessControlledDoorShadowsByLocation",
 		Path:        "/api/component/findAccessControlledDoorShadowsByLocation",
 		Idempotent:  false,
 		RUUIDFields: []string{"locationUuid"},
+		Pagination:  &rhombus.Pagination{Cursor: "lastEvaluatedKey", Next: "lastEvaluatedKey", Items: "shadows", PageSize: "maxPageSize"},
 	},
 	{
 		ID:         "findAccessControlledDoors",
 		Path:       "/api/component/findAccessControlledDoors",
 		Idempotent: false,
+		Pagination: &rhombus.Pagination{Cursor: "lastEvaluatedKey", Next: "lastEvaluatedKey", Items: "accessControlledDoors", PageSize: "maxPageSize"},
 	},
 	{
 		ID:          "findAccessControlledDoorsByLocation",
 		Path:        "/api/component/findAccessControlledDoorsByLocation",
 		Idempotent:  false,
 		RUUIDFields: []string{"locationUuid"},
+		Pagination:  &rhombus.Pagination{Cursor: "lastEvaluatedKey", Next: "lastEvaluatedKey", Items: "accessControlledDoors", PageSize: "maxPageSize"},
 	},
 	{
 		ID:          "findAccessControlledDoorsByOwnerDevice",
@@ -1361,18 +1370,21 @@ var Operations = []rhombus.Operation{
 		ID:         "findMinimalStateAccessControlledDoors",
 		Path:       "/api/component/findMinimalStateAccessControlledDoors",
 		Idempotent: false,
+		Pagination: &rhombus.Pagination{Cursor: "lastEvaluatedKey", Next: "lastEvaluatedKey", Items: "accessControlledDoors", PageSize: "maxPageSize"},
 	},
 	{
 		ID:          "findMinimalStateAccessControlledDoorsByLocation",
 		Path:        "/api/component/findMinimalStateAccessControlledDoorsByLocation",
 		Idempotent:  false,
 		RUUIDFields: []string{"locationUuid"},
+		Pagination:  &rhombus.Pagination{Cursor: "lastEvaluatedKey", Next: "lastEvaluatedKey", Items: "accessControlledDoors", PageSize: "maxPageSize"},
 	},
 	{
 		ID:          "findPaginatedComponentEventsByAccessControlledDoor",
 		Path:        "/api/component/findPaginatedComponentEventsByAccessControlledDoor",
 		Idempotent:  false,
 		RUUIDFields: []string{"accessControlledDoorUuid", "userFilter[]"},
+		Pagination:  &rhombus.Pagination{Cursor: "lastEvaluatedKey", Next: "lastEvaluatedKey", Items: "componentEvents", PageSize: "maxPageSize"},
 	},
 	{
 		ID:         "getAccessControlledDoorLabelsForOrg",
@@ -1701,12 +1713,14 @@ var Operations = []rhombus.Operation{
 		Path:        "/api/event/getClipsWithProgress",
 		Idempotent:  false,
 		RUUIDFields: []string{"deviceUuidFilters[]", "locationUuidFilters[]"},
+		Pagination:  &rhombus.Pagination{Cursor: "pageToken", Next: "pageToken", Items: "savedClips", PageSize: "pageSize"},
 	},
 	{
 		ID:          "getExpiringClipsForOrg",
 		Path:        "/api/event/getExpiringClipsForOrg",
 		Idempotent:  false,
 		RUUIDFields: []string{"deviceUuidFilters[]", "locationUuidFilters[]"},
+		Pagination:  &rhombus.Pagination{Cursor: "pageToken", Next: "pageToken", Items: "savedClips", PageSize: "pageSize"},
 	},
 	{
 		ID:         "getMotionGrid",
@@ -1764,12 +1778,14 @@ var Operations = []rhombus.Operation{
 		Path:        "/api/event/getPolicyAlerts",
 		Idempotent:  false,
 		RUUIDFields: []string{"accessControlledDoorFilter[]", "deviceFilter[]", "lastUuid", "locationFilter[]"},
+		Pagination:  &rhombus.Pagination{Cursor: "lastUuid", ItemCursor: "uuid", Items: "policyAlerts", PageSize: "maxResults"},
 	},
 	{
 		ID:          "getPolicyAlertsV2",
 		Path:        "/api/event/getPolicyAlertsV2",
 		Idempotent:  false,
 		RUUIDFields: []string{"deviceFilter[]", "lastUuid", "locationFilter[]"},
+		Pagination:  &rhombus.Pagination{Cursor: "lastUuid", ItemCursor: "uuid", Items: "policyAlerts", PageSize: "maxResults"},
 	},
 	{
 		ID:          "getSavedClipCount",
@@ -4428,6 +4444,7 @@ var Operations = []rhombus.Operation{
 		ID:         "getThresholdCrossingEventsForDevice",
 		Path:       "/api/report/getThresholdCrossingEventsForDevice",
 		Idempotent: false,
+		Pagination: &rhombus.Pagination{Cursor: "lastEvaluatedKey", Next: "lastEvaluatedKey", Items: "thresholdCrossingEvents", PageSize: "maxPageSize"},
 	},
 	{
 		ID:         "getToastEventsTable",

@@ -21,11 +21,14 @@ import (
 	"go/token"
 	"os"
 	"path"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/rhombuskit/rhombus-go/internal/upstream"
 )
 
 func main() {
@@ -37,27 +40,33 @@ func main() {
 	opImport := flag.String("op", "", "import path of the package defining Operation (empty: the output's package)")
 	genFile := flag.String("gen", "", "the Go file oapi-codegen generated from the spec, read for the result types' Go names (none: the table has no result types)")
 	methods := flag.String("methods", "", "also write the Client's typed method of every operation to this Go file")
+	pages := flag.String("pages", "", "also write the paginators of every operation with x-rhombus-pagination to this Go file (needs -gen)")
 	leftVar := flag.String("leftout", "", "the name of a variable listing the operations that are not POST (none: such an operation is an error)")
 	flag.Parse()
-	if *out == "" || *pkg == "" || (*genFile == "" && *methods != "") {
+	if (*out == "" && *pages == "") || *pkg == "" || (*genFile == "" && (*methods != "" || *pages != "")) {
 		fmt.Fprintln(os.Stderr, "operations: -out and -pkg are required, and -methods needs -gen")
 		os.Exit(2)
 	}
 	// The spec and the generated client are read once, for both files.
-	ops, left, err := load(*spec, *genFile)
+	ops, left, err := load(*spec, *genFile, *out == "" && *methods == "")
 	var src []byte
 	if err == nil {
 		src, err = generate(ops, path.Base(*spec), *pkg, *name, *typesImport, *opImport)
 	}
-	if err == nil {
+	if err == nil && *out != "" {
 		src, err = appendLeftOut(src, left, path.Base(*spec), *name, *leftVar)
 	}
-	if err == nil {
+	if err == nil && *out != "" {
 		err = os.WriteFile(*out, src, 0o644)
 	}
 	if err == nil && *methods != "" {
 		if src, err = generateMethods(ops, path.Base(*spec), *pkg, *typesImport); err == nil {
 			err = os.WriteFile(*methods, src, 0o644)
+		}
+	}
+	if err == nil && *pages != "" {
+		if src, err = generatePages(ops, path.Base(*spec), *pkg, *typesImport, *opImport); err == nil {
+			err = os.WriteFile(*pages, src, 0o644)
 		}
 	}
 	if err != nil {
@@ -74,6 +83,8 @@ type operation struct {
 	result      string // Go type name of the 200 answer, "" when it has none
 	failure     *failure
 	maxBytes    int64 // x-rhombus-max-response-bytes; 0: none
+	pagination  *upstream.Pagination
+	item        *ast.Ident // the Go type of the paginated list's items; nil when unknown
 
 	// For the typed methods: the generated client's method name, the Go
 	// type of the request body ("" when there is none), and the words of
@@ -112,7 +123,7 @@ type leftOut struct{ id, method, path string }
 // gives them when genFile is set, and the operations left out. Without the
 // generated client the table has no result types: enough for a program
 // that must know the operations without compiling them.
-func load(specPath, genFile string) ([]operation, []leftOut, error) {
+func load(specPath, genFile string, pagesOnly bool) ([]operation, []leftOut, error) {
 	doc, err := openapi3.NewLoader().LoadFromFile(specPath)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading %s: %w", specPath, err)
@@ -122,6 +133,7 @@ func load(specPath, genFile string) ([]operation, []leftOut, error) {
 		if gen, err = readGenerated(genFile); err != nil {
 			return nil, nil, err
 		}
+		gen.pagesOnly = pagesOnly
 	}
 	ops, err := operationsOf(doc, gen)
 	return ops, leftOutOf(doc), err
@@ -221,6 +233,9 @@ func generate(ops []operation, specName, pkg, varName, typesImport, opImport str
 		if f := op.failure; f != nil {
 			fmt.Fprintf(&b, "Failure: &%sFailure{Property: %q, Equals: %q, Reason: %s},\n", opQ, f.property, f.equals, stringList(f.reason))
 		}
+		if p := op.pagination; p != nil {
+			fmt.Fprintf(&b, "Pagination: %s,\n", paginationLiteral(opQ, p))
+		}
 		b.WriteString("},\n")
 	}
 	b.WriteString("}\n")
@@ -299,6 +314,13 @@ func operationsOf(doc *openapi3.T, gen *generated) ([]operation, error) {
 			}
 			op.failure = f
 		}
+		if v, ok := o.Extensions["x-rhombus-pagination"]; ok {
+			p, err := upstream.ParsePagination(v)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", op.id, err)
+			}
+			op.pagination = p
+		}
 		if o.RequestBody != nil && o.RequestBody.Value != nil {
 			if mt := o.RequestBody.Value.Content.Get("application/json"); mt != nil {
 				op.ruuids = ruuidPaths(mt.Schema, "", nil)
@@ -317,11 +339,17 @@ func operationsOf(doc *openapi3.T, gen *generated) ([]operation, error) {
 		if r := o.Responses.Status(200); r != nil && r.Value != nil {
 			if mt := r.Value.Content.Get("application/json"); gen.result != nil && mt != nil && mt.Schema != nil && mt.Schema.Ref != "" {
 				name, ok := gen.result[p]
-				if !ok {
+				if !ok && gen.pagesOnly && op.pagination == nil {
+					// Only the paginators are written: another operation's
+					// answer type does not matter.
+				} else if !ok {
 					return nil, fmt.Errorf("%s: the generated client has no typed 200 answer for %s", op.id, p)
 				}
 				op.result = name
 			}
+		}
+		if op.pagination != nil && op.result != "" {
+			op.item = itemType(gen.fields[op.result][op.pagination.Items])
 		}
 		ops = append(ops, op)
 	}
@@ -462,6 +490,12 @@ type generated struct {
 	method  map[string]string // path -> the client's method name X
 	result  map[string]string // path -> Go type of the 200 answer
 	request map[string]string // X -> Go type of the JSON request body
+	// fields maps a struct type's JSON field names to their Go types, for
+	// the paginators' item types.
+	fields map[string]map[string]ast.Expr
+	// pagesOnly: only the paginators are written, so only the paginated
+	// operations need their answer types.
+	pagesOnly bool
 }
 
 // readGenerated reads the generated client. A request builder
@@ -477,6 +511,7 @@ func readGenerated(genFile string) (*generated, error) {
 	pathOf := map[string]string{}   // X -> path
 	json200 := map[string]string{}  // answer struct name -> JSON200 type
 	requests := map[string]string{} // X -> request type
+	fields := map[string]map[string]ast.Expr{}
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
@@ -517,6 +552,15 @@ func readGenerated(genFile string) (*generated, error) {
 					continue
 				}
 				for _, fld := range st.Fields.List {
+					if fld.Tag != nil && len(fld.Names) == 1 {
+						if tag, err := strconv.Unquote(fld.Tag.Value); err == nil {
+							name, _, _ := strings.Cut(reflect.StructTag(tag).Get("json"), ",")
+							if fields[ts.Name.Name] == nil {
+								fields[ts.Name.Name] = map[string]ast.Expr{}
+							}
+							fields[ts.Name.Name][name] = fld.Type
+						}
+					}
 					if len(fld.Names) == 1 && fld.Names[0].Name == "JSON200" {
 						if star, ok := fld.Type.(*ast.StarExpr); ok {
 							if id, ok := star.X.(*ast.Ident); ok {
@@ -544,7 +588,7 @@ func readGenerated(genFile string) (*generated, error) {
 			out[p] = json200[best]
 		}
 	}
-	return &generated{method: methods, result: out, request: requests}, nil
+	return &generated{method: methods, result: out, request: requests, fields: fields}, nil
 }
 
 // hasOtherOp reports whether name belongs to a longer operation name that

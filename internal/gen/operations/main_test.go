@@ -58,7 +58,7 @@ paths:
 		if err := os.WriteFile(gen, []byte("package p\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, _, err := load(path, gen)
+		_, _, err := load(path, gen, false)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: got %v, want an error containing %q", ext, err, want)
 		}
@@ -87,7 +87,7 @@ func TestGenerateMethodsFromTheTestSpec(t *testing.T) {
 // its generated client.
 func testOps(t *testing.T) []operation {
 	t.Helper()
-	ops, _, err := load("../../../wrapper/internal/testapi/openapi.yaml", "../../../wrapper/internal/testapi/testapi.gen.go")
+	ops, _, err := load("../../../wrapper/internal/testapi/openapi.yaml", "../../../wrapper/internal/testapi/testapi.gen.go", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ paths:
 	if err := os.WriteFile(path, []byte(spec), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ops, left, err := load(path, "")
+	ops, left, err := load(path, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,170 @@
+package rhombustest
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/rhombuskit/rhombus-go/internal/upstream"
+	"github.com/rhombuskit/rhombus-go/ruuid"
+)
+
+// The pages the fake serves for an operation with x-rhombus-pagination:
+// by default DefaultPagedItems items built from the spec, DefaultPageSize
+// to a page when the request names no page size, at most MaxPageSize.
+const (
+	DefaultPagedItems = 250
+	DefaultPageSize   = 100
+	MaxPageSize       = 1000
+)
+
+// ServePages makes the fake answer op, an operation with
+// x-rhombus-pagination, with items (each a JSON object) in pages: the
+// request's page size field sets the page's length, and the answer's
+// cursor (or, in the lastUuid style, the last item's field) where the next
+// page starts. A cursor the fake did not give is refused as Rhombus
+// refuses a bad request. Without ServePages such an operation is served
+// the same way from DefaultPagedItems items built from the spec.
+func (s *Server) ServePages(op string, items []json.RawMessage) {
+	p := s.pagination(op)
+	if p == nil {
+		s.reportf("ServePages(%q): the operation has no x-rhombus-pagination in the spec", op)
+		return
+	}
+	s.Handle(op, func(body []byte) (any, error) {
+		b, err := page(p, items, body)
+		if err != nil {
+			return nil, err
+		}
+		return json.RawMessage(b), nil
+	})
+}
+
+// pagedAnswer answers a paginated operation that has no handler from
+// items built from the spec; false when op does not page.
+func (s *Server) pagedAnswer(op string, body []byte, warning *string) (answer, bool) {
+	p := s.pagination(op)
+	o := s.spec.ops[op]
+	if p == nil || o == nil || o.answerSchema == nil {
+		return answer{}, false
+	}
+	var built map[string]json.RawMessage
+	if json.Unmarshal(o.answer(s.spec, s.notef), &built) != nil {
+		return answer{}, false
+	}
+	var template []map[string]any
+	_ = json.Unmarshal(built[p.Items], &template)
+	items := make([]json.RawMessage, DefaultPagedItems)
+	for i := range items {
+		item := map[string]any{}
+		if len(template) > 0 {
+			for k, v := range template[0] {
+				item[k] = v
+			}
+		}
+		// Every item its own identity, a RUUID where the item has one.
+		id := ruuidOf(i)
+		for _, k := range []string{"uuid", p.ItemCursor} {
+			if _, ok := item[k]; ok || k == p.ItemCursor && k != "" {
+				item[k] = id
+			}
+		}
+		items[i], _ = json.Marshal(item)
+	}
+	b, err := page(p, items, body)
+	if err != nil {
+		return s.jsonAnswer(http.StatusOK, failed(err.Error())), true
+	}
+	// The rest of the built answer stays (its envelope, other fields).
+	var m map[string]json.RawMessage
+	_ = json.Unmarshal(b, &m)
+	for k, v := range built {
+		if _, ok := m[k]; !ok && k != p.Next {
+			m[k] = v
+		}
+	}
+	out, _ := json.Marshal(m)
+	return newAnswer(http.StatusOK, contentJSON, withWarning(out, warning)), true
+}
+
+// ruuidOf is a RUUID made from i, the same for the same i.
+func ruuidOf(i int) string {
+	var b [16]byte
+	copy(b[:], "fake-paged-item.")
+	b[12], b[13], b[14], b[15] = byte(i>>24), byte(i>>16), byte(i>>8), byte(i)
+	return string(ruuid.FromBytes(b))
+}
+
+// pagination is op's x-rhombus-pagination in the fake's spec; nil when it
+// has none.
+func (s *Server) pagination(op string) *upstream.Pagination {
+	if s.spec == nil || s.spec.doc == nil || s.spec.doc.Paths == nil {
+		return nil
+	}
+	for _, item := range s.spec.doc.Paths.Map() {
+		for _, o := range item.Operations() {
+			if o.OperationID == op {
+				p, err := upstream.ParsePagination(o.Extensions["x-rhombus-pagination"])
+				if err != nil {
+					s.notef("%s: %v", op, err)
+				}
+				return p
+			}
+		}
+	}
+	return nil
+}
+
+// page is the answer holding the page of items the request asks for.
+func page(p *upstream.Pagination, items []json.RawMessage, body []byte) ([]byte, error) {
+	var req map[string]json.RawMessage
+	if err := json.Unmarshal(body, &req); err != nil {
+		return nil, fmt.Errorf("the request is not a JSON object")
+	}
+	size := DefaultPageSize
+	if raw, ok := req[p.PageSize]; ok && p.PageSize != "" && string(raw) != "null" {
+		n, err := strconv.Atoi(string(raw))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%s must be a positive whole number", p.PageSize)
+		}
+		size = min(n, MaxPageSize)
+	}
+	var cursor string
+	if raw, ok := req[p.Cursor]; ok && string(raw) != "null" {
+		if json.Unmarshal(raw, &cursor) != nil {
+			return nil, fmt.Errorf("%s must be a string", p.Cursor)
+		}
+	}
+	start := 0
+	if cursor != "" {
+		var ok bool
+		if start, ok = cursorStart(p, items, cursor); !ok {
+			return nil, fmt.Errorf("%s: not a cursor this server gave", p.Cursor)
+		}
+	}
+	end := min(start+size, len(items))
+	out := map[string]any{"error": false, p.Items: items[start:end]}
+	if p.Next != "" && end < len(items) {
+		out[p.Next] = "page:" + base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
+	}
+	return json.Marshal(out)
+}
+
+// cursorStart is where the page after cursor starts.
+func cursorStart(p *upstream.Pagination, items []json.RawMessage, cursor string) (int, bool) {
+	if p.Next != "" {
+		b, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(cursor, "page:"))
+		n, err2 := strconv.Atoi(string(b))
+		return n, err == nil && err2 == nil && strings.HasPrefix(cursor, "page:") && n > 0 && n <= len(items)
+	}
+	for i, it := range items {
+		var m map[string]any
+		if json.Unmarshal(it, &m) == nil && m[p.ItemCursor] == cursor {
+			return i + 1, true
+		}
+	}
+	return 0, false
+}
