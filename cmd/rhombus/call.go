@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -40,12 +42,14 @@ type callFlags struct {
 	data       string
 	files      fileFlags
 	outputFile string
+	all        bool
 }
 
 func (f *callFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.data, "data", "", "")
 	fs.Var(&f.files, "file", "")
 	fs.StringVar(&f.outputFile, "output-file", "", "")
+	fs.BoolVar(&f.all, "all", false, "")
 }
 
 // runCall calls any operation of the spec, or of the whole API, by its
@@ -97,6 +101,11 @@ func runCall(a *app, g *globals, args []string) error {
 	} else if len(f.files) > 0 {
 		ps = append(ps, problem{"--file", fmt.Sprintf("%s takes a JSON body (--data), not a form: --file is for uploads, whose request is multipart/form-data", id)})
 	}
+	if f.all && op.Pagination == nil {
+		ps = append(ps, problem{"--all", fmt.Sprintf("%s does not answer in pages (it has no x-rhombus-pagination): call it without --all", id)})
+	} else if f.all && f.outputFile != "" {
+		ps = append(ps, problem{"--all", "writes to standard output; redirect it rather than give --output-file"})
+	}
 	if err := problems(append(g.validate(), ps...)...); err != nil {
 		return err
 	}
@@ -111,6 +120,9 @@ func runCall(a *app, g *globals, args []string) error {
 	a.baseURL = c.BaseURL()
 	ctx, stop := signalContext()
 	defer stop()
+	if f.all {
+		return callAll(ctx, a, c, op, body)
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.BaseURL()+op.Path, bytes.NewReader(body))
 	if err != nil {
 		return err
@@ -441,4 +453,32 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// callAll walks every page of a paginated operation and writes each item
+// as one compact JSON line, as it comes: a walk that fails part way has
+// written the items before the failure, then returns its error.
+func callAll(ctx context.Context, a *app, c *rhombus.Client, op rhombus.Operation, body []byte) error {
+	var req map[string]json.RawMessage
+	if err := json.Unmarshal(body, &req); err != nil || req == nil {
+		return &usageError{msg: "--data: the request body must be a JSON object"}
+	}
+	w := bufio.NewWriter(a.stdout)
+	var line bytes.Buffer
+	for item, err := range rhombus.Items[json.RawMessage, map[string]json.RawMessage](ctx, c, op, req) {
+		if err != nil {
+			_ = w.Flush()
+			return err
+		}
+		line.Reset()
+		if err := json.Compact(&line, item); err != nil {
+			_ = w.Flush()
+			return err
+		}
+		line.WriteByte('\n')
+		if _, err := w.Write(line.Bytes()); err != nil {
+			return err
+		}
+	}
+	return w.Flush()
 }

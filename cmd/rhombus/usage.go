@@ -187,7 +187,7 @@ no account, no network and no flags.
 `
 
 const callUsage = `
-  rhombus call OPERATION_ID [--data JSON|@FILE|-] [--file FIELD=@PATH]... [--output-file PATH]
+  rhombus call OPERATION_ID [--data JSON|@FILE|-] [--file FIELD=@PATH]... [--output-file PATH] [--all]
 
 Calls any operation of openapi.yaml, or of the whole Rhombus API, by its
 operationId (rhombus operations lists them), with the same credentials,
@@ -206,6 +206,9 @@ have reached the server.
   --output-file PATH
                 write the answer to PATH instead of standard output. An
                 export's answer (CSV, zip) is written as it came, not as JSON
+  --all         for an operation that answers in pages (x-rhombus-pagination):
+                walk every page, following its cursor, and write each item of
+                its list as one JSON object per line (NDJSON), as it comes
 `
 
 const operationsUsage = `
