@@ -301,6 +301,17 @@ func build(spec []byte, doc *upstream.Doc, prev map[string]decision, ids []strin
 	for _, id := range slices.Sorted(keysOf(byID)) {
 		im := byID[id]
 		op := operation(doc, im)
+		// Paging as its shapes read (upstream.InferPagination, as for the
+		// whole API); an x-rhombus-pagination already in openapi.yaml, kept,
+		// wins, and is how an ambiguous operation is decided.
+		if _, decided := op["x-rhombus-pagination"]; !decided {
+			switch p, why := doc.InferPagination(im.op); {
+			case p != nil:
+				op["x-rhombus-pagination"] = p.Extension()
+			case why != "":
+				res.Notes = append(res.Notes, fmt.Sprintf("%s: paging undecided: it %s; write its x-rhombus-pagination in openapi.yaml by hand (kept by every import) to have its paginators", id, why))
+			}
+		}
 		renameRefs(op, nm.renamed)
 		paths[im.path] = map[string]any{"post": op}
 		res.Imported = append(res.Imported, id)
