@@ -144,9 +144,9 @@ func (c *Client) send(req *http.Request, payload []byte, typed any) (*http.Respo
 }
 
 // check refuses, before the limiter and before anything is sent, a request
-// the server would refuse: an invalid RUUID in a generated call's JSON body
-// (a typed call's payload was checked field by field already), an editor's
-// bad x-auth-org (which must take no slot of the organisation's rate). It
+// the server would refuse: an invalid RUUID in the JSON body, typed or not
+// (an upload's form parts were checked as they were made), an editor's bad
+// x-auth-org (which must take no slot of the organisation's rate). It
 // returns the body every attempt sends.
 func (c *Client) check(op Operation, req *http.Request, payload []byte, typed bool) ([]byte, error) {
 	if !typed {
@@ -154,6 +154,8 @@ func (c *Client) check(op Operation, req *http.Request, payload []byte, typed bo
 		if payload, err = requestBody(req); err != nil {
 			return nil, &RequestError{Operation: op.ID, Err: err}
 		}
+	}
+	if op.RequestContentType == "" {
 		if err := validateBody(op, payload, c.scrub); err != nil {
 			return nil, err
 		}

@@ -22,11 +22,8 @@ func call[Result, Req any](ctx context.Context, c *Client, op, path string, req 
 	if ctx == nil {
 		return nil, &RequestError{Operation: op, Err: errors.New("nil context")}
 	}
-	in := &req // one copy for both the check and the encoding
-	if err := validateRUUIDs(op, in, c.scrub); err != nil {
-		return nil, err
-	}
-	payload, err := json.Marshal(in)
+	// The RUUIDs are checked in the JSON sent (see send).
+	payload, err := json.Marshal(&req)
 	if err != nil {
 		return nil, &RequestError{Operation: op, Err: c.scrubErr(err)}
 	}

@@ -217,11 +217,8 @@ func download[Req any](ctx context.Context, c *Client, op, path string, req Req)
 	if ctx == nil {
 		return nil, &RequestError{Operation: op, Err: errors.New("nil context")}
 	}
-	in := &req
-	if err := validateRUUIDs(op, in, c.scrub); err != nil {
-		return nil, err
-	}
-	payload, err := json.Marshal(in)
+	// The RUUIDs are checked in the JSON sent (see send).
+	payload, err := json.Marshal(&req)
 	if err != nil {
 		return nil, &RequestError{Operation: op, Err: c.scrubErr(err)}
 	}

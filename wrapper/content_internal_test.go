@@ -25,7 +25,7 @@ const contentKey = "rk_live_content-0123456789-SECRET"
 
 var (
 	uploadOp = Operation{ID: "uploadNewFloorPlan", Path: "/api/upload/floorplan", RequestContentType: "multipart/form-data"}
-	exportOp = Operation{ID: "exportUsers", Path: "/api/export/users", Idempotent: true, ResponseContentType: "text/csv; charset=UTF-8"}
+	exportOp = Operation{ID: "exportUsers", Path: "/api/export/users", Idempotent: true, RUUIDFields: []string{"orgUuid"}, ResponseContentType: "text/csv; charset=UTF-8"}
 	// An upload the spec declares a read, to show the body is resent.
 	uploadReadOp = Operation{ID: "checkFloorPlan", Path: "/api/upload/check", Idempotent: true, RequestContentType: "multipart/form-data"}
 )

@@ -1,7 +1,6 @@
 package rhombus
 
 import (
-	"encoding/json"
 	"fmt"
 	"path"
 	"strings"
@@ -48,6 +47,10 @@ type Operation struct {
 	// Pagination (x-rhombus-pagination) is how the operation's list comes
 	// in pages, for [Pages] and [Items]; nil when it does not page.
 	Pagination *Pagination
+	// StreamItems (x-rhombus-stream) names the list that makes up most of
+	// the operation's answer, which [StreamItems] decodes one item at a
+	// time; "" when the answer is not streamed.
+	StreamItems string
 }
 
 // Failure is a 200 answer that reports a failure in its own shape: the
@@ -103,63 +106,4 @@ func (o *operations) lookup(urlPath string) Operation {
 		p = p[i+1:]
 	}
 	return Operation{ID: path.Base(urlPath), Path: urlPath}
-}
-
-// validateBody checks every RUUID of a JSON request body at the operation's
-// RUUID paths. A body that is not JSON is left to the server.
-func validateBody(op Operation, body []byte, redact func(string) string) error {
-	if len(op.RUUIDFields) == 0 || len(body) == 0 {
-		return nil
-	}
-	var doc any
-	if json.Unmarshal(body, &doc) != nil {
-		return nil
-	}
-	for _, p := range op.RUUIDFields {
-		if err := checkPath(op.ID, doc, strings.Split(p, "."), "", redact); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// checkPath follows the path segments in v; "x[]" is every item of list x.
-func checkPath(op string, v any, segs []string, at string, redact func(string) string) error {
-	if len(segs) == 0 {
-		s, ok := v.(string)
-		if !ok {
-			return nil // null or absent; another type is the server's to refuse
-		}
-		return checkRUUID(op, RUUID(s), at, redact)
-	}
-	seg := segs[0]
-	name, lists := seg, 0
-	for strings.HasSuffix(name, "[]") {
-		name, lists = strings.TrimSuffix(name, "[]"), lists+1
-	}
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return nil
-	}
-	child, ok := obj[name]
-	if !ok {
-		return nil
-	}
-	return checkItems(op, child, lists, segs[1:], joinPath(at, name), redact)
-}
-
-func checkItems(op string, v any, lists int, rest []string, at string, redact func(string) string) error {
-	if lists == 0 {
-		return checkPath(op, v, rest, at, redact)
-	}
-	items, ok := v.([]any)
-	if !ok {
-		return nil
-	}
-	for i, it := range items {
-		if err := checkItems(op, it, lists-1, rest, fmt.Sprintf("%s[%d]", at, i), redact); err != nil {
-			return err
-		}
-	}
-	return nil
 }

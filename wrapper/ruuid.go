@@ -1,12 +1,12 @@
 package rhombus
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/rhombuskit/rhombus-go/ruuid"
 )
@@ -44,157 +44,181 @@ func (e *ValidationError) Unwrap() error { return e.Err }
 // Is matches ErrInvalidRequest.
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidRequest }
 
-var ruuidType = reflect.TypeFor[RUUID]()
-
-// validateRUUIDs checks every RUUID in v, at any depth, and returns the first
-// invalid one with its JSON path. It reads struct tags, so it works for every
-// generated request type without code of its own. An empty RUUID is absent
-// (the models leave it out of the JSON).
+// validateBody checks every RUUID of a JSON request body at the
+// operation's RUUID paths (the generated table's RUUIDFields:
+// "orgUuid", "location.floorPlans[].mediaUuid"): the one check of typed
+// and generated calls, on the bytes sent. It reads the JSON in place,
+// decoding nothing, so a valid request costs no allocation. A null, an
+// absent field or another type is left to the server, and so is a body
+// that is not JSON.
 // redact rewrites a value that holds a secret, so the error cannot quote it.
-func validateRUUIDs(op string, v any, redact func(string) string) error {
-	w := ruuidWalker{op: op, redact: redact}
+func validateBody(op Operation, body []byte, redact func(string) string) error {
+	if len(op.RUUIDFields) == 0 || len(body) == 0 {
+		return nil
+	}
+	w := jsonRUUIDs{op: op.ID, b: body, redact: redact}
 	w.path = w.buf[:0]
-	return w.walk(reflect.ValueOf(v))
-}
-
-// ruuidWalker keeps the JSON path as a stack of steps, spelled out only for
-// an error, so that a valid request costs no strings.
-type ruuidWalker struct {
-	op     string
-	redact func(string) string
-	path   []step
-	buf    [8]step
-}
-
-func (w *ruuidWalker) walk(rv reflect.Value) error {
-	switch rv.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if rv.IsNil() {
-			return nil
-		}
-		return w.walk(rv.Elem())
-	case reflect.Struct:
-		for _, f := range fieldsWithRUUIDs(rv.Type()) {
-			if err := w.in(step{name: f.name}, rv.Field(f.index)); err != nil {
-				return err
+	for _, p := range op.RUUIDFields {
+		if err := w.value(0, 0, p); err != nil {
+			if !json.Valid(body) {
+				return nil
 			}
-		}
-	case reflect.Slice, reflect.Array:
-		if rv.Type().Elem().Kind() == reflect.Uint8 {
-			return nil // []byte is data, not a list of values
-		}
-		for i := 0; i < rv.Len(); i++ {
-			if err := w.in(step{index: i, isIndex: true}, rv.Index(i)); err != nil {
-				return err
-			}
-		}
-	case reflect.Map:
-		iter := rv.MapRange()
-		for iter.Next() {
-			if err := w.in(step{key: fmt.Sprint(iter.Key()), isKey: true}, iter.Value()); err != nil {
-				return err
-			}
-		}
-	case reflect.String:
-		if rv.Type() == ruuidType && rv.Len() > 0 {
-			r := RUUID(rv.String())
-			if r.Validate() != nil {
-				return checkRUUID(w.op, r, spell(w.path), w.redact)
-			}
+			return err
 		}
 	}
 	return nil
 }
 
-// in walks v one step further down the path.
-func (w *ruuidWalker) in(s step, v reflect.Value) error {
-	w.path = append(w.path, s)
-	err := w.walk(v)
-	w.path = w.path[:len(w.path)-1]
-	return err
+// jsonRUUIDs follows RUUID paths through a JSON body, keeping the path
+// walked as a stack of steps, spelled out only for an error.
+type jsonRUUIDs struct {
+	op     string
+	b      []byte
+	redact func(string) string
+	path   []step
+	buf    [8]step
 }
 
-// field is an exported struct field that can hold a RUUID.
-type field struct {
-	index int
-	name  string // its JSON name
-}
-
-// structFields caches fieldsWithRUUIDs per struct type: the walk then
-// visits only the fields that can hold a RUUID, without reflecting on the
-// others on every call.
-var structFields sync.Map // reflect.Type -> []field
-
-func fieldsWithRUUIDs(t reflect.Type) []field {
-	if v, ok := structFields.Load(t); ok {
-		return v.([]field)
+// value checks the value starting at or after b[i]: it descends lists
+// levels of arrays first, then follows rest ("a.b[].c"); with nothing
+// left, the value is a RUUID.
+func (w *jsonRUUIDs) value(i, lists int, rest string) error {
+	i = skipSpace(w.b, i)
+	if i >= len(w.b) {
+		return nil
 	}
-	var out []field
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if f.IsExported() && mayHoldRUUID(f.Type, map[reflect.Type]bool{}) {
-			out = append(out, field{index: i, name: jsonName(f)})
+	switch {
+	case lists > 0:
+		if w.b[i] != '[' {
+			return nil
 		}
+		return w.items(i, lists, rest)
+	case rest == "":
+		if w.b[i] != '"' {
+			return nil
+		}
+		end, err := skipString(w.b, i)
+		if err != nil || validRUUIDText(w.b[i+1:end-1]) {
+			return nil
+		}
+		var text string
+		if json.Unmarshal(w.b[i:end], &text) != nil {
+			return nil
+		}
+		return checkRUUID(w.op, RUUID(text), spell(w.path), w.redact)
 	}
-	structFields.Store(t, out)
-	return out
-}
-
-// mayHoldRUUID reports whether a value of type t can hold a RUUID at any
-// depth; an interface can hold anything.
-func mayHoldRUUID(t reflect.Type, seen map[reflect.Type]bool) bool {
-	if t == ruuidType {
-		return true
+	if w.b[i] != '{' {
+		return nil
 	}
-	if seen[t] {
-		return false // already being looked at, higher up
+	seg, after, _ := strings.Cut(rest, ".")
+	name, inner := seg, 0
+	for strings.HasSuffix(name, "[]") {
+		name, inner = name[:len(name)-2], inner+1
 	}
-	seen[t] = true
-	switch t.Kind() {
-	case reflect.Interface:
-		return true
-	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
-		return mayHoldRUUID(t.Elem(), seen)
-	case reflect.Struct:
-		for i := 0; i < t.NumField(); i++ {
-			if f := t.Field(i); f.IsExported() && mayHoldRUUID(f.Type, seen) {
-				return true
+	i = skipSpace(w.b, i+1)
+	for i < len(w.b) && w.b[i] == '"' {
+		end, err := skipString(w.b, i)
+		if err != nil {
+			return nil
+		}
+		key := w.b[i+1 : end-1]
+		i = skipSpace(w.b, end)
+		if i >= len(w.b) || w.b[i] != ':' {
+			return nil
+		}
+		i = skipSpace(w.b, i+1)
+		if keyIs(key, name) {
+			w.path = append(w.path, step{name: name})
+			err := w.value(i, inner, after)
+			w.path = w.path[:len(w.path)-1]
+			if err != nil {
+				return err
 			}
 		}
+		if i, err = skipValue(w.b, i); err != nil {
+			return nil
+		}
+		i = skipSpace(w.b, i)
+		if i >= len(w.b) || w.b[i] != ',' {
+			return nil
+		}
+		i = skipSpace(w.b, i+1)
+	}
+	return nil
+}
+
+// items checks each item of the array starting at b[i].
+func (w *jsonRUUIDs) items(i, lists int, rest string) error {
+	i = skipSpace(w.b, i+1)
+	for n := 0; i < len(w.b) && w.b[i] != ']'; n++ {
+		w.path = append(w.path, step{index: n, isIndex: true})
+		err := w.value(i, lists-1, rest)
+		w.path = w.path[:len(w.path)-1]
+		if err != nil {
+			return err
+		}
+		if i, err = skipValue(w.b, i); err != nil {
+			return nil
+		}
+		i = skipSpace(w.b, i)
+		if i >= len(w.b) || w.b[i] != ',' {
+			return nil
+		}
+		i = skipSpace(w.b, i+1)
+	}
+	return nil
+}
+
+// keyIs reports whether the JSON key (its text between the quotes) is
+// name; a key with escapes is decoded first.
+func keyIs(key []byte, name string) bool {
+	if bytes.IndexByte(key, '\\') < 0 {
+		return string(key) == name
+	}
+	var k string
+	q := make([]byte, 0, len(key)+2)
+	q = append(append(append(q, '"'), key...), '"')
+	return json.Unmarshal(q, &k) == nil && k == name
+}
+
+// validRUUIDText reports whether the text of a JSON string (without
+// escapes) is a valid RUUID, without making a string of it; anything else
+// goes to ruuid's check, which says what is wrong.
+func validRUUIDText(b []byte) bool {
+	if len(b) != ruuid.Len {
+		return false
+	}
+	for _, c := range b {
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	// The last character's low 4 bits must be zero: A, Q, g or w.
+	switch b[len(b)-1] {
+	case 'A', 'Q', 'g', 'w':
+		return true
 	}
 	return false
 }
 
-// step is one step of a JSON path: a struct field, a list index or a map key.
+// step is one step of a JSON path: an object's field or a list index.
 type step struct {
-	name           string // a field's JSON name
-	index          int
-	key            string
-	isIndex, isKey bool
+	name    string // a field's JSON name
+	index   int
+	isIndex bool
 }
 
 // spell writes a path the way errors name fields: a.b[0].c.
 func spell(path []step) string {
 	s := ""
 	for _, st := range path {
-		switch {
-		case st.isIndex:
+		if st.isIndex {
 			s += "[" + strconv.Itoa(st.index) + "]"
-		case st.isKey:
-			s += "[" + st.key + "]"
-		default:
+		} else {
 			s = joinPath(s, st.name)
 		}
 	}
 	return s
-}
-
-func jsonName(f reflect.StructField) string {
-	tag := f.Tag.Get("json")
-	if name, _, _ := strings.Cut(tag, ","); name != "" && name != "-" {
-		return name
-	}
-	return f.Name
 }
 
 func joinPath(parent, name string) string {
