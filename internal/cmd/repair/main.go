@@ -36,6 +36,7 @@ func run(in, out string, quiet bool) error {
 	}
 	d.RepairForGo()
 	d.RepairAuthScheme()
+	d.InferResources()
 	// The paginated operations get x-rhombus-pagination where their shapes
 	// leave one reading; the others are listed, to be decided by hand.
 	undecided := d.MarkPagination()
