@@ -34,6 +34,9 @@ func (s *Server) dispatch(op string, c *caller, body []byte, warning *string) an
 	case OpGetDeviceLicensesForOrg:
 		return s.getDeviceLicensesForOrg(c, body, warning)
 	}
+	if a, ok := s.familyAnswer(op, c, body, warning); ok {
+		return a // a resource family's operation: its state (families.go)
+	}
 	if a, ok := s.pagedAnswer(op, body, warning); ok {
 		return a // an operation with x-rhombus-pagination: in pages (pages.go)
 	}
@@ -132,6 +135,7 @@ func (s *Server) createUser(c *caller, body []byte, warning *string) answer {
 	case userExists:
 		return fail(api.ResponseStatusUSEREXISTS, "A user with this email already exists")
 	}
+	s.recordCreated(OpCreateUser, c.acting, body, u.UUID) // for the whole API's user family
 	return s.jsonAnswer(http.StatusOK, createUserAnswer{
 		envelope:       envelope{WarningMsg: warning},
 		ResponseStatus: api.ResponseStatusSUCCESS,

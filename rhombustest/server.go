@@ -24,8 +24,9 @@ type Server struct {
 	spec    *spec
 	initErr error
 
-	state *store
-	def   defaults
+	state    *store
+	entities entities // the resource families' (families.go)
+	def      defaults
 
 	hs        *http.Server
 	client    *http.Client

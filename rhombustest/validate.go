@@ -30,7 +30,10 @@ type spec struct {
 	doc    *openapi3.T
 	router routers.Router
 	ops    map[string]*operation // by operationId
-	ruuid  *openapi3.Schema      // components.schemas.RUUID, for x-auth-org
+	// families are the operations of the resource families the fake
+	// keeps state for (families.go).
+	families families
+	ruuid    *openapi3.Schema // components.schemas.RUUID, for x-auth-org
 }
 
 // operation is what the fake needs to know about one operation beyond what
@@ -99,6 +102,7 @@ func parseSpec(data []byte, name string, ruuid *openapi3.Schema) (*spec, error) 
 	}
 	sp := &spec{doc: doc, router: router, ops: make(map[string]*operation)}
 	sp.ruuid = rs.Value
+	raw := map[string]*openapi3.Operation{}
 	for _, item := range doc.Paths.Map() {
 		for _, op := range item.Operations() {
 			o, err := newOperation(op)
@@ -106,8 +110,10 @@ func parseSpec(data []byte, name string, ruuid *openapi3.Schema) (*spec, error) 
 				return nil, err
 			}
 			sp.ops[o.id] = o
+			raw[o.id] = op
 		}
 	}
+	sp.families = readFamilies(sp.ops, raw)
 	return sp, nil
 }
 
