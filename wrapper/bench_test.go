@@ -52,6 +52,24 @@ func BenchmarkCreateUser(b *testing.B) {
 		}
 	})
 
+	b.Run("api", func(b *testing.B) {
+		// The generated client with the wrapper's editors, as c.API()
+		// gives it.
+		c, err := rhombus.New(rhombus.WithEndpoint(srv.URL), rhombus.WithCredential(rhombus.APIToken(testKey)),
+			rhombus.WithLimiter(nil))
+		if err != nil {
+			b.Fatal(err)
+		}
+		gen := c.API()
+		b.ReportAllocs()
+		for b.Loop() {
+			res, err := gen.CreateUserWithResponse(ctx, req)
+			if err != nil || res.JSON200 == nil || res.JSON200.UserUUID == "" {
+				b.Fatalf("CreateUserWithResponse: %v", err)
+			}
+		}
+	})
+
 	b.Run("net-http", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

@@ -203,13 +203,12 @@ func (c *Client) attempt(b *budget, op Operation, req *http.Request, raw bool) (
 	}
 	// Whether a connection was ready for the request, so it may have been
 	// sent. A caller's own trace is chained in by WithClientTrace.
-	var gotConn atomic.Bool
-	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		GotConn: func(httptrace.GotConnInfo) { gotConn.Store(true) },
-	}))
+	h := new(connTrace)
+	h.trace.GotConn = func(httptrace.GotConnInfo) { h.gotConn.Store(true) }
+	req = req.WithContext(httptrace.WithClientTrace(ctx, &h.trace))
 	resp, err = c.http.Do(req)
 	if err != nil {
-		return nil, nil, gotConn.Load(), &RequestError{Operation: op.ID, Err: c.scrubErr(err)}
+		return nil, nil, h.gotConn.Load(), &RequestError{Operation: op.ID, Err: c.scrubErr(err)}
 	}
 	if raw && rawAnswer(op, resp) {
 		c.scrubAnswer(resp, nil)
@@ -234,6 +233,13 @@ func (c *Client) attempt(b *budget, op Operation, req *http.Request, raw bool) (
 			Err: fmt.Errorf("reading the HTTP %d answer: %w", resp.StatusCode, c.scrubErr(readErr))}
 	}
 	return resp, body, true, nil
+}
+
+// connTrace is the trace of one attempt, in one allocation with what it
+// records.
+type connTrace struct {
+	trace   httptrace.ClientTrace
+	gotConn atomic.Bool
 }
 
 // decodeResult reads a 200 answer into the type of the operation's result:
