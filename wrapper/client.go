@@ -302,13 +302,18 @@ func (e *tooLargeError) Error() string {
 // client's WithMaxResponseBytes, else the operation's own
 // x-rhombus-max-response-bytes, else DefaultMaxResponseBytes.
 func (c *Client) bodyLimit(op Operation) (int64, string) {
+	limit, from := int64(DefaultMaxResponseBytes), "DefaultMaxResponseBytes; raise it with WithMaxResponseBytes"
 	switch {
 	case c.maxBody > 0:
-		return c.maxBody, "set by WithMaxResponseBytes"
+		limit, from = c.maxBody, "set by WithMaxResponseBytes"
 	case op.MaxResponseBytes > 0:
-		return op.MaxResponseBytes, "the operation's x-rhombus-max-response-bytes; raise it with WithMaxResponseBytes"
+		limit, from = op.MaxResponseBytes, "the operation's x-rhombus-max-response-bytes; raise it with WithMaxResponseBytes"
 	}
-	return DefaultMaxResponseBytes, "DefaultMaxResponseBytes; raise it with WithMaxResponseBytes"
+	if op.StreamItems != "" && op.ID != "" {
+		// The answer that outgrows its cap is the one to stream.
+		from += fmt.Sprintf("; %s%sItems reads its %s one at a time, uncapped", strings.ToUpper(op.ID[:1]), op.ID[1:], op.StreamItems)
+	}
+	return limit, from
 }
 
 func parseEndpoint(raw string) (*url.URL, error) {

@@ -401,6 +401,9 @@ func formIdentifying(op Operation, payload []byte) map[string]string {
 // unless the server sent JSON after all, which is read as JSON so that an
 // error envelope is still an error.
 func rawAnswer(op Operation, resp *http.Response) bool {
+	if streamed(resp) {
+		return true // a JSON answer read item by item (stream.go)
+	}
 	if op.ResponseContentType == "" || resp == nil || resp.StatusCode != http.StatusOK {
 		return false
 	}

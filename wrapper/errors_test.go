@@ -176,7 +176,7 @@ var malformedCases = []struct {
 	{"binary garbage", answer{status: 200, contentType: "application/json", body: "\x00\x01\xff"},
 		`rhombus: getDeviceLicensesForOrg: HTTP 200: cannot decode response (application/json): the body is not a JSON object; body starts "\x00\x01?"`, nil},
 	{"body over the limit", jsonAnswer(200, `{"error":false,"errorMsg":"`+strings.Repeat("x", 200)+`"}`),
-		`rhombus: getDeviceLicensesForOrg: HTTP 200: cannot decode response (application/json): body exceeds the limit of 64 bytes (set by WithMaxResponseBytes); body starts "{\"error\":false,\"errorMsg\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"`,
+		`rhombus: getDeviceLicensesForOrg: HTTP 200: cannot decode response (application/json): body exceeds the limit of 64 bytes (set by WithMaxResponseBytes; GetDeviceLicensesForOrgItems reads its deviceLicenses one at a time, uncapped); body starts "{\"error\":false,\"errorMsg\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"`,
 		[]rhombus.Option{rhombus.WithMaxResponseBytes(64)}},
 	{"trailing garbage", jsonAnswer(200, `{"error":false} trailing`),
 		`rhombus: getDeviceLicensesForOrg: HTTP 200: cannot decode response (application/json): malformed JSON at byte 17: invalid character 't' after top-level value; body starts "{\"error\":false} trailing"`, nil},

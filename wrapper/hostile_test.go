@@ -35,7 +35,7 @@ func TestHostileAnswersAreRefusedBeforeDecoding(t *testing.T) {
 	org := api.GetDeviceLicensesForOrgRequest{OrgUUID: rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")}
 	shapes := hostileShapes(limit - 1000)
 	want := map[string]string{
-		"tiny-items":   fmt.Sprintf("decoding it would take more than %d bytes of memory, 4 times the limit of %d bytes (set by WithMaxResponseBytes)", 4*limit, limit),
+		"tiny-items":   fmt.Sprintf("decoding it would take more than %d bytes of memory, 4 times the limit of %d bytes (set by WithMaxResponseBytes; GetDeviceLicensesForOrgItems reads its deviceLicenses one at a time, uncapped)", 4*limit, limit),
 		"deep-nesting": "the answer nests deeper than 256 levels",
 		"long-string":  "",
 		"gzip-bomb":    "",
@@ -86,7 +86,7 @@ func TestGzipAnswerIsCappedUncompressed(t *testing.T) {
 	org := api.GetDeviceLicensesForOrgRequest{OrgUUID: rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")}
 	alloc := allocatedDuring(func() { _, err = c.GetDeviceLicensesForOrg(context.Background(), org) })
 	require.ErrorIs(t, err, rhombus.ErrDecode)
-	assert.Contains(t, err.Error(), fmt.Sprintf("body exceeds the limit of %d bytes (the operation's x-rhombus-max-response-bytes; raise it with WithMaxResponseBytes)", limit))
+	assert.Contains(t, err.Error(), fmt.Sprintf("body exceeds the limit of %d bytes (the operation's x-rhombus-max-response-bytes; raise it with WithMaxResponseBytes; GetDeviceLicensesForOrgItems reads its deviceLicenses one at a time, uncapped)", limit))
 	assert.Less(t, alloc, uint64(limit*5/4), "refusing a gzip answer allocated %d bytes", alloc)
 	assert.False(t, strings.Contains(err.Error(), testKey), "the error holds the key")
 }

@@ -67,7 +67,8 @@ func TestAnswerCapsPerOperation(t *testing.T) {
 	small, _ := answering(t, jsonAnswer(200, string(big)), rhombus.WithMaxResponseBytes(1<<20))
 	_, err = small.GetDeviceLicensesForOrg(ctx, org)
 	require.ErrorIs(t, err, rhombus.ErrDecode)
-	assert.Contains(t, err.Error(), "body exceeds the limit of 1048576 bytes (set by WithMaxResponseBytes)")
+	// The refusal of an answer that can be streamed names the way to.
+	assert.Contains(t, err.Error(), "body exceeds the limit of 1048576 bytes (set by WithMaxResponseBytes; GetDeviceLicensesForOrgItems reads its deviceLicenses one at a time, uncapped)")
 
 	// An operation's own cap can be lower than the default too, and its
 	// refusal says where the limit comes from.

@@ -64,6 +64,7 @@ var defaultOperations = []Operation{
 		RUUIDFields:      []string{"orgUuid"},
 		NewResult:        func() any { return new(api.GetDeviceLicensesForOrgResponse) },
 		MaxResponseBytes: 33554432,
+		StreamItems:      "deviceLicenses",
 	},
 	{
 		ID:                "createUser",

@@ -2,4 +2,20 @@
 
 package rhombus
 
-// No operation of openapi.yaml has x-rhombus-pagination.
+import (
+	"context"
+	"iter"
+
+	"github.com/rhombuskit/rhombus-go/api"
+)
+
+var streamGetDeviceLicensesForOrg = Operation{ID: "getDeviceLicensesForOrg", Path: "/api/partner/getDeviceLicensesForOrg", StreamItems: "deviceLicenses"}
+
+// GetDeviceLicensesForOrgItems calls getDeviceLicensesForOrg (POST
+// /api/partner/getDeviceLicensesForOrg) and yields the deviceLicenses of its
+// answer one at a time, decoded as they arrive: memory of one item, whatever
+// their number, and no cap on the whole answer. A failure the answer reports
+// after its list comes as the last value, after the items (see StreamItems).
+func (c *Client) GetDeviceLicensesForOrgItems(ctx context.Context, req api.GetDeviceLicensesForOrgRequest) iter.Seq2[api.DeviceLicense, error] {
+	return StreamItems[api.DeviceLicense](ctx, c, streamGetDeviceLicensesForOrg, req)
+}

@@ -84,6 +84,7 @@ type operation struct {
 	failure     *failure
 	maxBytes    int64 // x-rhombus-max-response-bytes; 0: none
 	pagination  *upstream.Pagination
+	stream      string // x-rhombus-stream: the answer's list, read item by item
 	item        *ast.Ident // the Go type of the paginated list's items; nil when unknown
 
 	// For the typed methods: the generated client's method name, the Go
@@ -236,6 +237,9 @@ func generate(ops []operation, specName, pkg, varName, typesImport, opImport str
 		if p := op.pagination; p != nil {
 			fmt.Fprintf(&b, "Pagination: %s,\n", paginationLiteral(opQ, p))
 		}
+		if op.stream != "" {
+			fmt.Fprintf(&b, "StreamItems: %q,\n", op.stream)
+		}
 		b.WriteString("},\n")
 	}
 	b.WriteString("}\n")
@@ -321,6 +325,16 @@ func operationsOf(doc *openapi3.T, gen *generated) ([]operation, error) {
 			}
 			op.pagination = p
 		}
+		if v, ok := o.Extensions["x-rhombus-stream"]; ok {
+			name, ok := v.(string)
+			if !ok || name == "" {
+				return nil, fmt.Errorf("%s: x-rhombus-stream must name the answer's list, got %v", op.id, v)
+			}
+			if op.pagination != nil {
+				return nil, fmt.Errorf("%s: x-rhombus-stream and x-rhombus-pagination together: an operation's list is paged or streamed, not both", op.id)
+			}
+			op.stream = name
+		}
 		if o.RequestBody != nil && o.RequestBody.Value != nil {
 			if mt := o.RequestBody.Value.Content.Get("application/json"); mt != nil {
 				op.ruuids = ruuidPaths(mt.Schema, "", nil)
@@ -350,6 +364,11 @@ func operationsOf(doc *openapi3.T, gen *generated) ([]operation, error) {
 		}
 		if op.pagination != nil && op.result != "" {
 			op.item = itemType(gen.fields[op.result][op.pagination.Items])
+		}
+		if op.stream != "" && gen.fields != nil {
+			if op.item = itemType(gen.fields[op.result][op.stream]); op.item == nil {
+				return nil, fmt.Errorf("%s: x-rhombus-stream: the answer %s has no list %s of a named type", op.id, op.result, op.stream)
+			}
 		}
 		ops = append(ops, op)
 	}

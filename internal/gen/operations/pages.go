@@ -32,6 +32,11 @@ func generatePages(ops []operation, specName, pkg, typesImport, opImport string)
 	var b bytes.Buffer
 	n := 0
 	for _, op := range ops {
+		if op.stream != "" {
+			n++
+			writeStream(&b, op, q, wq, opImport != "")
+			continue
+		}
 		if op.pagination == nil {
 			continue
 		}
@@ -104,4 +109,24 @@ func itemType(t ast.Expr) *ast.Ident {
 	}
 	id, _ := a.Elt.(*ast.Ident)
 	return id
+}
+
+// writeStream writes XItems of an operation with x-rhombus-stream: its
+// answer's list read one item at a time.
+func writeStream(b *bytes.Buffer, op operation, q, wq string, funcs bool) {
+	opVar := "stream" + op.method
+	fmt.Fprintf(b, "var %s = %sOperation{ID: %q, Path: %q, StreamItems: %q}\n\n", opVar, wq, op.id, op.path, op.stream)
+	recv, client := "(c *Client) ", ""
+	if funcs {
+		recv, client = "", "c *rhombus.Client, "
+	}
+	item := op.item.Name
+	if token.IsExported(item) {
+		item = q + item
+	}
+	for _, l := range wrap(fmt.Sprintf("%sItems calls %s (POST %s) and yields the %s of its answer one at a time, decoded as they arrive: memory of one item, whatever their number, and no cap on the whole answer. A failure the answer reports after its list comes as the last value, after the items (see %sStreamItems).", op.method, op.id, op.path, op.stream, wq), 76) {
+		b.WriteString("// " + l + "\n")
+	}
+	fmt.Fprintf(b, "func %s%sItems(ctx context.Context, %sreq %s%s) iter.Seq2[%s, error] {\n", recv, op.method, client, q, op.request, item)
+	fmt.Fprintf(b, "return %sStreamItems[%s](ctx, c, %s, req)\n}\n\n", wq, item, opVar)
 }
