@@ -84,7 +84,7 @@ type operation struct {
 	failure     *failure
 	maxBytes    int64 // x-rhombus-max-response-bytes; 0: none
 	pagination  *upstream.Pagination
-	stream      string // x-rhombus-stream: the answer's list, read item by item
+	stream      string     // x-rhombus-stream: the answer's list, read item by item
 	item        *ast.Ident // the Go type of the paginated list's items; nil when unknown
 
 	// For the typed methods: the generated client's method name, the Go
