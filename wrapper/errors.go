@@ -27,10 +27,9 @@ var (
 	ErrRateLimited = errors.New("rhombus: rate limited")
 	// ErrBadInput: 400, or responseStatus BAD_INPUT.
 	ErrBadInput = errors.New("rhombus: bad input")
-	// ErrUserExists: responseStatus USER_EXISTS.
-	//
-	// Deprecated: use Status(api.ResponseStatusUSEREXISTS), as for any
-	// other responseStatus; this is that value.
+	// ErrUserExists: responseStatus USER_EXISTS. It is
+	// Status(api.ResponseStatusUSEREXISTS), kept by that name for the
+	// programs that use it; match another operation's statuses with Status.
 	ErrUserExists error = Status("USER_EXISTS")
 	// ErrNotFound: a *_NOT_FOUND responseStatus (USER, DEVICE, POLICY,
 	// LOCATION, ORG, and any the server adds).
