@@ -212,7 +212,7 @@ func TestAPIErrors(t *testing.T) {
 
 // TestStatusMatchesAnyResponseStatus: errors.Is finds an answer's
 // responseStatus through Status whatever the operation, including a reason
-// the spec's failure rule reads and no constant names; the deprecated
+// the spec's failure rule reads and no constant names; the old name
 // ErrUserExists is Status("USER_EXISTS"); an answer without a
 // responseStatus matches no Status, the empty one included.
 func TestStatusMatchesAnyResponseStatus(t *testing.T) {
