@@ -1,6 +1,7 @@
 package rhombus
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -84,7 +85,9 @@ func streamList[Item any](ctx context.Context, c *Client, op Operation, s *Strea
 		return c.normalize(ctx, op, resp, head)
 	}
 	s.limit = math.MaxInt64 // each item is capped instead
-	r := &itemCapReader{r: s}
+	// Large reads: the Stream's scrub and the connection work per read,
+	// and the decoder alone reads in small pieces.
+	r := &itemCapReader{r: bufio.NewReaderSize(s, 64<<10)}
 	dec := json.NewDecoder(r)
 	r.dec = dec
 	fail := func(err error) error {
