@@ -16,7 +16,6 @@ import (
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 )
 
-
 // serveLicenses answers getDeviceLicensesForOrg with n licenses (n a
 // multiple of 1,000), writing the same 1,000 again and again: the server
 // holds 600 KB, not the answer, which would otherwise set the garbage
