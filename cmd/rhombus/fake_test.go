@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -124,12 +125,18 @@ func (f *runningFake) stop() error {
 }
 
 // `rhombus fake --spec whole` serves every operation of the Rhombus API:
-// ones openapi.yaml does not carry, whichever those are now, are called and
-// answered from the spec.
+// ones openapi.yaml does not carry, whichever those are now (any, when it
+// carries every one), are called and answered from the spec.
 func TestFakeServesTheWholeAPI(t *testing.T) {
 	c := newCLI(t, nil)
 	f := startFake(t, c, "--spec", "whole")
-	for _, r := range notInSpec(t, c, 2) {
+	called := notInSpec(t, c, 2)
+	for _, op := range wholeAPI(t, c) {
+		if len(called) < 2 && op.NotCallable == "" && !slices.Contains(called, op) {
+			called = append(called, op)
+		}
+	}
+	for _, r := range called {
 		op := r.OperationID
 		o := c.runRaw("--endpoint-url", f.url, "--api-key", f.key, "call", op, "--data", "{}")
 		var answer map[string]any
@@ -190,11 +197,6 @@ func TestOperationsLists(t *testing.T) {
 		if !has(all, op.OperationID) {
 			t.Errorf("%s is in the spec's list, not in the whole API's", op.OperationID)
 		}
-	}
-	// The whole API's list has operations the spec's lacks (whichever are
-	// not imported now).
-	if len(notInSpec(t, c, 1)) == 0 {
-		t.Error("every operation of the whole API is in the spec's list")
 	}
 	o = c.runRaw("--api-key", "k", "--endpoint-url", "http://127.0.0.1:1", "call", "noSuchOperation")
 	if o.code != exitUsage || !strings.Contains(o.stderr, `unknown operation "noSuchOperation"`) {
@@ -275,16 +277,11 @@ type opRow struct {
 // two lists, so no test depends on which operations are imported.
 func notInSpec(t *testing.T, c *cli, n int) []opRow {
 	t.Helper()
-	var ops, all []opRow
-	for _, l := range []struct {
-		args []string
-		into *[]opRow
-	}{{[]string{"operations"}, &ops}, {[]string{"operations", "--all"}, &all}} {
-		o := c.runRaw(l.args...)
-		if o.code != 0 || json.Unmarshal([]byte(o.stdout), l.into) != nil {
-			t.Fatalf("%v: %s", l.args, o)
-		}
+	var ops []opRow
+	if o := c.runRaw("operations"); o.code != 0 || json.Unmarshal([]byte(o.stdout), &ops) != nil {
+		t.Fatalf("operations: %s", o)
 	}
+	all := wholeAPI(t, c)
 	in := map[string]bool{}
 	for _, op := range ops {
 		in[op.OperationID] = true
@@ -296,6 +293,16 @@ func notInSpec(t *testing.T, c *cli, n int) []opRow {
 		}
 	}
 	return out
+}
+
+// wholeAPI is `rhombus operations --all`.
+func wholeAPI(t *testing.T, c *cli) []opRow {
+	t.Helper()
+	var all []opRow
+	if o := c.runRaw("operations", "--all"); o.code != 0 || json.Unmarshal([]byte(o.stdout), &all) != nil {
+		t.Fatalf("operations --all: %s", o)
+	}
+	return all
 }
 
 // `rhombus fake --keep-requests N --keep-body BYTES` bounds what the process
