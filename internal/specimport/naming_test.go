@@ -43,6 +43,11 @@ const namesDoc = `{
   "/api/thing/create": {"post": {"operationId": "creatething",
     "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing_CreateThingWSRequest"}}}},
     "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing_CreateThingWSResponse"}}}}}}},
+  "/api/thing/withParams": {"post": {"operationId": "getThingWithParams",
+    "parameters": [{"in": "header", "name": "x-auth-scheme", "schema": {"type": "string"}},
+      {"in": "query", "name": "transaction", "schema": {"type": "string", "nullable": true}}],
+    "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Shared"}}}},
+    "responses": {"200": {"description": "OK"}}}},
   "/api/thing/create2": {"post": {"operationId": "create_thing",
     "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Shared"}}}},
     "responses": {"200": {"description": "OK"}}}}
@@ -314,5 +319,22 @@ func TestImportTheVendorsHardCases(t *testing.T) {
 	}
 	if !slices.ContainsFunc(res.Repairs, func(r string) bool { return strings.Contains(r, "/owned_by: Go name collides with ownedBy") }) {
 		t.Errorf("getOpenAIModels' owned_by is not repaired: %v", res.Repairs)
+	}
+}
+
+// A parameter other than x-auth-scheme is imported with the operation, not
+// dropped.
+func TestImportKeepsOtherParameters(t *testing.T) {
+	res, err := Import(testSpec(t), namesVendor(t), []string{"getThingWithParams"}, Decisions{ReadsGiven: true, Reads: []string{"getThingWithParams"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths, _ := parsed(t, res.YAML)
+	params, _ := postOf(t, paths, "/api/thing/withParams")["parameters"].([]any)
+	if len(params) != 1 {
+		t.Fatalf("parameters %v, want the query parameter transaction alone", params)
+	}
+	if p, _ := params[0].(map[string]any); p["name"] != "transaction" || p["in"] != "query" {
+		t.Errorf("parameter %v, want query transaction", p)
 	}
 }

@@ -365,10 +365,38 @@ func operation(doc *upstream.Doc, im *imported) map[string]any {
 		op[extFailure] = f
 	}
 	op[extGoName] = im.goName
+	if ps := otherParameters(doc, v); len(ps) > 0 {
+		op["parameters"] = ps
+	}
 	for k, x := range im.kept {
 		op[k] = x
 	}
 	return op
+}
+
+// otherParameters are the operation's parameters other than x-auth-scheme
+// (a query or header parameter a few operations take), resolved, so the
+// spec says all the vendor's does; the typed method sends the body only,
+// and c.API() takes them.
+func otherParameters(doc *upstream.Doc, op map[string]any) []any {
+	params, _ := op["parameters"].([]any)
+	comps, _ := doc.Root["components"].(map[string]any)
+	all, _ := comps["parameters"].(map[string]any)
+	var out []any
+	for _, p := range params {
+		pm, _ := p.(map[string]any)
+		if ref, ok := pm["$ref"].(string); ok {
+			pm, _ = all[strings.TrimPrefix(ref, "#/components/parameters/")].(map[string]any)
+		}
+		if pm == nil || (pm["in"] == "header" && strings.EqualFold(fmt.Sprint(pm["name"]), "x-auth-scheme")) {
+			continue
+		}
+		c := deepCopy(pm).(map[string]any)
+		var ignored []string
+		convert(c, "", &ignored)
+		out = append(out, c)
+	}
+	return out
 }
 
 // authScheme is the schema of the vendor's x-auth-scheme parameter: the
