@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"syscall"
 
 	"github.com/rhombuskit/rhombus-go/fullapi/fullops"
@@ -75,6 +76,10 @@ func runFake(a *app, g *globals, args []string) error {
 	fmt.Fprintf(a.stdout, "endpoint url: %s\napi key: %s\npartner api key: %s\nclient organisation: %s\npermission group: %s\n",
 		s.URL, s.Key(rhombustest.OrgAPIToken), s.Key(rhombustest.PartnerAPIToken), s.DefaultOrg(), s.PermissionGroup())
 	fmt.Fprintf(a.stderr, "The fake Rhombus API is listening on %s (loopback only). Every operation of %s is served;%s Ctrl-C stops it.\nTry: RHOMBUS_API_KEY=<api key> rhombus --endpoint-url %s call getLocations --data '{}'\n", s.URL, served, limited, s.URL)
+	if families, ops := s.Families(); len(families) > 0 {
+		// What keeps state, so a user knows which answers follow their calls.
+		fmt.Fprintf(a.stderr, "State is kept for %d resource families over %d operations (what is created comes back from their list and get): %s.\n", len(families), ops, strings.Join(families, ", "))
+	}
 	<-ctx.Done()
 	s.Close()
 	fmt.Fprintln(a.stderr, "The fake Rhombus API has stopped.")

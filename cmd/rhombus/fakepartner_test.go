@@ -4,8 +4,12 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
+	"regexp"
+	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // fakeHead starts `rhombus fake` with args and returns the lines it
@@ -28,15 +32,35 @@ func fakeHead(t *testing.T, c *cli, args ...string) (*runningFake, map[string]st
 			_ = cmd.Wait()
 		}
 	})
-	lines := bufio.NewScanner(out)
-	head := map[string]string{}
-	for len(head) < 5 && lines.Scan() {
-		k, v, ok := strings.Cut(lines.Text(), ": ")
-		if !ok {
-			t.Fatalf("unexpected line %q", lines.Text())
+	// The five lines are read in the background: a fake that prints
+	// fewer must fail the test, not hang it.
+	type line struct{ k, v string }
+	got := make(chan line)
+	go func() {
+		defer close(got)
+		lines := bufio.NewScanner(out)
+		for lines.Scan() {
+			k, v, _ := strings.Cut(lines.Text(), ": ")
+			got <- line{k, v}
 		}
-		head[k] = v
+	}()
+	head := map[string]string{}
+	timeout := time.After(30 * time.Second)
+	for len(head) < 5 {
+		select {
+		case l, ok := <-got:
+			if !ok {
+				t.Fatalf("the fake printed only the lines %v", names(head))
+			}
+			head[l.k] = l.v
+		case <-timeout:
+			t.Fatalf("the fake printed only the lines %v in 30s", names(head))
+		}
 	}
+	go func() {
+		for range got { // keep draining, so the fake never blocks on stdout
+		}
+	}()
 	f.url, f.key = head["endpoint url"], head["api key"]
 	return f, head
 }
@@ -50,7 +74,7 @@ func TestFakePrintsTheClientOrganisationForPartnerCommands(t *testing.T) {
 	org, group, partnerKey := head["client organisation"], head["permission group"], head["partner api key"]
 	for name, v := range map[string]string{"client organisation": org, "permission group": group, "partner api key": partnerKey} {
 		if v == "" {
-			t.Fatalf("the fake printed no %s line: %v", name, head)
+			t.Fatalf("the fake printed no %s line, only %v", name, names(head))
 		}
 	}
 	// The README's command, with the printed values.
@@ -69,4 +93,55 @@ func TestFakePrintsTheClientOrganisationForPartnerCommands(t *testing.T) {
 	if err := f.stop(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Against `rhombus fake --spec whole`, a user made with `rhombus call
+// createUser` comes back from `rhombus call getUsersInOrg`, and the fake
+// says at start how many families keep state.
+func TestFakeWholeKeepsUsersAcrossCalls(t *testing.T) {
+	c := newCLI(t, nil)
+	f, _ := fakeHead(t, c, "--spec", "whole")
+	o := c.runRaw("--endpoint-url", f.url, "--api-key", f.key, "call", "createUser", "--data", `{"email":"kept@example.com","name":"Kept"}`)
+	if o.code != 0 {
+		t.Fatalf("createUser: %s", o)
+	}
+	var created struct {
+		UserUUID string `json:"userUuid"`
+	}
+	if err := json.Unmarshal([]byte(o.stdout), &created); err != nil || created.UserUUID == "" {
+		t.Fatalf("createUser answered no userUuid: %v\n%s", err, o)
+	}
+	o = c.runRaw("--endpoint-url", f.url, "--api-key", f.key, "call", "getUsersInOrg", "--data", `{}`)
+	if o.code != 0 {
+		t.Fatalf("getUsersInOrg: %s", o)
+	}
+	var list struct {
+		Users []struct {
+			UUID  string `json:"uuid"`
+			Email string `json:"email"`
+			Name  string `json:"name"`
+		} `json:"users"`
+	}
+	if err := json.Unmarshal([]byte(o.stdout), &list); err != nil {
+		t.Fatalf("getUsersInOrg: %v\n%s", err, o)
+	}
+	if len(list.Users) != 1 || list.Users[0].UUID != created.UserUUID || list.Users[0].Email != "kept@example.com" || list.Users[0].Name != "Kept" {
+		t.Errorf("getUsersInOrg does not show the created user %s: %s", created.UserUUID, o.stdout)
+	}
+	if err := f.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`State is kept for \d+ resource families over \d+ operations`).MatchString(f.stderr.String()) {
+		t.Errorf("the fake does not say which families keep state:\n%s", f.stderr)
+	}
+}
+
+// names are the names of the lines read, without their values (keys).
+func names(head map[string]string) []string {
+	out := make([]string, 0, len(head))
+	for k := range head {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
