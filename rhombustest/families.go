@@ -128,11 +128,11 @@ func (s *Server) familyAnswer(opID string, c *caller, body []byte, warning *stri
 		id := string(newRUUID())
 		e[f.key] = id
 		st.byFO[f.family][c.acting] = append(list, e)
-		if head, rest, nested := strings.Cut(f.id, "."); nested {
+		if head, _, nested := strings.Cut(f.id, "."); nested {
+			// The answer holds the entity itself (person.uuid).
 			if sc := props[head]; sc != nil {
 				base[head] = s.shape(e, sc, opID)
 			}
-			_ = rest
 		} else {
 			base[f.id] = id
 		}

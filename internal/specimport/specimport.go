@@ -298,9 +298,17 @@ func build(spec []byte, doc *upstream.Doc, prev map[string]decision, ids []strin
 	}
 
 	paths := map[string]any{}
+	doc.InferResources() // once per document; see below
 	for _, id := range slices.Sorted(keysOf(byID)) {
 		im := byID[id]
 		op := operation(doc, im)
+		// Its resource family, as the whole API infers it; one already in
+		// openapi.yaml, kept, wins.
+		if ext, ok := im.op[upstream.ExtResource]; ok {
+			if _, decided := op[upstream.ExtResource]; !decided {
+				op[upstream.ExtResource] = ext
+			}
+		}
 		// Paging as its shapes read (upstream.InferPagination, as for the
 		// whole API); an x-rhombus-pagination already in openapi.yaml, kept,
 		// wins, and is how an ambiguous operation is decided.

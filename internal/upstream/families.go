@@ -49,6 +49,10 @@ type docOp struct {
 // (deleteX) next to them. It returns the number of families and of
 // operations marked, and reports them with the repairs.
 func (d *Doc) InferResources() (families, ops int) {
+	if d.resourced {
+		return d.countResources()
+	}
+	d.resourced = true
 	byDir := map[string][]*docOp{}
 	var all []*docOp
 	paths, _ := d.Root["paths"].(map[string]any)
@@ -352,4 +356,21 @@ func lastWord(s string) string {
 		}
 	}
 	return s
+}
+
+// countResources counts the families and operations already marked.
+func (d *Doc) countResources() (families, ops int) {
+	names := map[string]bool{}
+	paths, _ := d.Root["paths"].(map[string]any)
+	for _, p := range paths {
+		item, _ := p.(map[string]any)
+		for _, o := range item {
+			op, _ := o.(map[string]any)
+			if ext, ok := op[ExtResource].(map[string]any); ok {
+				names[fmt.Sprint(ext["family"])] = true
+				ops++
+			}
+		}
+	}
+	return len(names), ops
 }

@@ -40,3 +40,27 @@ func TestResourceFamiliesInferred(t *testing.T) {
 		t.Errorf("only %d families", families)
 	}
 }
+
+// A hand decision wins: an operation left out by ResourceOverrides is in
+// no family, and one whose document carries the extension keeps it.
+func TestResourceOverridesWin(t *testing.T) {
+	d, err := Read("../../" + File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, loc, _ := d.Operation("getLocations")
+	hand := map[string]any{"family": "place", "role": "list", "items": "locations", "key": "uuid"}
+	loc[ExtResource] = hand
+	ResourceOverrides["deleteUser"] = false
+	defer delete(ResourceOverrides, "deleteUser")
+	families, ops := d.InferResources()
+	if _, _, op, _ := d.Operation("deleteUser"); op[ExtResource] != nil {
+		t.Errorf("deleteUser, left out by hand, is marked %v", op[ExtResource])
+	}
+	if fmt.Sprint(loc[ExtResource]) != fmt.Sprint(hand) {
+		t.Errorf("the document's own extension was replaced: %v", loc[ExtResource])
+	}
+	if f2, o2 := d.InferResources(); f2 != families || o2 != ops {
+		t.Errorf("a second run counts %d/%d, the first %d/%d", f2, o2, families, ops)
+	}
+}

@@ -37,6 +37,7 @@ type Doc struct {
 	Repairs []string
 
 	goRepaired bool // RepairForGo ran: a second run would list its repairs twice
+	resourced  bool // InferResources ran
 }
 
 // Read reads and repairs the pinned document at path.
