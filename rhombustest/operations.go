@@ -35,7 +35,9 @@ func (s *Server) dispatch(op string, c *caller, body []byte, warning *string) an
 		return s.getDeviceLicensesForOrg(c, body, warning)
 	}
 	if a, ok := s.familyAnswer(op, c, body, warning); ok {
-		return a // a resource family's operation: its state (families.go)
+		// A resource family's operation: its state (families.go); a list
+		// in pages where the operation pages (pages.go).
+		return s.pageFamily(op, a, body)
 	}
 	if a, ok := s.pagedAnswer(op, body, warning); ok {
 		return a // an operation with x-rhombus-pagination: in pages (pages.go)

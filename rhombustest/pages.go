@@ -168,3 +168,33 @@ func cursorStart(p *upstream.Pagination, items []json.RawMessage, cursor string)
 	}
 	return 0, false
 }
+
+// pageFamily hands out a resource family's list (families.go) in pages,
+// as the operation's x-rhombus-pagination says; any other answer as it is.
+func (s *Server) pageFamily(op string, a answer, body []byte) answer {
+	p := s.pagination(op)
+	if p == nil || a.status != http.StatusOK {
+		return a
+	}
+	var m map[string]json.RawMessage
+	var items []json.RawMessage
+	if json.Unmarshal(a.body, &m) != nil || json.Unmarshal(m[p.Items], &items) != nil {
+		return a
+	}
+	b, err := page(p, items, body)
+	if err != nil {
+		return s.jsonAnswer(http.StatusOK, failed(err.Error()))
+	}
+	var pg map[string]json.RawMessage
+	_ = json.Unmarshal(b, &pg)
+	for k, v := range m {
+		if _, ok := pg[k]; !ok && k != p.Next {
+			pg[k] = v
+		}
+	}
+	out, err := json.Marshal(pg)
+	if err != nil {
+		return a
+	}
+	return answer{status: a.status, header: a.header, body: out}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -10,12 +11,18 @@ import (
 )
 
 // rhombus call OP --all walks every page of findAccessControlledDoors
-// against the fake of the whole API (its own pages, DefaultPagedItems
-// doors) and writes one JSON object per door per line, each door once.
+// against the fake of the whole API (the doors created, in pages) and
+// writes one JSON object per door per line, each door once.
 func TestCallAllWritesEveryItemAsNDJSON(t *testing.T) {
 	s := rhombustest.NewServer(t, rhombustest.WithSpec(fullops.Spec))
 	c := newCLI(t, s)
-	o := c.run("call", "findAccessControlledDoors", "--all", "--data", `{"maxPageSize":100}`)
+	// The fake keeps the doors created, and lists them in pages.
+	const doors = 120
+	for i := range doors {
+		o := c.run("call", "createAccessControlledDoor", "--data", fmt.Sprintf(`{"accessControlledDoor":{"name":"door %d"}}`, i))
+		wantCode(t, o, 0)
+	}
+	o := c.run("call", "findAccessControlledDoors", "--all", "--data", `{"maxPageSize":50}`)
 	wantCode(t, o, 0)
 	lines := strings.Split(strings.TrimSuffix(o.stdout, "\n"), "\n")
 	seen := map[string]bool{}
@@ -30,8 +37,8 @@ func TestCallAllWritesEveryItemAsNDJSON(t *testing.T) {
 		}
 		seen[id] = true
 	}
-	if len(seen) != rhombustest.DefaultPagedItems {
-		t.Errorf("%d doors, want %d", len(seen), rhombustest.DefaultPagedItems)
+	if len(seen) != doors {
+		t.Errorf("%d doors, want %d", len(seen), doors)
 	}
 	n := 0
 	for _, r := range s.Requests() {
@@ -40,7 +47,7 @@ func TestCallAllWritesEveryItemAsNDJSON(t *testing.T) {
 		}
 	}
 	if n != 3 {
-		t.Errorf("%d requests, want 3 pages of at most 100", n)
+		t.Errorf("%d requests, want 3 pages of at most 50", n)
 	}
 
 	o = c.run("call", "getLocations", "--all")
