@@ -111,7 +111,7 @@ func (d *Doc) InferResources() (families, ops int) {
 				rest, isGet = cutFold(o.id, "find")
 			}
 			switch {
-			case isGet && (found["list"] == nil || !listNamed(foundOp["list"].id, noun) && listNamed(o.id, noun)) &&
+			case isGet && (found["list"] == nil || listScore(o.id, noun) > listScore(foundOp["list"].id, noun)) &&
 				d.hasEntityArray(o.ans, d.arrayName(o, noun)) && len(d.required(o.req)) == 0:
 				if items, item := d.entityArray(o.ans, d.arrayName(o, noun)); items != "" {
 					found["list"] = map[string]any{"family": family, "role": "list", "items": items}
@@ -373,4 +373,29 @@ func (d *Doc) countResources() (families, ops int) {
 		}
 	}
 	return len(names), ops
+}
+
+// listScore ranks the operations that answer with the entities' array:
+// the plain list (getLocations), then the organisation's
+// (findAccessControlGroupsByOrg, getUsersInOrg), then any named as a list
+// of them (findAccessControlGroupsByNamePrefix), then any other. The
+// fake's list answers every entity, so the least filtered one is chosen.
+func listScore(id, noun string) int {
+	for _, verb := range []string{"get", "find", "getAll", "findAll"} {
+		rest, ok := cutFold(id, verb)
+		if !ok {
+			continue
+		}
+		lr, lp := strings.ToLower(rest), strings.ToLower(plural(noun))
+		switch {
+		case lr == lp:
+			return 3
+		case strings.HasPrefix(lr, lp) && strings.HasSuffix(lr, "org"):
+			return 2
+		}
+	}
+	if listNamed(id, noun) {
+		return 1
+	}
+	return 0
 }
