@@ -25,7 +25,14 @@
 //     permission groups and device licenses. Seeding helpers (AddOrg,
 //     AddPartner, AddAPIKey, AddPermissionGroup, AddLicense) and inspection
 //     helpers (Requests, Users, Registrations, Licenses) let a test arrange
-//     and check it.
+//     and check it. A spec whose operations carry x-rhombus-resource (the
+//     whole API's do: users, locations, policies, ...) has state for those
+//     resource families too: what a family's create makes comes back from
+//     its list and get, update changes it, delete removes it, and an
+//     unknown RUUID gets the envelope's failure (Families lists them).
+//   - It keeps the document's own rules: no writeOnly property in an
+//     answer, and an operation that declares only a default answer gets
+//     its refusals in that answer's shape.
 //   - It fails on demand: Fail scripts faults per operation and per call
 //     (429 with Retry-After, 5xx, 401, 403, a 200 with "error": true, a
 //     success with warningMsg, malformed or truncated JSON, a wrong content
