@@ -184,13 +184,18 @@ func (s *Server) familyAnswer(opID string, c *caller, body []byte, warning *stri
 }
 
 // familyFailure is how the document says an entity was not found: the
-// envelope's failure, error true with errorMsg.
+// envelope's failure, error true with errorMsg; for an answer without the
+// envelope (getPerson's), an answer without the entity, {}, where the
+// schema requires nothing.
 func (s *Server) familyFailure(op *operation, msg string, warning *string) answer {
-	props := op.answerSchema.Value.Properties
-	if props["error"] == nil || props["errorMsg"] == nil {
-		return s.specAnswer(op, warning)
+	sc := op.answerSchema.Value
+	switch {
+	case sc.Properties["error"] != nil && sc.Properties["errorMsg"] != nil:
+		return s.jsonAnswer(http.StatusOK, failed(msg))
+	case len(sc.Required) == 0:
+		return newAnswer(http.StatusOK, contentJSON, []byte(`{}`))
 	}
-	return s.jsonAnswer(http.StatusOK, failed(msg))
+	return s.specAnswer(op, warning)
 }
 
 // fieldsOf is a copy of the entity's fields in a request: those of the

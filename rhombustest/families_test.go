@@ -45,6 +45,9 @@ type familyCase struct {
 	delete                 string
 	deleteBody             func(id string) string
 	field, before, changed string // a field the update changes
+	// noEnvelope: the family's answers have no error envelope, so an
+	// unknown RUUID is answered without the entity.
+	noEnvelope bool
 }
 
 func field(m map[string]any, keys ...string) any {
@@ -90,6 +93,32 @@ var familyCases = []familyCase{
 		delete: "deleteVideoWall", deleteBody: func(id string) string { return `{"uuid":"` + id + `"}` },
 		field: "displayName", before: "Before", changed: "After",
 	},
+	{
+		family: "promptConfiguration", create: "createPromptConfiguration", createBody: `{"promptConfiguration":{"name":"Before"}}`,
+		newID: func(m map[string]any) string { s, _ := field(m, "promptConfiguration", "uuid").(string); return s },
+		list:  "findAllPromptConfigurations", items: "promptConfigurations",
+		get: "getPromptConfiguration", getObject: "promptConfiguration", getBody: func(id string) string { return `{"promptUuid":"` + id + `"}` },
+		update: "updatePromptConfiguration", updateBody: func(id string) string { return `{"promptConfiguration":{"uuid":"` + id + `","name":"After"}}` },
+		delete: "deletePromptConfiguration", deleteBody: func(id string) string { return `{"promptUuid":"` + id + `"}` },
+		field: "name", before: "Before", changed: "After",
+	},
+	{
+		family: "person", create: "createPerson", createBody: `{"name":"Before"}`,
+		newID: func(m map[string]any) string { s, _ := field(m, "person", "uuid").(string); return s },
+		get:   "getPerson", getObject: "person", getBody: func(id string) string { return `{"personUuid":"` + id + `"}` },
+		delete: "deletePerson", deleteBody: func(id string) string { return `{"personUuid":"` + id + `"}` },
+		field: "name", before: "Before", noEnvelope: true,
+	},
+}
+
+// refused says the answer reports the entity unknown: the envelope's
+// failure, or for a family without the envelope no entity at all.
+func (fc familyCase) refused(m map[string]any) bool {
+	if fc.noEnvelope {
+		_, has := m[fc.getObject]
+		return !has && m["error"] == nil
+	}
+	return m["error"] == true
 }
 
 // findIn returns the entity with uuid id in the list answer's items.
@@ -126,24 +155,29 @@ func TestResourceFamiliesOfTheWholeAPIKeepState(t *testing.T) {
 			require.Contains(t, names, fc.family)
 			// list, before: the entity is not there.
 			created := call(fc.create, fc.createBody)
-			require.Equal(t, false, created["error"], "create: %v", created)
+			require.NotEqual(t, true, created["error"], "create: %v", created)
 			id := fc.newID(created)
 			require.NotEmpty(t, id, "create answers no RUUID: %v", created)
-			t.Run("create then list", func(t *testing.T) {
-				e := findIn(call(fc.list, `{}`), fc.items, id)
-				require.NotNil(t, e, "%s does not list the created %s", fc.list, id)
-				assert.Equal(t, fc.before, e[fc.field])
-			})
+			if fc.list != "" {
+				t.Run("create then list", func(t *testing.T) {
+					e := findIn(call(fc.list, `{}`), fc.items, id)
+					require.NotNil(t, e, "%s does not list the created %s", fc.list, id)
+					assert.Equal(t, fc.before, e[fc.field])
+				})
+			}
 			if fc.get != "" {
 				t.Run("get", func(t *testing.T) {
 					got := call(fc.get, fc.getBody(id))
 					assert.Equal(t, id, field(got, fc.getObject, "uuid"))
 					assert.Equal(t, fc.before, field(got, fc.getObject, fc.field))
 					missing := call(fc.get, fc.getBody(unknown))
-					assert.Equal(t, true, missing["error"], "get of an unknown RUUID: %v", missing)
+					assert.True(t, fc.refused(missing), "get of an unknown RUUID: %v", missing)
 				})
 			}
 			t.Run("update", func(t *testing.T) {
+				if fc.update == "" {
+					return // the family has no update
+				}
 				up := call(fc.update, fc.updateBody(id))
 				assert.Equal(t, false, up["error"], "%v", up)
 				e := findIn(call(fc.list, `{}`), fc.items, id)
@@ -156,12 +190,17 @@ func TestResourceFamiliesOfTheWholeAPIKeepState(t *testing.T) {
 			})
 			t.Run("delete", func(t *testing.T) {
 				del := call(fc.delete, fc.deleteBody(id))
-				assert.Equal(t, false, del["error"], "%v", del)
-				assert.Nil(t, findIn(call(fc.list, `{}`), fc.items, id), "deleted, still listed")
-				if fc.get != "" {
-					assert.Equal(t, true, call(fc.get, fc.getBody(id))["error"], "deleted, still got")
+				assert.NotEqual(t, true, del["error"], "%v", del)
+				if fc.list != "" {
+					assert.Nil(t, findIn(call(fc.list, `{}`), fc.items, id), "deleted, still listed")
 				}
-				assert.Equal(t, true, call(fc.delete, fc.deleteBody(id))["error"], "a second delete")
+				if fc.get != "" {
+					got := call(fc.get, fc.getBody(id))
+					assert.True(t, fc.refused(got), "deleted, still got: %v", got)
+				}
+				if !fc.noEnvelope {
+					assert.Equal(t, true, call(fc.delete, fc.deleteBody(id))["error"], "a second delete")
+				}
 			})
 		})
 	}
