@@ -27,3 +27,20 @@ func TestImportWritesResourceFamilies(t *testing.T) {
 		}
 	}
 }
+
+// An operation the vendor answers under default alone (revertToDefaults)
+// is imported with that answer as its 200, the one conformance compares.
+func TestImportDefaultAnswerIsThe200(t *testing.T) {
+	doc, err := upstream.Read("../../" + upstream.File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Import(testSpec(t), doc, []string{"revertToDefaults"}, Decisions{ReadsGiven: true, Identifying: map[string][]string{"revertToDefaults": {"cameraUuid"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := string(res.YAML)
+	if !strings.Contains(y, "#/components/schemas/Camera_RevertCameraToDefaultsWSResponse") {
+		t.Error("the vendor's default answer was not imported as the 200")
+	}
+}

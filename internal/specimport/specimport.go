@@ -506,8 +506,7 @@ func responses(op map[string]any) map[string]any {
 		"429": map[string]any{"$ref": "#/components/responses/TooManyRequests"},
 		"500": map[string]any{"$ref": "#/components/responses/ServerError"},
 	}
-	rs, _ := op["responses"].(map[string]any)
-	ok, _ := rs["200"].(map[string]any)
+	ok, _ := vendorOK(op).(map[string]any)
 	r := map[string]any{"description": "OK"}
 	if c, has := ok["content"].(map[string]any); has && len(c) > 0 {
 		r["content"] = answerContent(c)
@@ -523,8 +522,7 @@ func responses(op map[string]any) map[string]any {
 // property, the value, and the variant's other fields, which carry the
 // reason (for example errorType).
 func failureShape(doc *upstream.Doc, op map[string]any) map[string]any {
-	rs, _ := op["responses"].(map[string]any)
-	ok, _ := rs["200"].(map[string]any)
+	ok, _ := vendorOK(op).(map[string]any)
 	c, _ := ok["content"].(map[string]any)
 	j, _ := c["application/json"].(map[string]any)
 	s := doc.Resolve(j["schema"])
@@ -1183,8 +1181,18 @@ func bodyRef(body any) string {
 }
 
 func answerRef(op map[string]any) string {
+	return bodyRef(vendorOK(op))
+}
+
+// vendorOK is the vendor's answer to a call that succeeds: its 200, or
+// where it declares none, its default answer, the only one it documents
+// (revertToDefaults); it is imported as the 200.
+func vendorOK(op map[string]any) any {
 	rs, _ := op["responses"].(map[string]any)
-	return bodyRef(rs["200"])
+	if ok, has := rs["200"]; has {
+		return ok
+	}
+	return rs["default"]
 }
 
 // ownSchemas maps each schema that exactly one operation of the vendor's
