@@ -1,6 +1,7 @@
 -- Adapt the organisation's shared rate to an answer, as rhombus.Limiter
 -- does locally. KEYS[1]: the bucket hash (rate, ceiling: the rate of the
--- last 429, lastcut: when the rate was last cut, tat).
+-- last 429, lastcut: when the rate was last cut, lastup: when it last
+-- probed upward, tat).
 -- ARGV: 1 for a 429 else 0, when the request was sent (microseconds of
 -- Redis's clock), starting rate, burst, max rate, min rate.
 local t = redis.call('TIME')
@@ -33,10 +34,21 @@ else
   local next
   if ceiling == 0 then
     next = rate * 1.1
-  elseif rate < ceiling * 0.98 then
+  elseif rate < ceiling * 0.93 then
     next = rate + (ceiling - rate) * 0.05
+    redis.call('HDEL', KEYS[1], 'lastup')
   else
-    next = rate + max / 1000
+    -- Probe by the clock, 1% of the refused rate a second, as
+    -- rhombus.Limiter does: probing by the answer was refused about every
+    -- second at 50 answers a second, and each 429 costs its request
+    -- whole seconds of Retry-After. A pause of over a second is not
+    -- probing time.
+    next = rate
+    local lastup = tonumber(redis.call('HGET', KEYS[1], 'lastup'))
+    if lastup ~= nil and lastup == lastup and lastup <= now and now - lastup <= 1000000 then
+      next = rate + ceiling * 0.01 * (now - lastup) / 1000000
+    end
+    redis.call('HSET', KEYS[1], 'lastup', now)
   end
   if next > max then next = max end
   redis.call('HSET', KEYS[1], 'rate', next)

@@ -90,6 +90,38 @@ func TestAdaptiveRateIsShared(t *testing.T) {
 	}
 }
 
+// TestAdaptiveProbesByTheClock: after a 429, answers bring the shared rate
+// back near the refused rate quickly, then it probes above it by the clock
+// (1% of the refused rate a second), not by the answer: many answers in a
+// short time do not push it far past the rate the server refused, as
+// rhombus.Limiter does locally.
+func TestAdaptiveProbesByTheClock(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := context.Background()
+	l, err := redislimit.FromURL(srv.URL(), "org", 50, 10, redislimit.Adaptive(), redislimit.MaxRate(500))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	l.Observe(time.Now(), http.StatusTooManyRequests, time.Second)
+	start := time.Now()
+	for range 300 {
+		l.Observe(time.Now(), http.StatusOK, 0)
+	}
+	// The bound follows the time the answers took, so a slow machine
+	// only widens it.
+	most := 50 + 0.5*time.Since(start).Seconds() + 0.01
+	r, err := l.Rate(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(r >= 50*0.93 && r <= most) {
+		t.Errorf("after a 429 at 50/s and 300 answers, the shared rate is %.2f, want between 46.5 and %.2f", r, most)
+	}
+}
+
 // TestRedisDownFallsBack: with Redis stopped, Wait neither hangs nor fails;
 // it paces locally and says so once; when Redis is back it is used again.
 func TestRedisDownFallsBack(t *testing.T) {
