@@ -18,16 +18,17 @@ import (
 )
 
 // The generic calls behind the typed methods of uploads and exports,
-// against a loopback server, for operations declared here: the tests hold
-// whatever openapi.yaml imports.
+// against a loopback server, for operations declared here under ids and
+// paths the vendor's document does not have (an operation of openapi.yaml
+// keeps its own entry): the tests hold whatever openapi.yaml imports.
 
 const contentKey = "rk_live_content-0123456789-SECRET"
 
 var (
-	uploadOp = Operation{ID: "uploadNewFloorPlan", Path: "/api/upload/floorplan", RequestContentType: "multipart/form-data"}
-	exportOp = Operation{ID: "exportUsers", Path: "/api/export/users", Idempotent: true, RUUIDFields: []string{"orgUuid"}, ResponseContentType: "text/csv; charset=UTF-8"}
+	uploadOp = Operation{ID: "testUploadFloorPlan", Path: "/api/test/uploadFloorPlan", RequestContentType: "multipart/form-data"}
+	exportOp = Operation{ID: "testExportUsers", Path: "/api/test/exportUsers", Idempotent: true, RUUIDFields: []string{"orgUuid"}, ResponseContentType: "text/csv; charset=UTF-8"}
 	// An upload the spec declares a read, to show the body is resent.
-	uploadReadOp = Operation{ID: "checkFloorPlan", Path: "/api/upload/check", Idempotent: true, RequestContentType: "multipart/form-data"}
+	uploadReadOp = Operation{ID: "testCheckFloorPlan", Path: "/api/test/checkFloorPlan", Idempotent: true, RequestContentType: "multipart/form-data"}
 )
 
 type uploadResult struct {
@@ -141,7 +142,7 @@ func TestUploadRefusesBadFormsBeforeSending(t *testing.T) {
 
 func TestUploadOverTheCapIsRefusedWithoutReadingTheRest(t *testing.T) {
 	src := &formSource{r: bytes.NewReader(make([]byte, 10_000))}
-	_, _, err := encodeForm("uploadNewFloorPlan", []formPart{fileField("file", File{Name: "big.bin", Body: src}, true)}, 1000, func(s string) string { return s })
+	_, _, err := encodeForm(uploadOp.ID, []formPart{fileField("file", File{Name: "big.bin", Body: src}, true)}, 1000, func(s string) string { return s })
 	var ve *ValidationError
 	if !errors.As(err, &ve) || ve.Field != "file" || !strings.Contains(err.Error(), "over its limit of 1000 bytes") {
 		t.Fatalf("got %v, want a *ValidationError on file naming the limit", err)
@@ -447,7 +448,7 @@ func TestStreamScrubsACredentialSplitAcrossChunks(t *testing.T) {
 // from the form.
 func TestUploadOutcomeUnknownNamesFormFields(t *testing.T) {
 	op := uploadOp
-	op.Path, op.IdentifyingFields = "/api/upload/identified", []string{"locationUuid", "file"}
+	op.Path, op.IdentifyingFields = "/api/test/uploadIdentified", []string{"locationUuid", "file"}
 	c, _ := contentServer(t, func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusInternalServerError)
 	}, WithOperations(op))
