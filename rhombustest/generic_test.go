@@ -30,20 +30,19 @@ func TestEveryOperationIsAnsweredFromTheSpec(t *testing.T) {
 	require.NoError(t, err, "the built answer must not be the operation's own failure shape")
 	assert.NotEqual(t, "ERROR", string(unlock.Type))
 
-	locs, err := c.GetLocations(ctx, api.GetLocationsRequest{})
+	// getMinimalCameraStateList is in no resource family (getLocations is,
+	// and lists the locations created once createlocation is imported too).
+	states, err := c.GetMinimalCameraStateList(ctx, api.GetMinimalCameraStateListRequest{})
 	require.NoError(t, err)
-	require.NotEmpty(t, locs.Locations, "a built list has an item, so a test sees the item's shape")
-	assert.NoError(t, locs.Locations[0].UUID.Validate(), "a built RUUID is a valid one")
+	require.NotEmpty(t, states.CameraStates, "a built list has an item, so a test sees the item's shape")
+	assert.NoError(t, states.CameraStates[0].UUID.Validate(), "a built RUUID is a valid one")
 
 	for _, call := range []func() error{
 		func() error {
 			_, err := c.GetCameraMediaUris(ctx, api.GetCameraMediaUrisRequest{CameraUUID: string(door)})
 			return err
 		},
-		func() error {
-			_, err := c.GetMinimalCameraStateList(ctx, api.GetMinimalCameraStateListRequest{})
-			return err
-		},
+		func() error { _, err := c.GetLocations(ctx, api.GetLocationsRequest{}); return err },
 		func() error {
 			_, err := c.GetMinimalDoorStateList(ctx, api.GetMinimalDoorStateListRequest{})
 			return err
@@ -64,9 +63,9 @@ func TestEveryOperationIsAnsweredFromTheSpec(t *testing.T) {
 
 	// The answer is the same on every call and every server: tests can
 	// rely on it.
-	again, err := rhombustest.NewServer(t).Client().GetLocations(ctx, api.GetLocationsRequest{})
+	again, err := rhombustest.NewServer(t).Client().GetMinimalCameraStateList(ctx, api.GetMinimalCameraStateListRequest{})
 	require.NoError(t, err)
-	assert.Equal(t, locs.Locations, again.Locations)
+	assert.Equal(t, states.CameraStates, again.CameraStates)
 }
 
 // A test's handler answers in place of the fake, checked against the spec;
@@ -103,10 +102,17 @@ func TestHandleAnswersAnOperation(t *testing.T) {
 	assert.Equal(t, rhombus.RUUID("CCCCCCCCCCCCCCCCCCCCCA"), u.UserUUID)
 	assert.Empty(t, s.Users(s.DefaultOrg()), "the handler answered, not the fake's state")
 
+	// The fake's answer again: a built list, or, where getLocations keeps
+	// its family's state, the location created here; never the handler's.
 	s.Handle("getLocations", nil)
+	_, err = c.CreateLocation(ctx, api.CreateLocationRequest{Location: api.LocationType{Name: "HQ"}})
+	require.NoError(t, err)
 	res, err = c.GetLocations(ctx, api.GetLocationsRequest{})
 	require.NoError(t, err)
-	assert.NotEqual(t, "Warehouse", res.Locations[0].Name)
+	require.NotEmpty(t, res.Locations)
+	for _, l := range res.Locations {
+		assert.NotEqual(t, "Warehouse", l.Name)
+	}
 	assert.Empty(t, tb.reports())
 
 	// A handler's answer outside the spec is reported; so is an unknown
