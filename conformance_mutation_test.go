@@ -152,32 +152,44 @@ func (m *mutations) find(t *testing.T, fresh bool, want func(conformanceVisit) b
 		at, ok := m.position(ours, imported(ours), want)
 		return ours, at, ok
 	}
-	have := map[string]bool{}
+	have, wasImported := map[string]bool{}, map[string]bool{}
 	if ours, err := loadSpecData(m.spec); assert.NoError(t, err) {
 		for _, op := range operationsOf(ours) {
 			have[op.OperationID] = true
 		}
+		wasImported = imported(ours)
 	}
+	// First an operation openapi.yaml lacks; when it has every one that
+	// would do, an imported one, removed and imported again in memory.
 	var refusals []string
-	for _, path := range sortedKeys(m.vendor.Paths.Map()) {
-		vop := m.vendor.Paths.Value(path).Post
-		if vop == nil || have[vop.OperationID] || !slices.ContainsFunc(compareOperation(vop.OperationID, vop, vop).visits, want) {
-			continue
-		}
-		res, err := specimport.Import(m.spec, m.doc, []string{vop.OperationID},
-			specimport.Decisions{ReadsGiven: true, Reads: []string{vop.OperationID}})
-		var refused *specimport.RefusedError
-		if errors.As(err, &refused) {
-			refusals = append(refusals, err.Error())
-			if len(refusals) < 20 {
-				continue // another operation will do
+	for _, again := range []bool{false, true} {
+		for _, path := range sortedKeys(m.vendor.Paths.Map()) {
+			vop := m.vendor.Paths.Value(path).Post
+			if vop == nil || have[vop.OperationID] != again || again && !wasImported[vop.OperationID] ||
+				!slices.ContainsFunc(compareOperation(vop.OperationID, vop, vop).visits, want) {
+				continue
 			}
-		}
-		require.NoError(t, err, "importing %s", vop.OperationID)
-		ours, err := loadSpecData(res.YAML)
-		require.NoError(t, err, "loading openapi.yaml with %s imported", vop.OperationID)
-		if at, ok := m.position(ours, map[string]bool{vop.OperationID: true}, want); ok {
-			return ours, at, true
+			base := m.spec
+			if again {
+				u, err := specimport.Unimport(m.spec, m.doc, []string{vop.OperationID})
+				require.NoError(t, err, "removing %s to import it again", vop.OperationID)
+				base = u.YAML
+			}
+			res, err := specimport.Import(base, m.doc, []string{vop.OperationID},
+				specimport.Decisions{ReadsGiven: true, Reads: []string{vop.OperationID}})
+			var refused *specimport.RefusedError
+			if errors.As(err, &refused) {
+				refusals = append(refusals, err.Error())
+				if len(refusals) < 20 {
+					continue // another operation will do
+				}
+			}
+			require.NoError(t, err, "importing %s", vop.OperationID)
+			ours, err := loadSpecData(res.YAML)
+			require.NoError(t, err, "loading openapi.yaml with %s imported", vop.OperationID)
+			if at, ok := m.position(ours, map[string]bool{vop.OperationID: true}, want); ok {
+				return ours, at, true
+			}
 		}
 	}
 	require.Fail(t, "no operation of the vendor's document reaches such a position and can be imported", "refusals: %v", refusals)
