@@ -147,6 +147,9 @@ func section(report, op string) string {
 // touches, breaking or additive; a breaking one stops the update with exit
 // status 1 and nothing written.
 func TestReportNamesEachChangeWithItsOperation(t *testing.T) {
+	// Each works in a tree of its own; together they take the time of the
+	// slowest, the additive update that regenerates everything.
+	t.Parallel()
 	tests := []struct {
 		name   string
 		change func(t *testing.T, root map[string]any)
@@ -270,6 +273,7 @@ func addOperationAndProperty(t *testing.T, root map[string]any) {
 // TestDisappearedOperationIsNeverDropped: with ACCEPT=1 too, an operation
 // of openapi.yaml the new document lacks stops the update by name.
 func TestDisappearedOperationIsNeverDropped(t *testing.T) {
+	t.Parallel()
 	doc := modified(t, func(root map[string]any) {
 		delete(obj(t, root, "paths"), "/api/door/getMinimalDoorStateList")
 		addOperationAndProperty(t, root)
@@ -290,6 +294,7 @@ func TestDisappearedOperationIsNeverDropped(t *testing.T) {
 // TestPinAgainstItself: the current pin compared with itself has no
 // change; nothing is written.
 func TestPinAgainstItself(t *testing.T) {
+	t.Parallel()
 	root := scratchTree(t)
 	before := snapshot(t, root)
 	code, report := runIn(t, root, filepath.Join(moduleRoot, "upstream/openapi.json"), false)
@@ -320,6 +325,7 @@ func TestPinAgainstItself(t *testing.T) {
 // where the conformance allow-list allows a difference gets the entry
 // reported.
 func TestAdditiveUpdate(t *testing.T) {
+	t.Parallel()
 	top, err := exec.Command("git", "-C", moduleRoot, "rev-parse", "--show-toplevel").Output()
 	if err != nil {
 		t.Fatal(err)
