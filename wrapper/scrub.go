@@ -6,9 +6,9 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/rhombuskit/rhombus-go/internal/secretheader"
 )
@@ -230,11 +230,37 @@ func scrubString(s string, secrets []string) string {
 	if s == "" {
 		return s
 	}
-	// Read s in place: scrubBytes never writes to its input.
-	if out, changed := scrubBytes(unsafe.Slice(unsafe.StringData(s), len(s)), secrets); changed {
+	// Copy s for scrubBytes only when it may hold a secret: most text
+	// scrubbed (header values, messages) holds none, and needs no copy.
+	if !mayHoldSecret(s, secrets) {
+		return s
+	}
+	if out, changed := scrubBytes([]byte(s), secrets); changed {
 		return string(out)
 	}
 	return s
+}
+
+// mayHoldSecret reports whether scrubBytes could change s: s has a
+// backslash (a JSON escape may spell a secret) or holds a secret, letters
+// in either case. strings.EqualFold matches at least what scrubBytes's
+// ASCII folding does, so a false answer is certain.
+func mayHoldSecret(s string, secrets []string) bool {
+	if strings.IndexByte(s, '\\') >= 0 {
+		return true
+	}
+	for _, sec := range secrets {
+		if sec == "" {
+			continue
+		}
+		first := lowerASCII(sec[0])
+		for i := 0; i+len(sec) <= len(s); i++ {
+			if lowerASCII(s[i]) == first && strings.EqualFold(s[i:i+len(sec)], sec) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // scrubBytes replaces every secret in b, and every JSON string whose

@@ -291,3 +291,18 @@ func BenchmarkScrubAnswer(b *testing.B) {
 		})
 	}
 }
+
+// FuzzScrubString: the string form's shortcut (no copy when nothing can
+// match) never lets through what scrubBytes would replace.
+func FuzzScrubString(f *testing.F) {
+	for _, s := range []string{"key rk_Live_AbC", `{"a":"\u0072k_live_abc"}`, "RK_LIVE_ABC", "nothing here", "ﬀ rk_live_abc ǅ", "rk_live_ab"} {
+		f.Add(s, "rk_live_abc")
+	}
+	f.Fuzz(func(t *testing.T, s, secret string) {
+		secrets := spellings([]string{secret})
+		want, _ := scrubBytes([]byte(s), secrets)
+		if got := scrubString(s, secrets); got != string(want) {
+			t.Fatalf("scrubString gave %d bytes, scrubBytes %d", len(got), len(want))
+		}
+	})
+}
