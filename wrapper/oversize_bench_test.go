@@ -3,14 +3,11 @@ package rhombus_test
 import (
 	"context"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
-	"runtime/metrics"
 	"strconv"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -73,32 +70,5 @@ func BenchmarkRefuseOversizedAnswer(b *testing.B) {
 // peakHeapDuring runs f and returns the highest live heap seen while it
 // ran, above the heap after a collection before it, sampled every 100 µs.
 func peakHeapDuring(f func()) float64 {
-	runtime.GC()
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	read := func() float64 {
-		metrics.Read(sample)
-		return float64(sample[0].Value.Uint64())
-	}
-	base := read()
-	var peak float64
-	var wg sync.WaitGroup
-	done := make(chan struct{})
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(100 * time.Microsecond)
-		defer t.Stop()
-		for {
-			peak = max(peak, read())
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	f()
-	close(done)
-	wg.Wait()
-	return max(peak-base, 0)
+	return peakHeapWithCeiling("", math.Inf(1), f)
 }
