@@ -76,34 +76,9 @@ type runningFake struct {
 // it prints; the process is killed when the test ends unless stopped.
 func startFake(t *testing.T, c *cli, args ...string) *runningFake {
 	t.Helper()
-	cmd, _, stderr := c.command(append([]string{"fake", "--listen", "127.0.0.1:0"}, args...)...)
-	cmd.Stdout = nil
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	f := &runningFake{cmd: cmd, stderr: stderr}
-	t.Cleanup(func() {
-		if !f.stopped {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
-	})
-	lines := bufio.NewScanner(out)
-	head := map[string]string{}
-	for len(head) < 3 && lines.Scan() {
-		k, v, ok := strings.Cut(lines.Text(), ": ")
-		if !ok {
-			t.Fatalf("unexpected line %q", lines.Text())
-		}
-		head[k] = v
-	}
-	f.url, f.key = head["endpoint url"], head["api key"]
+	f, head := fakeHead(t, c, args...)
 	if !strings.HasPrefix(f.url, "http://127.0.0.1:") || len(f.key) < 20 {
-		t.Fatalf("the fake printed %v", head)
+		t.Fatalf("the fake printed the lines %v", names(head))
 	}
 	return f
 }
