@@ -121,7 +121,7 @@ func licenses(n int) []byte {
 func TestDecodeCostStopsEarly(t *testing.T) {
 	body := repeatJSON(`{"deviceLicenses":[`, `{}`, `]}`, 10000)
 	est, err := decodeCost(body, new(api.GetDeviceLicensesForOrgResponse), 1000)
-	if err != errOverSpend || est > 1000+int64(unsafeSizeofLicense()) {
+	if err != errOverSpend || est > 1000+int64(licenseSize()) {
 		t.Errorf("decodeCost = %d, %v; want errOverSpend just past 1000", est, err)
 	}
 	for _, d := range []int{maxDecodeDepth - 1, maxDecodeDepth, maxDecodeDepth + 1} {
@@ -134,7 +134,7 @@ func TestDecodeCostStopsEarly(t *testing.T) {
 	}
 }
 
-func unsafeSizeofLicense() int { return int(planFor(typeOf[api.DeviceLicense]()).size) }
+func licenseSize() int { return int(planFor(typeOf[api.DeviceLicense]()).size) }
 
 func typeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
 
