@@ -72,6 +72,59 @@ type runningFake struct {
 	stopped  bool
 }
 
+// fakeHead starts `rhombus fake` with args and returns the lines it
+// prints first ("name: value"), by name.
+func fakeHead(t *testing.T, c *cli, args ...string) (*runningFake, map[string]string) {
+	t.Helper()
+	cmd, _, stderr := c.command(append([]string{"fake", "--listen", "127.0.0.1:0"}, args...)...)
+	cmd.Stdout = nil
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	f := &runningFake{cmd: cmd, stderr: stderr}
+	t.Cleanup(func() {
+		if !f.stopped {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+	// The five lines are read in the background: a fake that prints
+	// fewer must fail the test, not hang it.
+	type line struct{ k, v string }
+	got := make(chan line)
+	go func() {
+		defer close(got)
+		lines := bufio.NewScanner(out)
+		for lines.Scan() {
+			k, v, _ := strings.Cut(lines.Text(), ": ")
+			got <- line{k, v}
+		}
+	}()
+	head := map[string]string{}
+	timeout := time.After(30 * time.Second)
+	for len(head) < 5 {
+		select {
+		case l, ok := <-got:
+			if !ok {
+				t.Fatalf("the fake printed only the lines %v", names(head))
+			}
+			head[l.k] = l.v
+		case <-timeout:
+			t.Fatalf("the fake printed only the lines %v in 30s", names(head))
+		}
+	}
+	go func() {
+		for range got { // keep draining, so the fake never blocks on stdout
+		}
+	}()
+	f.url, f.key = head["endpoint url"], head["api key"]
+	return f, head
+}
+
 // startFake starts `rhombus fake` with args and reads the endpoint and key
 // it prints; the process is killed when the test ends unless stopped.
 func startFake(t *testing.T, c *cli, args ...string) *runningFake {
@@ -366,4 +419,14 @@ func BenchmarkFakeProcessMemory(b *testing.B) {
 			}
 		})
 	}
+}
+
+// names are the names of the lines read, without their values (keys).
+func names(head map[string]string) []string {
+	out := make([]string, 0, len(head))
+	for k := range head {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }

@@ -3,67 +3,11 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
-	"time"
 )
-
-// fakeHead starts `rhombus fake` with args and returns the lines it
-// prints first ("name: value"), by name.
-func fakeHead(t *testing.T, c *cli, args ...string) (*runningFake, map[string]string) {
-	t.Helper()
-	cmd, _, stderr := c.command(append([]string{"fake", "--listen", "127.0.0.1:0"}, args...)...)
-	cmd.Stdout = nil
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	f := &runningFake{cmd: cmd, stderr: stderr}
-	t.Cleanup(func() {
-		if !f.stopped {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
-	})
-	// The five lines are read in the background: a fake that prints
-	// fewer must fail the test, not hang it.
-	type line struct{ k, v string }
-	got := make(chan line)
-	go func() {
-		defer close(got)
-		lines := bufio.NewScanner(out)
-		for lines.Scan() {
-			k, v, _ := strings.Cut(lines.Text(), ": ")
-			got <- line{k, v}
-		}
-	}()
-	head := map[string]string{}
-	timeout := time.After(30 * time.Second)
-	for len(head) < 5 {
-		select {
-		case l, ok := <-got:
-			if !ok {
-				t.Fatalf("the fake printed only the lines %v", names(head))
-			}
-			head[l.k] = l.v
-		case <-timeout:
-			t.Fatalf("the fake printed only the lines %v in 30s", names(head))
-		}
-	}
-	go func() {
-		for range got { // keep draining, so the fake never blocks on stdout
-		}
-	}()
-	f.url, f.key = head["endpoint url"], head["api key"]
-	return f, head
-}
 
 // The fake prints the client organisation and its permission group with
 // the keys, so that the README's partner command succeeds against it, and
@@ -134,14 +78,4 @@ func TestFakeWholeKeepsUsersAcrossCalls(t *testing.T) {
 	if !regexp.MustCompile(`State is kept for \d+ resource families over \d+ operations`).MatchString(f.stderr.String()) {
 		t.Errorf("the fake does not say which families keep state:\n%s", f.stderr)
 	}
-}
-
-// names are the names of the lines read, without their values (keys).
-func names(head map[string]string) []string {
-	out := make([]string, 0, len(head))
-	for k := range head {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
