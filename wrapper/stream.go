@@ -134,16 +134,21 @@ func streamList[Item any](ctx context.Context, c *Client, op Operation, s *Strea
 		} else if t != json.Delim('[') {
 			return c.decodeError(op.ID, resp, nil, fmt.Errorf("%s is not a list", op.StreamItems))
 		}
+		// One Item on the heap for the whole list, zeroed before each
+		// decode: an item costs only what its own fields allocate, and
+		// each yielded copy owns them (nothing decoded before is reused).
+		it := new(Item)
 		for i := 0; dec.More(); i++ {
 			r.start()
-			var it Item
-			if err := dec.Decode(&it); err != nil {
+			var zero Item
+			*it = zero
+			if err := dec.Decode(it); err != nil {
 				if _, ok := err.(*json.UnmarshalTypeError); ok {
 					return c.decodeError(op.ID, resp, nil, fmt.Errorf("%s[%d]: %w", op.StreamItems, i, err))
 				}
 				return fail(err)
 			}
-			if !yield(it, nil) {
+			if !yield(*it, nil) {
 				return nil
 			}
 		}

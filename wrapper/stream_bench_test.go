@@ -1,14 +1,14 @@
 package rhombus_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
-	"runtime/metrics"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,9 +21,7 @@ import (
 // holds 600 KB, not the answer, which would otherwise set the garbage
 // collector's pace for the client measured beside it.
 func serveLicenses(b *testing.B, n int) *httptest.Server {
-	whole := licensesAnswer(1000)
-	head := []byte(`{"error":false,"deviceLicenses":[`)
-	chunk := whole[len(head) : len(whole)-2]
+	head, chunk, tail := licenseParts()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(head)
@@ -33,99 +31,154 @@ func serveLicenses(b *testing.B, n int) *httptest.Server {
 			}
 			_, _ = w.Write(chunk)
 		}
-		_, _ = w.Write([]byte(`]}`))
+		_, _ = w.Write(tail)
 	}))
 	b.Cleanup(srv.Close)
 	return srv
 }
 
+// licenseParts splits the answer of 1,000 licenses into its head, its
+// list's items (comma-separated) and its tail.
+func licenseParts() (head, chunk, tail []byte) {
+	whole := licensesAnswer(1000)
+	head = []byte(`{"error":false,"deviceLicenses":[`)
+	return head, whole[len(head) : len(whole)-2], whole[len(whole)-2:]
+}
+
+// licensesBody is the answer serveLicenses writes, in memory: n licenses
+// as the same 1,000 again and again.
+func licensesBody(n int) []byte {
+	head, chunk, tail := licenseParts()
+	body := make([]byte, 0, len(head)+n/1000*(len(chunk)+1)+len(tail))
+	body = append(body, head...)
+	for i := 0; i < n; i += 1000 {
+		if i > 0 {
+			body = append(body, ',')
+		}
+		body = append(body, chunk...)
+	}
+	return append(body, tail...)
+}
+
 // BenchmarkStreamLicenses lists a client organisation's 10,000, 100,000
-// and 1,000,000 licenses (about 600 bytes each): streamed one at a time
-// (GetDeviceLicensesForOrgItems), as a whole answer (GetDeviceLicensesForOrg,
-// its cap raised), and json.Unmarshal of the answer, already in memory,
-// into the generated type. ns/license is the time per license; peak-MiB
-// the highest live heap during a call above the heap before it:
+// and 1,000,000 licenses (570 bytes each) four ways: streamed one at a
+// time (GetDeviceLicensesForOrgItems), as a whole answer
+// (GetDeviceLicensesForOrg, its cap raised), json.Unmarshal of the answer,
+// already in memory, into the generated type, and the answer read and
+// thrown away by net/http (what the loopback server and the connection
+// cost the streamed and whole calls).
 //
-//	go test -run='^$' -bench=StreamLicenses -benchtime=3x ./wrapper/
+// Each iteration runs all four, in an order that turns by one each time,
+// after a collection, so that the load of a shared machine falls alike on
+// each: compare the kinds within a run. For each kind: ns/license, the
+// wall time per license; cpu-ns/license, the process's user and system
+// time per license (the collector's workers and the in-process server
+// included); peak-MiB, the highest live heap during a call above the heap
+// before it, from one call of its own before the timed ones (the heap
+// sampler would otherwise take its share of the time). streamed/unmarshal
+// is the ratio of the two kinds' wall times, cpu-streamed/unmarshal of
+// their CPU times:
+//
+//	go test -run='^$' -bench=StreamLicenses -benchtime=1x -count=10 ./wrapper/
 func BenchmarkStreamLicenses(b *testing.B) {
 	ctx := context.Background()
 	for _, n := range []int{10_000, 100_000, 1_000_000} {
-		srv := serveLicenses(b, n)
-		c, err := rhombus.New(rhombus.WithEndpoint(srv.URL), rhombus.WithCredential(rhombus.PartnerAPIToken(testKey)),
-			rhombus.WithHTTPClient(srv.Client()), rhombus.WithLimiter(nil), rhombus.WithMaxResponseBytes(1<<40))
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Run(fmt.Sprintf("licenses=%d/streamed", n), func(b *testing.B) {
-			perLicense(b, n, func() {
-				got := 0
-				for _, err := range c.GetDeviceLicensesForOrgItems(ctx, streamOrg) {
+		b.Run(fmt.Sprintf("licenses=%d", n), func(b *testing.B) {
+			srv := serveLicenses(b, n)
+			c, err := rhombus.New(rhombus.WithEndpoint(srv.URL), rhombus.WithCredential(rhombus.PartnerAPIToken(testKey)),
+				rhombus.WithHTTPClient(srv.Client()), rhombus.WithLimiter(nil), rhombus.WithMaxResponseBytes(1<<40))
+			if err != nil {
+				b.Fatal(err)
+			}
+			var body []byte // the unmarshal kind's answer, made before its call, untimed
+			kinds := []licenseKind{
+				{name: "streamed", call: func() {
+					got := 0
+					for _, err := range c.GetDeviceLicensesForOrgItems(ctx, streamOrg) {
+						if err != nil {
+							b.Fatal(err)
+						}
+						got++
+					}
+					if got != n {
+						b.Fatalf("%d licenses", got)
+					}
+				}},
+				{name: "whole", call: func() {
+					res, err := c.GetDeviceLicensesForOrg(ctx, streamOrg)
+					if err != nil || len(res.DeviceLicenses) != n {
+						b.Fatal(err)
+					}
+				}},
+				{name: "unmarshal", before: func() { body = licensesBody(n) }, call: func() {
+					var res api.GetDeviceLicensesForOrgResponse
+					if err := json.Unmarshal(body, &res); err != nil || len(res.DeviceLicenses) != n {
+						b.Fatal(err)
+					}
+				}, after: func() { body = nil }},
+				{name: "drain", call: func() {
+					resp, err := srv.Client().Post(srv.URL+"/api/partner/getDeviceLicensesForOrg", "application/json", bytes.NewReader([]byte(`{}`)))
 					if err != nil {
 						b.Fatal(err)
 					}
-					got++
+					defer resp.Body.Close()
+					if m, err := io.Copy(io.Discard, resp.Body); err != nil || m < int64(n)*500 {
+						b.Fatal(m, err)
+					}
+				}},
+			}
+			for i := range kinds {
+				k := &kinds[i]
+				k.prepare()
+				k.peak = peakHeapDuring(k.call)
+				k.finish()
+			}
+			for i := 0; b.Loop(); i++ {
+				for j := range kinds {
+					kinds[(i+j)%len(kinds)].timed()
 				}
-				if got != n {
-					b.Fatalf("%d licenses", got)
-				}
-			})
-		})
-		b.Run(fmt.Sprintf("licenses=%d/whole", n), func(b *testing.B) {
-			perLicense(b, n, func() {
-				res, err := c.GetDeviceLicensesForOrg(ctx, streamOrg)
-				if err != nil || len(res.DeviceLicenses) != n {
-					b.Fatal(err)
-				}
-			})
-		})
-		b.Run(fmt.Sprintf("licenses=%d/unmarshal", n), func(b *testing.B) {
-			body := licensesAnswer(n)
-			perLicense(b, n, func() {
-				var res api.GetDeviceLicensesForOrgResponse
-				if err := json.Unmarshal(body, &res); err != nil || len(res.DeviceLicenses) != n {
-					b.Fatal(err)
-				}
-			})
+			}
+			per := float64(b.N) * float64(n)
+			for _, k := range kinds {
+				b.ReportMetric(float64(k.wall)/per, k.name+"-ns/license")
+				b.ReportMetric(float64(k.cpu)/per, k.name+"-cpu-ns/license")
+				b.ReportMetric(k.peak/(1<<20), k.name+"-peak-MiB")
+			}
+			b.ReportMetric(float64(kinds[0].wall)/float64(kinds[2].wall), "streamed/unmarshal")
+			b.ReportMetric(float64(kinds[0].cpu)/float64(kinds[2].cpu), "cpu-streamed/unmarshal")
 		})
 	}
 }
 
-// perLicense runs f b.N times, timing f alone, and reports the time per
-// license and the peak live heap of any run.
-func perLicense(b *testing.B, n int, f func()) {
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	read := func() float64 {
-		metrics.Read(sample)
-		return float64(sample[0].Value.Uint64())
+// licenseKind is one way of listing the licenses, and what it took.
+type licenseKind struct {
+	name          string
+	before, after func() // untimed
+	call          func()
+	wall, cpu     time.Duration
+	peak          float64
+}
+
+func (k *licenseKind) prepare() {
+	if k.before != nil {
+		k.before()
 	}
-	var peak float64
-	var spent time.Duration
-	for b.Loop() {
-		runtime.GC()
-		base, top := read(), 0.0
-		done := make(chan struct{})
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			t := time.NewTicker(200 * time.Microsecond)
-			defer t.Stop()
-			for {
-				top = max(top, read())
-				select {
-				case <-done:
-					return
-				case <-t.C:
-				}
-			}
-		}()
-		start := time.Now()
-		f()
-		spent += time.Since(start)
-		close(done)
-		wg.Wait()
-		peak = max(peak, top-base)
+}
+
+func (k *licenseKind) finish() {
+	if k.after != nil {
+		k.after()
 	}
-	b.ReportMetric(float64(spent.Nanoseconds())/float64(b.N)/float64(n), "ns/license")
-	b.ReportMetric(peak/(1<<20), "peak-MiB")
+}
+
+// timed runs the call once after a collection, adding its wall and CPU
+// time.
+func (k *licenseKind) timed() {
+	k.prepare()
+	runtime.GC()
+	cpu, start := processCPU(), time.Now()
+	k.call()
+	k.wall += time.Since(start)
+	k.cpu += processCPU() - cpu
+	k.finish()
 }
