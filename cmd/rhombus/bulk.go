@@ -8,11 +8,9 @@ import (
 	"math"
 	"net/http"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 
 	"github.com/rhombuskit/rhombus-go/api"
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
@@ -295,7 +293,8 @@ func runBulk(a *app, g *globals, args []string, op *bulkOp) error {
 		}
 	}
 
-	run := &bulkRun{op: op, client: c, log: resLog, progress: newProgress(a, len(toSend), op.verb, op.doing)}
+	run := &bulkRun{op: op, client: c, log: resLog, progress: newProgress(a, len(toSend), op.verb, op.doing),
+		interrupts: a.interrupts}
 	run.send(toSend, f.concurrency)
 	run.progress.finish()
 	sum.Sent = run.started
@@ -391,6 +390,8 @@ type bulkRun struct {
 	client   *rhombus.Client
 	log      *resultsLog
 	progress *progress
+	// interrupts delivers Ctrl-C (see app.interrupts).
+	interrupts func(chan os.Signal) (stop func())
 
 	stop context.CancelFunc // stops new rows from starting
 
@@ -416,8 +417,7 @@ func (b *bulkRun) send(rows []*bulkRow, concurrency int) {
 	b.stop = stop
 
 	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sigs)
+	defer b.interrupts(sigs)()
 	done := make(chan struct{})
 	defer close(done)
 	go func() {

@@ -118,7 +118,7 @@ func runCall(a *app, g *globals, args []string) error {
 		return err
 	}
 	a.baseURL = c.BaseURL()
-	ctx, stop := signalContext()
+	ctx, stop := a.interruptContext()
 	defer stop()
 	if f.all {
 		return callAll(ctx, a, c, op, body)

@@ -3,9 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/rhombuskit/rhombus-go/api"
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
@@ -274,13 +271,6 @@ func parseCommand(c string, g *globals, args []string, register func(*flag.FlagS
 	return parseFlags(fs, args, g)
 }
 
-// signalContext is cancelled by an interrupt: a single call then stops
-// waiting, and the wrapper reports a write that was already sent as an
-// outcome-unknown error rather than guessing.
-func signalContext() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-}
-
 func runRegisterDevice(a *app, g *globals, args []string) error {
 	var f deviceFlags
 	return runOne(a, g, args, "register-device", f.register, f.request, (*rhombus.Client).CreatePendingRegistration,
@@ -327,7 +317,7 @@ func runOne[Req, Resp any](a *app, g *globals, args []string, name string,
 		return err
 	}
 	a.baseURL = c.BaseURL()
-	ctx, stop := signalContext()
+	ctx, stop := a.interruptContext()
 	defer stop()
 	resp, err := call(c, ctx, req)
 	if err != nil {

@@ -183,10 +183,9 @@ func TestCLIInputJSON(t *testing.T) {
 		`{"accessibleRhombusApps":["CONSOLE"],"email":"file@example.com","name":"From Flag","suppressWelcomeEmail":true}`)
 
 	// The same for a registration, from standard input.
-	cmd, stdout, stderr := c.command(append(c.serverFlags(), "register-device", "--cli-input-json", "-", "--wifi-ssid", "Flag_WiFi")...)
-	cmd.Stdin = strings.NewReader(`{"serialNumber": "RH-STDIN", "wifiSsid": "File_WiFi", "wifiPsk": ["` + psk + `"]}`)
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("register-device from stdin: %v\n%s%s", err, stdout, stderr)
+	stdin := strings.NewReader(`{"serialNumber": "RH-STDIN", "wifiSsid": "File_WiFi", "wifiPsk": ["` + psk + `"]}`)
+	if o := c.runStdin(stdin, append(c.serverFlags(), "register-device", "--cli-input-json", "-", "--wifi-ssid", "Flag_WiFi")...); o.code != 0 {
+		t.Fatalf("register-device from stdin:\n%s", o)
 	}
 	regs := s.Registrations(s.DefaultOrg())
 	if len(regs) != 1 || regs[0].SerialNumber != "RH-STDIN" || regs[0].WifiSsid != "Flag_WiFi" || len(regs[0].WifiPsk) != 1 {

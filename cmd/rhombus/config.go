@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
@@ -21,11 +20,12 @@ type setup struct {
 // configure reads the configuration like the vendor's command line tool,
 // with the flags on top: a flag beats the environment, which beats the
 // ~/.rhombus files. The flags have been validated already.
-func configure(g *globals) (*setup, error) {
+func configure(a *app, g *globals) (*setup, error) {
 	cfg := rhombus.Config{
-		Profile:     os.Getenv(rhombus.EnvProfile),
-		APIKey:      os.Getenv(rhombus.EnvAPIKey),
-		EndpointURL: os.Getenv(rhombus.EnvEndpointURL),
+		Profile:     a.getenv(rhombus.EnvProfile),
+		APIKey:      a.getenv(rhombus.EnvAPIKey),
+		EndpointURL: a.getenv(rhombus.EnvEndpointURL),
+		Home:        a.home(),
 	}
 	// A variable set to "" is unset, as in the vendor's tool and
 	// rhombus.FromEnvironment; one of only white space is a mistake, unless
@@ -85,7 +85,7 @@ func (st *setup) describe(endpoint string) string {
 // unless extra says otherwise; --verbose logs every request and response;
 // on a terminal, each retry is announced on stderr.
 func newClient(a *app, g *globals, extra ...rhombus.Option) (*rhombus.Client, error) {
-	st, err := configure(g)
+	st, err := configure(a, g)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +130,7 @@ func newClient(a *app, g *globals, extra ...rhombus.Option) (*rhombus.Client, er
 		}
 	}
 	if err != nil {
-		return nil, st.configError(g, err)
+		return nil, st.configError(a, g, err)
 	}
 	a.where = st.describe(c.BaseURL())
 	if v != nil {
@@ -141,7 +141,7 @@ func newClient(a *app, g *globals, extra ...rhombus.Option) (*rhombus.Client, er
 
 // configError is a client that cannot be built from the configuration:
 // like a bad flag, it exits 2 before anything is sent.
-func (st *setup) configError(g *globals, err error) error {
+func (st *setup) configError(a *app, g *globals, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "rhombus: ")
 	switch {
 	case errors.Is(err, rhombus.ErrNoCredentials):
@@ -149,7 +149,7 @@ func (st *setup) configError(g *globals, err error) error {
 	case errors.Is(err, rhombus.ErrNoEndpoint):
 		msg += ", or pass --endpoint-url or --region"
 	case strings.HasPrefix(msg, "endpoint "): // the wrapper refused the URL
-		msg += " (" + endpointSource(g, st.profile) + ")"
+		msg += " (" + endpointSource(g, a.getenv, st.profile) + ")"
 	case g.partnerOrg != "" && !g.partner:
 		msg += " (--partner-org needs a partner credential: pass --partner when the API key is a partner API token)"
 	}

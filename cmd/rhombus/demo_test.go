@@ -42,9 +42,11 @@ func TestDemoNextNamesTheCommandAsRun(t *testing.T) {
 	if got := selfCommand(); got != "go run ./cmd/rhombus" {
 		t.Errorf("selfCommand under go test = %q", got)
 	}
-	// The built binary of TestMain is an installed-like program.
+	// A built binary is an installed-like program: how a program names
+	// itself depends on the executable of its process, so this one runs
+	// as a process.
 	c := newCLI(t, nil)
-	o := c.runRaw("demo")
+	o := c.exec("demo")
 	wantCode(t, o, 0)
 	wantContains(t, "stdout", o.stdout, "\n  rhombus help")
 }

@@ -46,7 +46,7 @@ var nofake struct {
 func nofakeBinary(t *testing.T) string {
 	t.Helper()
 	nofake.once.Do(func() {
-		nofake.bin = filepath.Join(filepath.Dir(binPath), "rhombus-nofake")
+		nofake.bin = filepath.Join(testDir, "rhombus-nofake")
 		nofake.out, nofake.err = exec.Command(goTool(), "build", "-tags", "nofake", "-o", nofake.bin, ".").CombinedOutput()
 	})
 	if nofake.err != nil {

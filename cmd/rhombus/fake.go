@@ -69,7 +69,7 @@ func runFake(a *app, g *globals, args []string) error {
 	if err != nil {
 		return &usageError{msg: fmt.Sprintf("--listen: %v", err)}
 	}
-	ctx, stop := signalContext()
+	ctx, stop := a.interruptContext()
 	defer stop()
 	// The client organisation and its permission group are what a partner
 	// command names (--partner-org, --org-uuid, --permission-group-uuid).

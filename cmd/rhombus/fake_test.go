@@ -245,14 +245,14 @@ func TestOperationsLists(t *testing.T) {
 // The binary links no test-only package: the demo and the fake run the
 // server without testing or net/http/httptest.
 func TestBinaryLinksNoTestOnlyPackage(t *testing.T) {
-	out, err := exec.Command(goTool(), "version", "-m", binPath).Output()
+	out, err := exec.Command(goTool(), "version", "-m", binary(t)).Output()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(string(out), "github.com/rhombuskit/rhombus-go") {
 		t.Fatalf("go version -m does not describe the binary:\n%s", out)
 	}
-	syms, err := exec.Command(goTool(), "tool", "nm", binPath).Output()
+	syms, err := exec.Command(goTool(), "tool", "nm", binary(t)).Output()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -377,7 +377,7 @@ func BenchmarkFakeProcessMemory(b *testing.B) {
 	} {
 		b.Run(mode.name, func(b *testing.B) {
 			for b.Loop() {
-				cmd := exec.Command(binPath, append([]string{"fake", "--listen", "127.0.0.1:0"}, mode.args...)...)
+				cmd := exec.Command(binary(b), append([]string{"fake", "--listen", "127.0.0.1:0"}, mode.args...)...)
 				cmd.Env = append(os.Environ(), "HOME="+b.TempDir())
 				out, err := cmd.StdoutPipe()
 				if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"net"
 	"os"
@@ -19,22 +18,14 @@ import (
 // variable but those of env, and an empty stdin.
 func runCLI(t *testing.T, home string, env map[string]string, args ...string) output {
 	t.Helper()
-	if home == "" {
-		home = t.TempDir()
-	}
-	t.Setenv("HOME", home)
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "RHOMBUS_") {
-			t.Setenv(k, "")
-		}
+	c := newCLI(t, nil)
+	if home != "" {
+		c.env = append(c.env, "HOME="+home)
 	}
 	for k, v := range env {
-		t.Setenv(k, v)
+		c.env = append(c.env, k+"="+v)
 	}
-	var out, errb bytes.Buffer
-	a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: &errb}
-	code := a.run(args)
-	return output{code: code, stdout: out.String(), stderr: errb.String()}
+	return c.runRaw(args...)
 }
 
 // An operation of the whole API, called against the default fake (which

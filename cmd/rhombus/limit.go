@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/redis/go-redis/v9/logging"
 
@@ -32,7 +31,7 @@ func (f *bulkFlags) limiter(a *app, g *globals) (rhombus.RateLimiter, error) {
 		return nil, nil
 	}
 	adaptive := !f.set["rate"]
-	if url := limitURL(g); url != "" {
+	if url := limitURL(a, g); url != "" {
 		var opts []redislimit.Option
 		if adaptive {
 			opts = append(opts, redislimit.Adaptive(), redislimit.MaxRate(bulkMaxRate))
@@ -53,7 +52,7 @@ func (f *bulkFlags) limiter(a *app, g *globals) (rhombus.RateLimiter, error) {
 // commandLimiter is the limiter of a single call: the shared one with
 // --limit-url, else the client's default.
 func commandLimiter(a *app, g *globals) ([]rhombus.Option, error) {
-	url := limitURL(g)
+	url := limitURL(a, g)
 	if url == "" {
 		return nil, nil
 	}
@@ -64,11 +63,11 @@ func commandLimiter(a *app, g *globals) ([]rhombus.Option, error) {
 	return []rhombus.Option{rhombus.WithLimiter(l)}, nil
 }
 
-func limitURL(g *globals) string {
+func limitURL(a *app, g *globals) string {
 	if g.limitURL != "" {
 		return g.limitURL
 	}
-	return os.Getenv(envLimitURL)
+	return a.getenv(envLimitURL)
 }
 
 // sharedLimiter connects the limit shared through Redis. Its key names the
@@ -77,13 +76,13 @@ func limitURL(g *globals) string {
 func sharedLimiter(a *app, g *globals, url string, rate float64, burst int, opts ...redislimit.Option) (rhombus.RateLimiter, error) {
 	key := g.limitKey
 	if key == "" {
-		key = os.Getenv(envLimitKey)
+		key = a.getenv(envLimitKey)
 	}
 	if key == "" {
 		key = g.partnerOrg
 	}
 	if key == "" {
-		key = "profile:" + profileName(g)
+		key = "profile:" + profileName(a, g)
 	}
 	opts = append(opts, redislimit.WithWarning(func(err error) {
 		if err != nil {
@@ -113,11 +112,11 @@ func limitURLSource(g *globals) string {
 }
 
 // profileName is the profile the command reads, as configure chooses it.
-func profileName(g *globals) string {
+func profileName(a *app, g *globals) string {
 	if g.profile != "" {
 		return g.profile
 	}
-	if p := os.Getenv(rhombus.EnvProfile); p != "" {
+	if p := a.getenv(rhombus.EnvProfile); p != "" {
 		return p
 	}
 	return rhombus.DefaultProfile

@@ -20,6 +20,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -27,7 +28,10 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/signal"
+	"runtime"
 	"strings"
+	"syscall"
 
 	"golang.org/x/term"
 
@@ -47,12 +51,20 @@ const (
 )
 
 // app is what a command reads and writes, so that every command prints
-// through the same streams.
+// through the same streams and reads nothing of its process but through it:
+// tests run commands in their own process, side by side.
 type app struct {
-	stdin          io.Reader
-	stdout, stderr io.Writer
-	stdoutFd       uintptr // for terminal detection
-	stderrFd       uintptr
+	// ctx ends the run: its end is an interrupt, as Ctrl-C is.
+	ctx context.Context
+	// osSignals says the process's interrupts (SIGINT, SIGTERM) reach the
+	// run too; only main's run listens to them.
+	osSignals bool
+	getenv    func(string) string
+	stdin     io.Reader
+	stdout    io.Writer
+	stderr    io.Writer
+	// stdoutTTY: stdout is a terminal, where a bulk run draws its bar.
+	stdoutTTY bool
 	// stderrTTY: stderr is a terminal, where retries are announced as they
 	// happen instead of leaving the user waiting in silence.
 	stderrTTY bool
@@ -66,10 +78,82 @@ type app struct {
 }
 
 func main() {
-	a := &app{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
-		stdoutFd: os.Stdout.Fd(), stderrFd: os.Stderr.Fd()}
-	a.stderrTTY = term.IsTerminal(int(a.stderrFd))
-	os.Exit(a.run(os.Args[1:]))
+	ctx := context.WithValue(context.Background(), osSignalsKey{}, true)
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// osSignalsKey marks main's context: its run listens to the process's
+// interrupts as well as to the context's end.
+type osSignalsKey struct{}
+
+// run runs the command line with args (without the program name) and
+// returns its exit status. Everything it reads of its process comes through
+// its arguments: the environment through getenv (HOME included), the
+// standard streams, and interrupts through ctx, whose end is one, so that
+// tests call it in-process, in parallel.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{ctx: ctx, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	a.osSignals, _ = ctx.Value(osSignalsKey{}).(bool)
+	// Only a terminal gets a progress bar and retry notices; a writer
+	// that is not a file is not one.
+	if f, ok := stdout.(*os.File); ok {
+		a.stdoutTTY = term.IsTerminal(int(f.Fd()))
+	}
+	if f, ok := stderr.(*os.File); ok {
+		a.stderrTTY = term.IsTerminal(int(f.Fd()))
+	}
+	return a.run(args)
+}
+
+// interrupts delivers the run's interrupts on c: the end of its context,
+// and with osSignals the process's SIGINT and SIGTERM, until stop is called.
+func (a *app) interrupts(c chan os.Signal) (stop func()) {
+	stopCtx := context.AfterFunc(a.ctx, func() {
+		select {
+		case c <- os.Interrupt:
+		default:
+		}
+	})
+	if !a.osSignals {
+		return func() { stopCtx() }
+	}
+	signal.Notify(c, os.Interrupt, syscall.SIGTERM)
+	return func() {
+		signal.Stop(c)
+		stopCtx()
+	}
+}
+
+// interruptContext is cancelled by an interrupt: a single call then stops
+// waiting, and the wrapper reports a write that was already sent as an
+// outcome-unknown error rather than guessing.
+func (a *app) interruptContext() (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(a.ctx)
+	sigs := make(chan os.Signal, 1)
+	stop := a.interrupts(sigs)
+	go func() {
+		select {
+		case <-sigs:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() {
+		stop()
+		cancel()
+	}
+}
+
+// home is the user's home directory as os.UserHomeDir finds it, from the
+// run's environment: where ~/.rhombus is.
+func (a *app) home() string {
+	switch runtime.GOOS {
+	case "windows":
+		return a.getenv("USERPROFILE")
+	case "plan9":
+		return a.getenv("home")
+	}
+	return a.getenv("HOME")
 }
 
 // run parses the global flags, dispatches to the command and turns its
@@ -199,11 +283,11 @@ func (a *app) notFoundHint(operation string) string {
 
 // endpointSource says where the endpoint URL came from, for a message about
 // it: the flag beats the environment, which beats the profile's file.
-func endpointSource(g *globals, profile string) string {
+func endpointSource(g *globals, getenv func(string) string, profile string) string {
 	switch {
 	case g.endpoint != "":
 		return "from --endpoint-url"
-	case os.Getenv(rhombus.EnvEndpointURL) != "":
+	case getenv(rhombus.EnvEndpointURL) != "":
 		return "from " + rhombus.EnvEndpointURL
 	}
 	return "from endpoint_url of profile " + profile + " in ~/.rhombus/config"

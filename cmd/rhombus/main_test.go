@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,11 +17,15 @@ import (
 	"github.com/rhombuskit/rhombus-go/rhombustest"
 )
 
-// The tests drive the built binary, as a user would: TestMain builds it
-// once, and each test starts a fake Rhombus in the test process and points
-// the binary at it with --endpoint-url and --api-key.
+// The tests run the command line in this process, through run, with their
+// own environment and standard streams, so they run side by side; each
+// starts a fake Rhombus in the test process and points the command at it
+// with --endpoint-url and --api-key. A test where the process itself is
+// what is tested (a signal, an exit status as a shell sees it, the binary
+// a build makes) runs the built binary instead: see binary.
 
-var binPath string
+// testDir holds the binaries built for the tests that need a process.
+var testDir string
 
 func TestMain(m *testing.M) { os.Exit(testMain(m)) }
 
@@ -30,21 +36,36 @@ func testMain(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	binPath = filepath.Join(dir, "rhombus")
-	if runtime.GOOS == "windows" {
-		binPath += ".exe"
-	}
-	args := []string{"build", "-o", binPath}
-	if raceEnabled {
-		args = append(args, "-race")
-	}
-	cmd := exec.Command(goTool(), append(args, ".")...)
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building the rhombus binary:", err)
-		return 1
-	}
+	testDir = dir
 	return m.Run()
+}
+
+var rhombusBin struct {
+	once sync.Once
+	bin  string
+	err  error
+	out  []byte
+}
+
+// binary builds the command line once, for the tests that need it as a
+// process, and returns its path.
+func binary(t testing.TB) string {
+	t.Helper()
+	rhombusBin.once.Do(func() {
+		rhombusBin.bin = filepath.Join(testDir, "rhombus")
+		if runtime.GOOS == "windows" {
+			rhombusBin.bin += ".exe"
+		}
+		args := []string{"build", "-o", rhombusBin.bin}
+		if raceEnabled {
+			args = append(args, "-race")
+		}
+		rhombusBin.out, rhombusBin.err = exec.Command(goTool(), append(args, ".")...).CombinedOutput()
+	})
+	if rhombusBin.err != nil {
+		t.Fatalf("building the rhombus binary: %v\n%s", rhombusBin.err, rhombusBin.out)
+	}
+	return rhombusBin.bin
 }
 
 // goTool is the go command that runs these tests: the one on PATH, else
@@ -57,14 +78,15 @@ func goTool() string {
 	return filepath.Join(runtime.GOROOT(), "bin", "go")
 }
 
-// cli runs the binary against one fake server with a clean configuration:
-// HOME is a fresh directory and no RHOMBUS_* variable is inherited.
+// cli runs the command line against one fake server with a clean
+// configuration: HOME is a fresh directory and no RHOMBUS_* variable is
+// inherited.
 type cli struct {
 	t    *testing.T
 	s    *rhombustest.Server
 	home string
-	env  []string
-	dir  string // working directory, for CSV and results files
+	env  []string // KEY=VALUE; the last of a key counts
+	dir  string   // for CSV and results files, and a process's working directory
 }
 
 func newCLI(t *testing.T, s *rhombustest.Server) *cli {
@@ -119,8 +141,8 @@ func redactTestSecrets(text string) string {
 	return text
 }
 
-// run runs the binary with the server's endpoint and organisation API key
-// given as global flags before args.
+// run runs the command line with the server's endpoint and organisation
+// API key given as global flags before args.
 func (c *cli) run(args ...string) output {
 	c.t.Helper()
 	return c.runRaw(append(c.serverFlags(), args...)...)
@@ -133,8 +155,36 @@ func (c *cli) serverFlags() []string {
 	return []string{"--endpoint-url", c.s.URL, "--api-key", c.s.APIKey()}
 }
 
-// runRaw runs the binary with exactly args.
+// runRaw runs the command line in this process with exactly args and an
+// empty stdin.
 func (c *cli) runRaw(args ...string) output {
+	c.t.Helper()
+	return c.runStdin(strings.NewReader(""), args...)
+}
+
+// runStdin runs the command line in this process with exactly args,
+// reading stdin.
+func (c *cli) runStdin(stdin io.Reader, args ...string) output {
+	c.t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, c.getenv, stdin, &stdout, &stderr)
+	return output{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// getenv reads the cli's environment, as os.Getenv reads a process's.
+func (c *cli) getenv(key string) string {
+	v := ""
+	for _, kv := range c.env {
+		if k, val, _ := strings.Cut(kv, "="); k == key {
+			v = val
+		}
+	}
+	return v
+}
+
+// exec runs the built binary with exactly args, in the cli's working
+// directory and environment: for a test of what only a process shows.
+func (c *cli) exec(args ...string) output {
 	c.t.Helper()
 	cmd, stdout, stderr := c.command(args...)
 	err := cmd.Run()
@@ -150,8 +200,9 @@ func (c *cli) runRaw(args ...string) output {
 	return o
 }
 
+// command is the built binary with args, ready to start.
 func (c *cli) command(args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
-	cmd := exec.Command(binPath, args...)
+	cmd := exec.Command(binary(c.t), args...)
 	cmd.Env = c.env
 	cmd.Dir = c.dir
 	var stdout, stderr bytes.Buffer

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"bytes"
 	"fmt"
 	"net"
@@ -107,7 +108,13 @@ func TestVendorProfileLayouts(t *testing.T) {
 			c.env = append(c.env, tc.env...)
 			beforeProd, beforeStaging := len(prod.Requests()), len(staging.Requests())
 			args := append(append([]string{}, tc.args...), "register-device", "--serial-number", fmt.Sprintf("RH-LAYOUT-%d", i))
-			o := c.runRaw(args...)
+			run := c.runRaw
+			if tc.noHome {
+				// The client then looks for .rhombus in the working
+				// directory, which only a process has its own of.
+				run = c.exec
+			}
+			o := run(args...)
 			wantCode(t, o, tc.code)
 			wantContains(t, "stderr", o.stderr, tc.stderr...)
 			gotProd, gotStaging := len(prod.Requests())-beforeProd, len(staging.Requests())-beforeStaging
@@ -149,12 +156,9 @@ func TestVerboseNamesProfileAndEndpoint(t *testing.T) {
 // a terminal, so retry notices are printed.
 func runInProcess(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	t.Setenv("HOME", t.TempDir())
-	for _, v := range []string{"RHOMBUS_API_KEY", "RHOMBUS_PROFILE", "RHOMBUS_ENDPOINT_URL"} {
-		t.Setenv(v, "")
-	}
+	c := newCLI(t, nil)
 	var out, errb bytes.Buffer
-	a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, stderrTTY: true}
+	a := &app{ctx: context.Background(), getenv: c.getenv, stdin: strings.NewReader(""), stdout: &out, stderr: &errb, stderrTTY: true}
 	code = a.run(args)
 	return code, out.String(), errb.String()
 }

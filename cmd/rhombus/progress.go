@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 )
 
 // progress shows how far a bulk run is: a bar on a terminal, plain lines
@@ -35,7 +34,7 @@ const plainEvery = 5 * time.Second
 // needs stdout to be one, as the brief for this command has it, and stderr
 // too, since that is where the bar is drawn.
 func (a *app) isTerminal() bool {
-	return term.IsTerminal(int(a.stdoutFd)) && term.IsTerminal(int(a.stderrFd))
+	return a.stdoutTTY && a.stderrTTY
 }
 
 func newProgress(a *app, total int, verb, doing string) *progress {
