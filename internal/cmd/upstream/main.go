@@ -20,8 +20,13 @@
 // once.
 //
 // Exit status: 0 updated, or nothing to update; 1 stopped by a breaking
-// change or a disappeared operation, nothing written; 2 anything else (the
-// document does not load, a step failed).
+// change or a disappeared operation, nothing written; 2 anything else (a
+// usage error, the document cannot be read or does not load, a step of the
+// update failed). `go run` reports each of 1 and 2 as 1, so a script that
+// tells them apart builds the command and runs it from the module root, as
+// the Makefile does:
+//
+//	go build -o /tmp/upstream ./internal/cmd/upstream && /tmp/upstream -doc path/to/openapi.json
 package main
 
 import (
@@ -42,11 +47,12 @@ const (
 
 // config is one run: what to compare, where, and where to say it.
 type config struct {
-	root   string // the module root: upstream/, openapi.yaml, tools/go.mod
-	doc    string // the new document
-	source string // where it came from, for the provenance; doc if empty
-	accept bool   // update despite breaking changes
-	today  string // the date the provenance records, YYYY-MM-DD
+	root   string   // the module root: upstream/, openapi.yaml, tools/go.mod
+	doc    string   // the new document
+	source string   // where it came from, for the provenance; doc if empty
+	accept bool     // update despite breaking changes
+	args   []string // what follows the flags: nothing, or a mistake
+	today  string   // the date the provenance records, YYYY-MM-DD
 	out    io.Writer
 }
 
@@ -55,13 +61,22 @@ func main() {
 	flag.StringVar(&c.doc, "doc", "", "the new version of the vendor's document (JSON)")
 	flag.StringVar(&c.source, "source", "", `where it comes from, recorded in upstream/README.md (default: the -doc path), e.g. "RhombusSystems/rhombus-cli, commit abc123"`)
 	flag.BoolVar(&c.accept, "accept", false, "update even though operations of openapi.yaml have breaking changes")
+	flag.Usage = func() {
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: make upstream DOC=path/to/openapi.json [ACCEPT=1] [SOURCE=...]\n   or: upstream -doc path/to/openapi.json [-accept] [-source ...], in the module root")
+		flag.PrintDefaults()
+	}
 	flag.Parse()
+	c.args = flag.Args()
 	os.Exit(run(c))
 }
 
 // run compares, reports, and updates when it may; it returns the exit
 // status.
 func run(c config) int {
+	if len(c.args) > 0 {
+		fmt.Fprintf(c.out, "upstream: unexpected %q after the flags: the document is -doc (make upstream DOC=path), accepting is -accept (ACCEPT=1)\n", strings.Join(c.args, " "))
+		return exitFailed
+	}
 	if c.doc == "" {
 		fmt.Fprintln(c.out, "upstream: name the new document: make upstream DOC=path/to/openapi.json")
 		return exitFailed
@@ -78,9 +93,15 @@ func run(c config) int {
 	r.write(c.out)
 
 	if gone := r.gone(); len(gone) > 0 {
+		how := "by hand: hand-written operations are not imported"
+		if imp := r.goneImported(); len(imp) == len(gone) {
+			how = fmt.Sprintf("make unimport OPS=\"%s\"", spaced(imp))
+		} else if len(imp) > 0 {
+			how = fmt.Sprintf("the imported ones with make unimport OPS=\"%s\", the hand-written ones by hand", spaced(imp))
+		}
 		fmt.Fprintf(c.out, "\nstopped: %s in openapi.yaml but not in the new document. An operation is never dropped silently, with ACCEPT=1 neither: "+
-			"remove it from openapi.yaml first (an imported one: make unimport OPS=\"%s\"; a hand-written one by hand), then run again. Nothing was written.\n",
-			joinOr(gone, "is", "are"), spaced(r.goneImported()))
+			"remove it from openapi.yaml first (%s), then run again. Nothing was written.\n",
+			joinOr(gone, "is", "are"), how)
 		return exitBreaking
 	}
 	if broken := r.broken(); len(broken) > 0 {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/rhombuskit/rhombus-go/internal/cmd/upstream/docchange"
 )
 
 // The module root, from this package's folder.
@@ -23,22 +24,15 @@ var pinnedBytes = sync.OnceValues(func() ([]byte, error) {
 	return os.ReadFile(filepath.Join(moduleRoot, "upstream/openapi.json"))
 })
 
-// modified writes a copy of the pinned document with change applied and
-// returns its path.
-func modified(t *testing.T, change func(root map[string]any)) string {
+// modified writes a copy of the pinned document with the named changes of
+// package docchange made and returns its path.
+func modified(t *testing.T, changes ...string) string {
 	t.Helper()
 	b, err := pinnedBytes()
 	if err != nil {
 		t.Fatal(err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var root map[string]any
-	if err := dec.Decode(&root); err != nil {
-		t.Fatal(err)
-	}
-	change(root)
-	out, err := json.MarshalIndent(root, "", "  ")
+	out, err := docchange.Apply(b, changes...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,27 +41,6 @@ func modified(t *testing.T, change func(root map[string]any)) string {
 		t.Fatal(err)
 	}
 	return path
-}
-
-// obj walks a JSON document by object keys.
-func obj(t *testing.T, v any, keys ...string) map[string]any {
-	t.Helper()
-	for _, k := range keys {
-		m, ok := v.(map[string]any)
-		if !ok {
-			t.Fatalf("no object at %q", k)
-		}
-		v = m[k]
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		t.Fatalf("no object at %v", keys)
-	}
-	return m
-}
-
-func schema(t *testing.T, root map[string]any, name string) map[string]any {
-	return obj(t, root, "components", "schemas", name)
 }
 
 // The files a report reads, and the only ones an update writes to outside
@@ -152,72 +125,57 @@ func TestReportNamesEachChangeWithItsOperation(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name   string
-		change func(t *testing.T, root map[string]any)
+		change string // of package docchange
 		op     string
 		want   *regexp.Regexp // a line of the operation's section
 		code   int
 	}{
 		{
-			name: "property removed from an imported operation's answer",
-			change: func(t *testing.T, root map[string]any) {
-				delete(obj(t, schema(t, root, "Camera_GetMediaUrisWSResponse"), "properties"), "wanLiveH264Uri")
-			},
-			op:   "getCameraMediaUris",
-			want: regexp.MustCompile("(?m)^    breaking  response-optional-property-removed: .*`wanLiveH264Uri`.*response"),
-			code: exitBreaking,
+			name:   "property removed from an imported operation's answer",
+			change: "response-property-removed",
+			op:     "getCameraMediaUris",
+			want:   regexp.MustCompile("(?m)^    breaking  response-optional-property-removed: .*`wanLiveH264Uri`.*response"),
+			code:   exitBreaking,
 		},
 		{
-			name: "request field whose type changed",
-			change: func(t *testing.T, root map[string]any) {
-				obj(t, schema(t, root, "Camera_GetMinimalCameraStateListWSRequest"), "properties", "includeMummified")["type"] = "string"
-			},
-			op:   "getMinimalCameraStateList",
-			want: regexp.MustCompile("(?m)^    breaking  request-property-type-changed: .*`includeMummified`.*`boolean`.*`string`"),
-			code: exitBreaking,
+			name:   "request field whose type changed",
+			change: "request-type-changed",
+			op:     "getMinimalCameraStateList",
+			want:   regexp.MustCompile("(?m)^    breaking  request-property-type-changed: .*`includeMummified`.*`boolean`.*`string`"),
+			code:   exitBreaking,
 		},
 		{
-			name: "new required request field",
-			change: func(t *testing.T, root map[string]any) {
-				s := schema(t, root, "Camera_GetMediaUrisWSRequest")
-				obj(t, s, "properties")["region"] = map[string]any{"type": "string"}
-				s["required"] = []any{"region"}
-			},
-			op:   "getCameraMediaUris",
-			want: regexp.MustCompile("(?m)^    breaking  new-required-request-property: .*`region`"),
-			code: exitBreaking,
+			name:   "new required request field",
+			change: "required-request-field",
+			op:     "getCameraMediaUris",
+			want:   regexp.MustCompile("(?m)^    breaking  new-required-request-property: .*`region`"),
+			code:   exitBreaking,
 		},
 		{
-			name: "enum value removed",
-			change: func(t *testing.T, root map[string]any) {
-				s := schema(t, root, "RhombusAppEnum")
-				s["enum"] = slices.DeleteFunc(s["enum"].([]any), func(v any) bool { return v == "UNKNOWN" })
-			},
-			op:   "createUser",
-			want: regexp.MustCompile("(?m)^    breaking  request-property-enum-value-removed: .*`UNKNOWN`"),
-			code: exitBreaking,
+			name:   "enum value removed",
+			change: "enum-value-removed",
+			op:     "createUser",
+			want:   regexp.MustCompile("(?m)^    breaking  request-property-enum-value-removed: .*`UNKNOWN`"),
+			code:   exitBreaking,
 		},
 		{
-			name: "operation removed",
-			change: func(t *testing.T, root map[string]any) {
-				delete(obj(t, root, "paths"), "/api/door/getMinimalDoorStateList")
-			},
-			op:   "getMinimalDoorStateList",
-			want: regexp.MustCompile(`(?m)^  getMinimalDoorStateList \(POST /api/door/getMinimalDoorStateList, imported\): GONE: the new document does not have it$`),
-			code: exitBreaking,
+			name:   "operation removed",
+			change: "operation-removed",
+			op:     "getMinimalDoorStateList",
+			want:   regexp.MustCompile(`(?m)^  getMinimalDoorStateList \(POST /api/door/getMinimalDoorStateList, imported\): GONE: the new document does not have it$`),
+			code:   exitBreaking,
 		},
 		{
-			name: "new operation and new optional property",
-			change: func(t *testing.T, root map[string]any) {
-				addOperationAndProperty(t, root)
-			},
-			op:   "getCameraMediaUris",
-			want: regexp.MustCompile("(?m)^    additive  response-optional-property-added: .*`wanLiveAv1Uri`"),
-			code: exitOK,
+			name:   "new operation and new optional property",
+			change: "additive",
+			op:     "getCameraMediaUris",
+			want:   regexp.MustCompile("(?m)^    additive  response-optional-property-added: .*`wanLiveAv1Uri`"),
+			code:   exitOK,
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			doc := modified(t, func(root map[string]any) { tc.change(t, root) })
+			doc := modified(t, tc.change)
 			root := scratchTree(t)
 			before := snapshot(t, root)
 			if tc.code == exitOK {
@@ -258,37 +216,81 @@ func TestReportNamesEachChangeWithItsOperation(t *testing.T) {
 	}
 }
 
-// addOperationAndProperty adds an operation, and an optional property to
-// the answer of an imported one.
-func addOperationAndProperty(t *testing.T, root map[string]any) {
-	obj(t, schema(t, root, "Camera_GetMediaUrisWSResponse"), "properties")["wanLiveAv1Uri"] = map[string]any{"type": "string", "nullable": true}
-	op := map[string]any{}
-	for k, v := range obj(t, root, "paths", "/api/camera/getMediaUris", "post") {
-		op[k] = v
-	}
-	op["operationId"] = "getCameraMediaUrisV2"
-	obj(t, root, "paths")["/api/camera/getMediaUrisV2"] = map[string]any{"post": op}
-}
-
 // TestDisappearedOperationIsNeverDropped: with ACCEPT=1 too, an operation
-// of openapi.yaml the new document lacks stops the update by name.
+// of openapi.yaml the new document lacks stops the update by name, with
+// how to remove it: make unimport for an imported one, by hand for a
+// hand-written one.
 func TestDisappearedOperationIsNeverDropped(t *testing.T) {
 	t.Parallel()
-	doc := modified(t, func(root map[string]any) {
-		delete(obj(t, root, "paths"), "/api/door/getMinimalDoorStateList")
-		addOperationAndProperty(t, root)
-	})
-	root := scratchTree(t)
-	before := snapshot(t, root)
-	code, report := runIn(t, root, doc, true)
-	if code != exitBreaking {
-		t.Errorf("exit status %d, want %d", code, exitBreaking)
+	tests := []struct {
+		name    string
+		changes []string
+		want    []string
+	}{
+		{
+			name:    "imported",
+			changes: []string{"operation-removed", "additive"},
+			want: []string{
+				"stopped: getMinimalDoorStateList is in openapi.yaml but not in the new document",
+				`(make unimport OPS="getMinimalDoorStateList")`,
+			},
+		},
+		{
+			name:    "imported and hand-written",
+			changes: []string{"operation-removed", "hand-written-operation-removed"},
+			want: []string{
+				"stopped: createUser, getMinimalDoorStateList are in openapi.yaml but not in the new document",
+				`(the imported ones with make unimport OPS="getMinimalDoorStateList", the hand-written ones by hand)`,
+			},
+		},
 	}
-	if !strings.Contains(report, "stopped: getMinimalDoorStateList is in openapi.yaml but not in the new document") ||
-		!strings.Contains(report, `make unimport OPS="getMinimalDoorStateList"`) {
-		t.Error("the report does not name the disappeared operation and how to remove it")
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := modified(t, tc.changes...)
+			root := scratchTree(t)
+			before := snapshot(t, root)
+			code, report := runIn(t, root, doc, true)
+			if code != exitBreaking {
+				t.Errorf("exit status %d, want %d", code, exitBreaking)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(report, want) {
+					t.Errorf("the report lacks %q", want)
+				}
+			}
+			assertUnchanged(t, root, before)
+		})
 	}
-	assertUnchanged(t, root, before)
+}
+
+// TestUsageErrors: a run without a document, with one that cannot be read,
+// or with words the flags do not take stops with exit status 2 and says
+// why, before reading anything else.
+func TestUsageErrors(t *testing.T) {
+	t.Parallel()
+	missing := filepath.Join(t.TempDir(), "openapi.json")
+	tests := []struct {
+		name string
+		c    config
+		want string
+	}{
+		{"no document", config{}, "upstream: name the new document: make upstream DOC=path/to/openapi.json"},
+		{"a document that is not there", config{doc: missing}, "upstream: open " + missing + ": no such file or directory"},
+		{"a word after the flags", config{doc: missing, args: []string{"ACCEPT=1"}}, `upstream: unexpected "ACCEPT=1" after the flags`},
+		{"a source that is not one cell", config{doc: missing, source: "a | b"}, "upstream: SOURCE is one line without |"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			tc.c.root, tc.c.out = t.TempDir(), &out
+			if code := run(tc.c); code != exitFailed {
+				t.Errorf("exit status %d, want %d", code, exitFailed)
+			}
+			if !strings.HasPrefix(out.String(), tc.want) {
+				t.Errorf("it says %q, want it to start %q", out.String(), tc.want)
+			}
+		})
+	}
 }
 
 // TestPinAgainstItself: the current pin compared with itself has no
@@ -332,7 +334,7 @@ func TestAdditiveUpdate(t *testing.T) {
 	}
 	root := filepath.Join(t.TempDir(), "repo")
 	git(t, "", "clone", "-q", strings.TrimSpace(string(top)), root)
-	doc := modified(t, func(root map[string]any) { addOperationAndProperty(t, root) })
+	doc := modified(t, "additive")
 	newBytes, err := os.ReadFile(doc)
 	if err != nil {
 		t.Fatal(err)
@@ -389,10 +391,7 @@ func TestAdditiveUpdate(t *testing.T) {
 	// says what createPendingRegistration's entry allowed a difference
 	// from (wifiPsk's items are not null). That is breaking for a request,
 	// so ACCEPT=1 updates; the conformance check reports the entry.
-	doc = modified(t, func(root map[string]any) {
-		addOperationAndProperty(t, root)
-		delete(obj(t, schema(t, root, "Org_CreatePendingRegistrationRequest"), "properties", "wifiPsk", "items"), "nullable")
-	})
+	doc = modified(t, "additive", "allow-list-difference-gone")
 	code, report = runIn(t, root, doc, true)
 	if code != exitFailed {
 		t.Errorf("exit status %d, want %d: the conformance check fails on the stale entry", code, exitFailed)

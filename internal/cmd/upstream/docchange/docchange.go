@@ -1,0 +1,183 @@
+// Package docchange makes modified copies of the vendor's pinned document
+// (upstream/openapi.json), one change per kind the upstream command's
+// report tells apart. The command's tests feed them to it, and
+// scripts/upstream-e2e.sh runs `make upstream` on them in a scratch clone.
+// Each change names the place of today's pin it changes; on a document
+// without that place it is an error saying which, never a copy that
+// silently changes nothing.
+package docchange
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// changes are the changes by name, each with the operation of openapi.yaml
+// whose report shows it.
+var changes = map[string]func(root map[string]any) error{
+	// getCameraMediaUris: breaking, a property its answer had is gone.
+	"response-property-removed": func(root map[string]any) error {
+		props, err := object(root, "components", "schemas", "Camera_GetMediaUrisWSResponse", "properties")
+		if err != nil {
+			return err
+		}
+		if _, ok := props["wanLiveH264Uri"]; !ok {
+			return fmt.Errorf("Camera_GetMediaUrisWSResponse has no property wanLiveH264Uri")
+		}
+		delete(props, "wanLiveH264Uri")
+		return nil
+	},
+	// getMinimalCameraStateList: breaking, a request field's type changed.
+	"request-type-changed": func(root map[string]any) error {
+		p, err := object(root, "components", "schemas", "Camera_GetMinimalCameraStateListWSRequest", "properties", "includeMummified")
+		if err != nil {
+			return err
+		}
+		p["type"] = "string"
+		return nil
+	},
+	// getCameraMediaUris: breaking, the request has a new required field.
+	"required-request-field": func(root map[string]any) error {
+		s, err := object(root, "components", "schemas", "Camera_GetMediaUrisWSRequest")
+		if err != nil {
+			return err
+		}
+		props, err := object(s, "properties")
+		if err != nil {
+			return err
+		}
+		props["region"] = map[string]any{"type": "string"}
+		s["required"] = []any{"region"}
+		return nil
+	},
+	// createUser: breaking, a value it may send left an enum.
+	"enum-value-removed": func(root map[string]any) error {
+		s, err := object(root, "components", "schemas", "RhombusAppEnum")
+		if err != nil {
+			return err
+		}
+		values, _ := s["enum"].([]any)
+		if !slices.Contains(values, any("UNKNOWN")) {
+			return fmt.Errorf("RhombusAppEnum has no value UNKNOWN")
+		}
+		s["enum"] = slices.DeleteFunc(values, func(v any) bool { return v == "UNKNOWN" })
+		return nil
+	},
+	// getMinimalDoorStateList: gone from the document.
+	"operation-removed": func(root map[string]any) error {
+		paths, err := object(root, "paths")
+		if err != nil {
+			return err
+		}
+		if _, ok := paths["/api/door/getMinimalDoorStateList"]; !ok {
+			return fmt.Errorf("paths has no /api/door/getMinimalDoorStateList")
+		}
+		delete(paths, "/api/door/getMinimalDoorStateList")
+		return nil
+	},
+	// createUser, hand-written: gone from the document.
+	"hand-written-operation-removed": func(root map[string]any) error {
+		paths, err := object(root, "paths")
+		if err != nil {
+			return err
+		}
+		if _, ok := paths["/api/user/createUser"]; !ok {
+			return fmt.Errorf("paths has no /api/user/createUser")
+		}
+		delete(paths, "/api/user/createUser")
+		return nil
+	},
+	// getCameraMediaUris: additive, its answer has a new optional property;
+	// and a new operation, getCameraMediaUrisV2, in the rest of the
+	// document.
+	"additive": func(root map[string]any) error {
+		props, err := object(root, "components", "schemas", "Camera_GetMediaUrisWSResponse", "properties")
+		if err != nil {
+			return err
+		}
+		props["wanLiveAv1Uri"] = map[string]any{"type": "string", "nullable": true}
+		op, err := object(root, "paths", "/api/camera/getMediaUris", "post")
+		if err != nil {
+			return err
+		}
+		paths, err := object(root, "paths")
+		if err != nil {
+			return err
+		}
+		v2 := map[string]any{}
+		for k, v := range op {
+			v2[k] = v
+		}
+		v2["operationId"] = "getCameraMediaUrisV2"
+		paths["/api/camera/getMediaUrisV2"] = map[string]any{"post": v2}
+		return nil
+	},
+	// createPendingRegistration: the vendor now says what the conformance
+	// allow-list allowed a difference from (wifiPsk's items are not null),
+	// so the entry matches no difference any more. Breaking for a request.
+	"allow-list-difference-gone": func(root map[string]any) error {
+		items, err := object(root, "components", "schemas", "Org_CreatePendingRegistrationRequest", "properties", "wifiPsk", "items")
+		if err != nil {
+			return err
+		}
+		if _, ok := items["nullable"]; !ok {
+			return fmt.Errorf("Org_CreatePendingRegistrationRequest's wifiPsk items are not nullable")
+		}
+		delete(items, "nullable")
+		return nil
+	},
+}
+
+// Names lists the changes, sorted.
+func Names() []string {
+	names := make([]string, 0, len(changes))
+	for n := range changes {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Apply returns a copy of the document pinned with the named changes made,
+// in order, as indented JSON.
+func Apply(pinned []byte, names ...string) ([]byte, error) {
+	if len(names) == 0 {
+		return nil, fmt.Errorf("name a change: %s", strings.Join(Names(), ", "))
+	}
+	dec := json.NewDecoder(bytes.NewReader(pinned))
+	// Numbers as written: a copy differs from the pin only where changed.
+	dec.UseNumber()
+	var root map[string]any
+	if err := dec.Decode(&root); err != nil {
+		return nil, fmt.Errorf("reading the document: %w", err)
+	}
+	for _, n := range names {
+		change, ok := changes[n]
+		if !ok {
+			return nil, fmt.Errorf("no change %q: the changes are %s", n, strings.Join(Names(), ", "))
+		}
+		if err := change(root); err != nil {
+			return nil, fmt.Errorf("change %s: %w", n, err)
+		}
+	}
+	return json.MarshalIndent(root, "", "  ")
+}
+
+// object walks the document by object keys.
+func object(v any, keys ...string) (map[string]any, error) {
+	for i, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("%s is not an object", strings.Join(keys[:i], "/"))
+		}
+		v = m[k]
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%s is not an object in the document", strings.Join(keys, "/"))
+	}
+	return m, nil
+}
