@@ -188,7 +188,7 @@ func encodeForm(op string, parts []formPart, max int64, redact func(string) stri
 // and decodes the 200 answer into Result. The body is sent from memory, so
 // the retry rules are those of any operation: a write (an upload, unless
 // the spec declares it a read) is not resent once it may have arrived.
-func upload[Result any](ctx context.Context, c *Client, op, path string, parts []formPart) (*Result, error) {
+func upload[Result any](ctx context.Context, c *Client, op, path string, parts []formPart, params ...requestParams) (*Result, error) {
 	if ctx == nil {
 		return nil, &RequestError{Operation: op, Err: errors.New("nil context")}
 	}
@@ -201,6 +201,9 @@ func upload[Result any](ctx context.Context, c *Client, op, path string, parts [
 		return nil, &RequestError{Operation: op, Err: c.scrubErr(err)}
 	}
 	r.Header.Set("Content-Type", ct)
+	if err := applyParams(r, params); err != nil {
+		return nil, &RequestError{Operation: op, Err: c.scrubErr(err)}
+	}
 	out := new(Result)
 	resp, err := c.send(r, payload, out)
 	if err != nil {
@@ -213,7 +216,7 @@ func upload[Result any](ctx context.Context, c *Client, op, path string, parts [
 // download is call for an operation whose 200 answer is not JSON (a CSV or
 // zip export): the JSON request is checked and sent as for any operation,
 // and the answer comes back as a Stream to read.
-func download[Req any](ctx context.Context, c *Client, op, path string, req Req) (*Stream, error) {
+func download[Req any](ctx context.Context, c *Client, op, path string, req Req, params ...requestParams) (*Stream, error) {
 	if ctx == nil {
 		return nil, &RequestError{Operation: op, Err: errors.New("nil context")}
 	}
@@ -227,6 +230,9 @@ func download[Req any](ctx context.Context, c *Client, op, path string, req Req)
 		return nil, &RequestError{Operation: op, Err: c.scrubErr(err)}
 	}
 	r.Header["Content-Type"] = jsonContentType
+	if err := applyParams(r, params); err != nil {
+		return nil, &RequestError{Operation: op, Err: c.scrubErr(err)}
+	}
 	s := &Stream{}
 	if _, err := c.send(r, payload, s); err != nil {
 		return nil, err

@@ -8,15 +8,22 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/rhombuskit/rhombus-go/api"
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
+	"github.com/rhombuskit/rhombus-go/wrapper/internal/testapi"
+	"github.com/rhombuskit/rhombus-go/wrapper/internal/testapi/testops"
 )
 
-// TestOwnFailureShape: unlockAccessControlledDoor declares in the spec
-// (x-rhombus-failure, written by make import) that a 200 with "type":
-// "ERROR" is a failure; the client returns it as an *APIError with the
-// reason, sent once, and a "SUCCESS" as a success. No code of the wrapper
-// names the operation.
+// These tests use the operations of the test-only spec
+// (internal/testapi/openapi.yaml): its table, generated client and typed
+// methods are generated as those of openapi.yaml are, under paths and names
+// no Rhombus document has, so the tests hold whatever openapi.yaml imports.
+
+// TestOwnFailureShape: an operation that declares in the spec
+// (x-rhombus-failure, as make import writes it for
+// unlockAccessControlledDoor) that a 200 with "type": "ERROR" is a
+// failure: the client returns it as an *APIError with the reason, sent
+// once, and a "SUCCESS" as a success, through the typed method and the
+// generated client alike. No code of the wrapper names the operation.
 func TestOwnFailureShape(t *testing.T) {
 	answer := `{"type":"ERROR","errorType":"DOOR_NOT_CONFIGURED_WITH_LOCK"}`
 	calls := 0
@@ -27,62 +34,89 @@ func TestOwnFailureShape(t *testing.T) {
 		_, _ = io.WriteString(w, answer)
 	}))
 	defer srv.Close()
-	c, err := rhombus.New(rhombus.WithCredential(rhombus.APIToken("test-key-failure")), rhombus.WithEndpoint(srv.URL), rhombus.WithLimiter(nil))
+	c, err := rhombus.New(rhombus.WithCredential(rhombus.APIToken("test-key-failure")), rhombus.WithEndpoint(srv.URL),
+		rhombus.WithLimiter(nil), rhombus.WithOperations(testops.Operations...))
 	if err != nil {
 		t.Fatal(err)
 	}
-	door := api.UnlockAccessControlledDoorRequest{AccessControlledDoorUUID: rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")}
+	gen, err := testapi.NewClientWithResponses(c.BaseURL(), testapi.WithHTTPClient(c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	door := testapi.UnlockDoorRequest{DoorUUID: rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")}
+	for _, path := range []struct {
+		name string
+		call func() (ok bool, err error)
+	}{
+		{"typed", func() (bool, error) {
+			res, err := c.TestSpecUnlockDoor(context.Background(), door)
+			return res != nil, err
+		}},
+		{"generated client", func() (bool, error) {
+			res, err := gen.UnlockDoorWithResponse(context.Background(), door)
+			return res != nil && res.JSON200 != nil, err
+		}},
+	} {
+		t.Run(path.name, func(t *testing.T) {
+			answer, calls = `{"type":"ERROR","errorType":"DOOR_NOT_CONFIGURED_WITH_LOCK"}`, 0
+			_, err := path.call()
+			var apiErr *rhombus.APIError
+			if !errors.As(err, &apiErr) || !errors.Is(err, rhombus.ErrRefused) {
+				t.Fatalf("want an *APIError matching ErrRefused, got %v", err)
+			}
+			if apiErr.Operation != "unlockDoor" || apiErr.ResponseStatus != "DOOR_NOT_CONFIGURED_WITH_LOCK" || apiErr.Message != "type ERROR: errorType DOOR_NOT_CONFIGURED_WITH_LOCK" {
+				t.Errorf("Operation %q, ResponseStatus %q, Message %q", apiErr.Operation, apiErr.ResponseStatus, apiErr.Message)
+			}
+			if errors.Is(err, rhombus.ErrOutcomeUnknown) || calls != 1 {
+				t.Errorf("a refusal is not an unknown outcome, and is not resent: %v, %d calls", err, calls)
+			}
 
-	_, err = c.API().UnlockAccessControlledDoorWithResponse(context.Background(), door)
-	var apiErr *rhombus.APIError
-	if !errors.As(err, &apiErr) || !errors.Is(err, rhombus.ErrRefused) {
-		t.Fatalf("want an *APIError matching ErrRefused, got %v", err)
-	}
-	if apiErr.ResponseStatus != "DOOR_NOT_CONFIGURED_WITH_LOCK" || apiErr.Message != "type ERROR: errorType DOOR_NOT_CONFIGURED_WITH_LOCK" {
-		t.Errorf("ResponseStatus %q, Message %q", apiErr.ResponseStatus, apiErr.Message)
-	}
-	if errors.Is(err, rhombus.ErrOutcomeUnknown) || calls != 1 {
-		t.Errorf("a refusal is not an unknown outcome, and is not resent: %v, %d calls", err, calls)
-	}
-
-	answer = `{"type":"SUCCESS"}`
-	res, err := c.API().UnlockAccessControlledDoorWithResponse(context.Background(), door)
-	if err != nil || res.JSON200 == nil {
-		t.Fatalf("a success: %v", err)
+			answer = `{"type":"SUCCESS"}`
+			if ok, err := path.call(); err != nil || !ok {
+				t.Fatalf("a success: %v", err)
+			}
+		})
 	}
 }
 
-// TestImportedOperationsAreTypedAndChecked: operations brought in by make
-// import get a generated typed method, and an invalid RUUID in their
-// request, at any depth, is refused with its field path before anything is
-// sent, on the typed method and on c.API() alike.
-func TestImportedOperationsAreTypedAndChecked(t *testing.T) {
-	c, calls := answering(t, jsonAnswer(200, `{"type":"ERROR","errorType":"DOOR_NOT_CONFIGURED_WITH_LOCK"}`))
+// TestOperationsOfASpecAreTypedAndChecked: an operation added to a spec
+// (as make import adds one to openapi.yaml) gets a generated typed method,
+// and an invalid RUUID in its request, at any depth, is refused with its
+// field path before anything is sent, on the typed method and on the
+// generated client alike.
+func TestOperationsOfASpecAreTypedAndChecked(t *testing.T) {
+	c, calls := answering(t, jsonAnswer(200, `{"type":"ERROR","errorType":"DOOR_NOT_CONFIGURED_WITH_LOCK"}`), rhombus.WithOperations(testops.Operations...))
+	gen, err := testapi.NewClientWithResponses(c.BaseURL(), testapi.WithHTTPClient(c))
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	bad := rhombus.RUUID("123e4567-e89b-12d3-a456-426614174000")
-	door := api.UnlockAccessControlledDoorRequest{AccessControlledDoorUUID: bad}
-	loc := api.CreateLocationRequest{Location: api.LocationType{
-		Name:       "HQ",
-		FloorPlans: []api.FloorPlanType{{MediaUUID: rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")}, {MediaUUID: bad}},
-	}}
+	door := testapi.UnlockDoorRequest{DoorUUID: bad}
+	cam := testapi.UpdateCameraConfigRequest{CameraUUID: rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")}
+	cam.Neighbours = make([]struct {
+		UUID testapi.RUUID `json:"uuid,omitempty,omitzero"`
+	}, 2)
+	cam.Neighbours[0].UUID = rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")
+	cam.Neighbours[1].UUID = bad
 	for _, tc := range []struct {
 		name, op, field string
 		call            func() error
 	}{
-		{"typed door", "unlockAccessControlledDoor", "accessControlledDoorUuid", func() error {
-			_, err := c.UnlockAccessControlledDoor(ctx, door)
+		{"typed door", "unlockDoor", "doorUuid", func() error {
+			_, err := c.TestSpecUnlockDoor(ctx, door)
 			return err
 		}},
-		{"API door", "unlockAccessControlledDoor", "accessControlledDoorUuid", func() error {
-			_, err := c.API().UnlockAccessControlledDoorWithResponse(ctx, door)
+		{"generated door", "unlockDoor", "doorUuid", func() error {
+			_, err := gen.UnlockDoorWithResponse(ctx, door)
 			return err
 		}},
-		{"typed location", "createlocation", "location.floorPlans[1].mediaUuid", func() error {
-			_, err := c.CreateLocation(ctx, loc)
+		{"typed camera", "updateCameraConfig", "neighbours[1].uuid", func() error {
+			_, err := c.TestSpecUpdateCameraConfig(ctx, cam)
 			return err
 		}},
-		{"API location", "createlocation", "location.floorPlans[1].mediaUuid", func() error {
-			_, err := c.API().CreatelocationWithResponse(ctx, loc)
+		{"generated camera", "updateCameraConfig", "neighbours[1].uuid", func() error {
+			_, err := gen.UpdateCameraConfigWithResponse(ctx, cam)
 			return err
 		}},
 	} {
@@ -102,8 +136,8 @@ func TestImportedOperationsAreTypedAndChecked(t *testing.T) {
 	}
 
 	// The typed method obeys the operation's own failure shape too.
-	door.AccessControlledDoorUUID = rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")
-	_, err := c.UnlockAccessControlledDoor(ctx, door)
+	door.DoorUUID = rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")
+	_, err = c.TestSpecUnlockDoor(ctx, door)
 	var apiErr *rhombus.APIError
 	if !errors.As(err, &apiErr) || apiErr.ResponseStatus != "DOOR_NOT_CONFIGURED_WITH_LOCK" {
 		t.Errorf("want an *APIError with the door's reason, got %v", err)

@@ -14,6 +14,7 @@ import (
 	"github.com/rhombuskit/rhombus-go/rhombustest"
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 	"github.com/rhombuskit/rhombus-go/wrapper/internal/testapi"
+	"github.com/rhombuskit/rhombus-go/wrapper/internal/testapi/testops"
 )
 
 // TestFourthOperationNeedsNoWrapperCode calls an operation that openapi.yaml
@@ -25,7 +26,7 @@ func TestFourthOperationNeedsNoWrapperCode(t *testing.T) {
 	var answer string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		gotHeader = r.Header.Clone()
-		assert.Equal(t, "/api/camera/getCameraConfig", r.URL.Path)
+		assert.Equal(t, "/api/test/getCameraConfig", r.URL.Path)
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(answer))
 	}))
@@ -36,7 +37,7 @@ func TestFourthOperationNeedsNoWrapperCode(t *testing.T) {
 		rhombus.WithEndpoint(srv.URL),
 		rhombus.WithCredential(rhombus.APIToken(testKey)),
 		rhombus.WithHTTPClient(srv.Client()),
-		rhombus.WithOperations(testapi.Operations...),
+		rhombus.WithOperations(testops.Operations...),
 		rhombus.WithWarningHandler(func(_ context.Context, w rhombus.Warning) { warnings = append(warnings, w) }),
 	)
 	require.NoError(t, err)

@@ -23,6 +23,7 @@ import (
 	"github.com/rhombuskit/rhombus-go/ruuid"
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 	"github.com/rhombuskit/rhombus-go/wrapper/internal/testapi"
+	"github.com/rhombuskit/rhombus-go/wrapper/internal/testapi/testops"
 )
 
 // TestWithOperationsRefusesAnIncompleteOperation: an operation the client
@@ -221,7 +222,7 @@ func TestRawBodiesAreCheckedForRUUIDs(t *testing.T) {
 			}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, hits := answering(t, jsonAnswer(200, `{}`), rhombus.WithOperations(testapi.Operations...))
+			c, hits := answering(t, jsonAnswer(200, `{}`), rhombus.WithOperations(testops.Operations...))
 			err := tc.call(c, tc.body)
 			assert.ErrorIs(t, err, rhombus.ErrInvalidRequest)
 			var vErr *rhombus.ValidationError

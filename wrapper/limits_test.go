@@ -14,6 +14,7 @@ import (
 	"github.com/rhombuskit/rhombus-go/api"
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 	"github.com/rhombuskit/rhombus-go/wrapper/internal/testapi"
+	"github.com/rhombuskit/rhombus-go/wrapper/internal/testapi/testops"
 )
 
 // licensesAnswer is a getDeviceLicensesForOrg answer with n licenses, each
@@ -72,7 +73,7 @@ func TestAnswerCapsPerOperation(t *testing.T) {
 
 	// An operation's own cap can be lower than the default too, and its
 	// refusal says where the limit comes from.
-	tc, _ := answering(t, jsonAnswer(200, `{"error":false,"resolution":"`+strings.Repeat("x", 4096)+`"}`), rhombus.WithOperations(testapi.Operations...))
+	tc, _ := answering(t, jsonAnswer(200, `{"error":false,"resolution":"`+strings.Repeat("x", 4096)+`"}`), rhombus.WithOperations(testops.Operations...))
 	gen, err := testapi.NewClientWithResponses(tc.BaseURL(), testapi.WithHTTPClient(tc))
 	require.NoError(t, err)
 	_, err = gen.GetCameraConfigWithResponse(ctx, testapi.GetCameraConfigRequest{CameraUUID: rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")})

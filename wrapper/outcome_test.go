@@ -11,6 +11,7 @@ import (
 	"github.com/rhombuskit/rhombus-go/api"
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 	"github.com/rhombuskit/rhombus-go/wrapper/internal/testapi"
+	"github.com/rhombuskit/rhombus-go/wrapper/internal/testapi/testops"
 )
 
 func badOrg() rhombus.RUUID { return "bad" }
@@ -91,7 +92,7 @@ func TestUnreadable200ToAWriteIsOutcomeUnknown(t *testing.T) {
 		}{"field of the wrong type", w.mismatch})
 		for _, shape := range shapes {
 			t.Run(w.name+"/"+shape.name, func(t *testing.T) {
-				c, hits := answering(t, shape.a, rhombus.WithMaxResponseBytes(1000), rhombus.WithOperations(testapi.Operations...))
+				c, hits := answering(t, shape.a, rhombus.WithMaxResponseBytes(1000), rhombus.WithOperations(testops.Operations...))
 				err := w.call(c)
 				require.Error(t, err)
 				assert.ErrorIs(t, err, rhombus.ErrOutcomeUnknown)
@@ -111,7 +112,7 @@ func TestReadableAnswersStillSucceed(t *testing.T) {
 	for _, w := range writeCalls {
 		t.Run(w.name, func(t *testing.T) {
 			c, hits := answering(t, jsonAnswer(200, `{"responseStatus":"SUCCESS","userUuid":"AAAAAAAAAAAAAAAAAAAAAA","cameraUuid":"AAAAAAAAAAAAAAAAAAAAAA","version":2}`),
-				rhombus.WithOperations(testapi.Operations...))
+				rhombus.WithOperations(testops.Operations...))
 			require.NoError(t, w.call(c))
 			assert.Equal(t, int64(1), hits.Load())
 		})

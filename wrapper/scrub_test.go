@@ -24,6 +24,8 @@ import (
 
 	"github.com/rhombuskit/rhombus-go/api"
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
+	"github.com/rhombuskit/rhombus-go/wrapper/internal/testapi"
+	"github.com/rhombuskit/rhombus-go/wrapper/internal/testapi/testops"
 )
 
 // echoKind is one kind of credential, for tests where the server echoes
@@ -131,6 +133,7 @@ func startEcho(t *testing.T, kind echoKind, answer, echoFirst echoAnswer) echoRu
 		events: new([]rhombus.Event), warns: new([]rhombus.Warning), spelled: new([]string)}
 	opts := append([]rhombus.Option{
 		rhombus.WithEndpoint(srv.URL), rhombus.WithCredential(cred), rhombus.WithHTTPClient(srv.Client()),
+		rhombus.WithOperations(testops.Operations...),
 		rhombus.WithRetryPolicy(rhombus.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}),
 		rhombus.WithLogger(slog.New(slog.NewJSONHandler(lockedWriter{run.mu, run.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))),
 		rhombus.WithObserver(func(e rhombus.Event) {
@@ -325,8 +328,8 @@ func (run echoRun) checkNoLeak(t *testing.T, values ...any) (orgKept int) {
 type echoScenario struct {
 	name   string
 	answer func(run *echoRun) echoAnswer
-	// door calls unlockAccessControlledDoor, which has a failure shape of
-	// its own; otherwise createUser.
+	// door calls the test-only spec's unlockDoor, which has a failure shape
+	// of its own (as unlockAccessControlledDoor has); otherwise createUser.
 	door bool
 	// wantErr: the calls must fail.
 	wantErr bool
@@ -339,9 +342,11 @@ func (sc echoScenario) call(t *testing.T, run echoRun) []any {
 	t.Helper()
 	ctx := context.Background()
 	if sc.door {
-		door := api.UnlockAccessControlledDoorRequest{AccessControlledDoorUUID: someOrg}
-		res, err := run.c.UnlockAccessControlledDoor(ctx, door)
-		res2, err2 := run.c.API().UnlockAccessControlledDoorWithResponse(ctx, door)
+		door := testapi.UnlockDoorRequest{DoorUUID: someOrg}
+		gen, err := testapi.NewClientWithResponses(run.c.BaseURL(), testapi.WithHTTPClient(run.c))
+		require.NoError(t, err)
+		res, err := run.c.TestSpecUnlockDoor(ctx, door)
+		res2, err2 := gen.UnlockDoorWithResponse(ctx, door)
 		out := []any{res, err, res2, err2}
 		if res2 != nil {
 			out = append(out, res2.HTTPResponse, res2.Body, res2.JSON200)

@@ -337,4 +337,8 @@ func TestImportKeepsOtherParameters(t *testing.T) {
 	if p, _ := params[0].(map[string]any); p["name"] != "transaction" || p["in"] != "query" {
 		t.Errorf("parameter %v, want query transaction", p)
 	}
+	// Optional: a pointer in Go, so that one left nil is not sent empty.
+	if p, _ := params[0].(map[string]any); p["x-go-type-skip-optional-pointer"] != false {
+		t.Errorf("parameter %v, want x-go-type-skip-optional-pointer: false", p)
+	}
 }

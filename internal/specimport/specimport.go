@@ -384,8 +384,11 @@ func operation(doc *upstream.Doc, im *imported) map[string]any {
 
 // otherParameters are the operation's parameters other than x-auth-scheme
 // (a query or header parameter a few operations take), resolved, so the
-// spec says all the vendor's does; the typed method sends the body only,
-// and c.API() takes them.
+// spec says all the vendor's does; the typed method and c.API() take them.
+// An optional one is a pointer in Go (x-go-type-skip-optional-pointer:
+// false), so that one left nil is not sent: as a plain value the generated
+// client would send its zero value ("transaction=", an empty header),
+// which the server reads as given.
 func otherParameters(doc *upstream.Doc, op map[string]any) []any {
 	params, _ := op["parameters"].([]any)
 	comps, _ := doc.Root["components"].(map[string]any)
@@ -402,6 +405,9 @@ func otherParameters(doc *upstream.Doc, op map[string]any) []any {
 		c := deepCopy(pm).(map[string]any)
 		var ignored []string
 		convert(c, "", &ignored)
+		if c["required"] != true {
+			c["x-go-type-skip-optional-pointer"] = false
+		}
 		out = append(out, c)
 	}
 	return out

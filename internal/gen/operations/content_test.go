@@ -19,16 +19,16 @@ func TestGenerateUploadsAndExports(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{string(table), `RequestContentType: "multipart/form-data",`},
 		{string(table), `ResponseContentType: "text/csv; charset=UTF-8",`},
-		{string(methods), "type UploadNewFloorPlanForm struct {"},
+		{string(methods), "type TestSpecUploadNewFloorPlanForm struct {"},
 		{string(methods), "File         File  // file (required)"},
 		{string(methods), "LocationUUID RUUID // locationUuid (optional)"},
 		{string(methods), "Fields map[string]string"},
 		{string(methods), `p = append(p, fileField("file", f.File, true))`},
 		{string(methods), `p = append(p, ruuidField("locationUuid", f.LocationUUID, false))`},
-		{string(methods), "func (c *Client) UploadNewFloorPlan(ctx context.Context, form UploadNewFloorPlanForm) (*testapi.UploadResponse, error) {"},
-		{string(methods), `return upload[testapi.UploadResponse](ctx, c, "uploadNewFloorPlan", "/api/upload/floorplan", form.parts())`},
-		{string(methods), "func (c *Client) ExportUsers(ctx context.Context, req testapi.ExportUsersRequest) (*Stream, error) {"},
-		{string(methods), `return download(ctx, c, "exportUsers", "/api/export/users", req)`},
+		{string(methods), "func (c *Client) TestSpecUploadNewFloorPlan(ctx context.Context, params *testapi.UploadNewFloorPlanParams, form TestSpecUploadNewFloorPlanForm) (*testapi.UploadResponse, error) {"},
+		{string(methods), `return upload[testapi.UploadResponse](ctx, c, "uploadNewFloorPlan", "/api/test/uploadFloorPlan", form.parts(), paramsOf(params, testapi.NewUploadNewFloorPlanRequestWithBody))`},
+		{string(methods), "func (c *Client) TestSpecExportUsers(ctx context.Context, params *testapi.ExportUsersParams, req testapi.ExportUsersRequest) (*Stream, error) {"},
+		{string(methods), `return download(ctx, c, "exportUsers", "/api/test/exportUsers", req, paramsOf(params, testapi.NewExportUsersRequestWithBody))`},
 	} {
 		if !strings.Contains(c.in, c.want) {
 			t.Errorf("output lacks %q:\n%s", c.want, c.in)

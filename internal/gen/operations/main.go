@@ -43,8 +43,8 @@ func main() {
 	pages := flag.String("pages", "", "also write the paginators of every operation with x-rhombus-pagination to this Go file (needs -gen)")
 	leftVar := flag.String("leftout", "", "the name of a variable listing the operations that are not POST (none: such an operation is an error)")
 	flag.Parse()
-	if (*out == "" && *pages == "") || *pkg == "" || (*genFile == "" && (*methods != "" || *pages != "")) {
-		fmt.Fprintln(os.Stderr, "operations: -out and -pkg are required, and -methods needs -gen")
+	if (*out == "" && *pages == "" && *methods == "") || *pkg == "" || (*genFile == "" && (*methods != "" || *pages != "")) {
+		fmt.Fprintln(os.Stderr, "operations: -pkg and one of -out, -methods and -pages are required, and -methods and -pages need -gen")
 		os.Exit(2)
 	}
 	// The spec and the generated client are read once, for both files.
@@ -88,11 +88,13 @@ type operation struct {
 	item        *ast.Ident // the Go type of the paginated list's items; nil when unknown
 
 	// For the typed methods: the generated client's method name, the Go
-	// type of the request body ("" when there is none), and the words of
-	// the spec that document the operation.
-	method, request      string
-	summary, description string
-	deprecated           bool
+	// type of the request body ("" when there is none), the Go type of the
+	// query and header parameters ("" when there are none: the generated
+	// client's XParams), and the words of the spec that document the
+	// operation.
+	method, request, params string
+	summary, description    string
+	deprecated              bool
 
 	// Content types other than JSON: the request's (multipart/form-data,
 	// with the form's fields) and the 200 answer's (text/csv,
@@ -270,6 +272,7 @@ func operationsOf(doc *openapi3.T, gen *generated) ([]operation, error) {
 		op := operation{id: o.OperationID, path: p, method: gen.method[p],
 			summary: o.Summary, description: o.Description, deprecated: o.Deprecated}
 		op.request = gen.request[op.method]
+		op.params = gen.params[op.method]
 		// The typed method is named by the operation's x-go-name where the
 		// spec gives one (the importer writes it: CreateLocation for
 		// createlocation); oapi-codegen names its own method from the
@@ -509,6 +512,7 @@ type generated struct {
 	method  map[string]string // path -> the client's method name X
 	result  map[string]string // path -> Go type of the 200 answer
 	request map[string]string // X -> Go type of the JSON request body
+	params  map[string]string // X -> Go type of the query and header parameters
 	// fields maps a struct type's JSON field names to their Go types, for
 	// the paginators' item types.
 	fields map[string]map[string]ast.Expr
@@ -520,7 +524,8 @@ type generated struct {
 // readGenerated reads the generated client. A request builder
 // NewXRequestWithBody holds the path; the answer type XHTTPResponse (or any
 // response-type-suffix) holds the JSON200 field; the alias
-// XJSONRequestBody names the request type.
+// XJSONRequestBody names the request type; the builder's params argument,
+// *XParams, the parameters' type.
 func readGenerated(genFile string) (*generated, error) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, genFile, nil, 0)
@@ -530,6 +535,7 @@ func readGenerated(genFile string) (*generated, error) {
 	pathOf := map[string]string{}   // X -> path
 	json200 := map[string]string{}  // answer struct name -> JSON200 type
 	requests := map[string]string{} // X -> request type
+	params := map[string]string{}   // X -> parameters type
 	fields := map[string]map[string]ast.Expr{}
 	for _, d := range f.Decls {
 		switch d := d.(type) {
@@ -540,6 +546,13 @@ func readGenerated(genFile string) (*generated, error) {
 			}
 			if x, ok = strings.CutSuffix(x, "RequestWithBody"); !ok {
 				continue
+			}
+			for _, f := range d.Type.Params.List {
+				if star, ok := f.Type.(*ast.StarExpr); ok {
+					if id, ok := star.X.(*ast.Ident); ok && id.Name == x+"Params" {
+						params[x] = id.Name
+					}
+				}
 			}
 			ast.Inspect(d.Body, func(n ast.Node) bool {
 				call, ok := n.(*ast.CallExpr)
@@ -607,7 +620,7 @@ func readGenerated(genFile string) (*generated, error) {
 			out[p] = json200[best]
 		}
 	}
-	return &generated{method: methods, result: out, request: requests, fields: fields}, nil
+	return &generated{method: methods, result: out, request: requests, params: params, fields: fields}, nil
 }
 
 // hasOtherOp reports whether name belongs to a longer operation name that

@@ -72,14 +72,45 @@ func TestGenerateMethodsFromTheTestSpec(t *testing.T) {
 	}
 	got := string(out)
 	for _, want := range []string{
-		`func (c *Client) UpdateCameraConfig(ctx context.Context, req testapi.UpdateCameraConfigRequest) (*testapi.UpdateCameraConfigResponse, error) {`,
-		`return call[testapi.UpdateCameraConfigResponse](ctx, c, "updateCameraConfig", "/api/camera/updateCameraConfig", req)`,
+		`func (c *Client) TestSpecUpdateCameraConfig(ctx context.Context, req testapi.UpdateCameraConfigRequest) (*testapi.UpdateCameraConfigResponse, error) {`,
+		`return call[testapi.UpdateCameraConfigResponse](ctx, c, "updateCameraConfig", "/api/test/updateCameraConfig", req)`,
 		`*OutcomeUnknownError naming cameraUuid.`,
 		`// The operation only reads, so it is resent after a network failure or a 5xx`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
+	}
+}
+
+// An operation with query or header parameters: its typed method takes the
+// generated client's XParams before the body, and sends them through the
+// generated client's request builder; one without takes none, and the
+// table records x-rhombus-failure.
+func TestGenerateMethodsWithParameters(t *testing.T) {
+	ops := testOps(t)
+	methods, err := generateMethods(ops, "openapi.yaml", "rhombus", "github.com/rhombuskit/rhombus-go/wrapper/internal/testapi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, err := generate(ops, "openapi.yaml", "testops", "Operations", "github.com/rhombuskit/rhombus-go/wrapper/internal/testapi", "github.com/rhombuskit/rhombus-go/wrapper")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ in, want string }{
+		{string(methods), "func (c *Client) TestSpecFindThings(ctx context.Context, params *testapi.FindThingsParams, req testapi.ExportUsersRequest) (*testapi.GetCameraConfigResponse, error) {"},
+		{string(methods), `return call[testapi.GetCameraConfigResponse](ctx, c, "findThings", "/api/test/findThings", req, paramsOf(params, testapi.NewFindThingsRequestWithBody))`},
+		{string(methods), "// params are the operation's query and header parameters"},
+		{string(methods), "func (c *Client) TestSpecGetCameraConfig(ctx context.Context, req testapi.GetCameraConfigRequest) (*testapi.GetCameraConfigResponse, error) {"},
+		{string(table), `Failure:           &rhombus.Failure{Property: "type", Equals: "ERROR", Reason: []string{"errorType"}},`},
+	} {
+		if !strings.Contains(c.in, c.want) {
+			t.Errorf("output lacks %q:\n%s", c.want, c.in)
+		}
+	}
+	again, err := generateMethods(testOps(t), "openapi.yaml", "rhombus", "github.com/rhombuskit/rhombus-go/wrapper/internal/testapi")
+	if err != nil || string(again) != string(methods) {
+		t.Errorf("a second run differs (%v): the output must be deterministic", err)
 	}
 }
 

@@ -35,22 +35,30 @@ func generateMethods(ops []operation, specName, pkg, typesImport string) ([]byte
 		if op.request == "" {
 			request = "struct{}"
 		}
+		// An operation with query or header parameters takes them as the
+		// generated client does, before the body: params *XParams, sent by
+		// the generated client's request builder (paramsOf).
+		paramsArg, paramsPass := "", ""
+		if op.params != "" {
+			paramsArg = fmt.Sprintf(", params *%s%s", q, op.params)
+			paramsPass = fmt.Sprintf(", paramsOf(params, %sNew%sRequestWithBody)", q, strings.TrimSuffix(op.params, "Params"))
+		}
 		switch {
 		case op.requestType != "" && op.responseType != "":
 			return nil, fmt.Errorf("%s: a multipart request with a %s answer is not supported: the client sends forms to operations that answer JSON", op.id, op.responseType)
 		case op.requestType != "":
 			writeForm(&b, op)
 			b.WriteString(methodDoc(op))
-			fmt.Fprintf(&b, "func (c *Client) %s(ctx context.Context, form %sForm) (*%s, error) {\n", op.method, op.method, result)
-			fmt.Fprintf(&b, "return upload[%s](ctx, c, %q, %q, form.parts())\n}\n\n", result, op.id, op.path)
+			fmt.Fprintf(&b, "func (c *Client) %s(ctx context.Context%s, form %sForm) (*%s, error) {\n", op.method, paramsArg, op.method, result)
+			fmt.Fprintf(&b, "return upload[%s](ctx, c, %q, %q, form.parts()%s)\n}\n\n", result, op.id, op.path, paramsPass)
 		case op.responseType != "":
 			b.WriteString(methodDoc(op))
-			fmt.Fprintf(&b, "func (c *Client) %s(ctx context.Context, req %s) (*Stream, error) {\n", op.method, request)
-			fmt.Fprintf(&b, "return download(ctx, c, %q, %q, req)\n}\n\n", op.id, op.path)
+			fmt.Fprintf(&b, "func (c *Client) %s(ctx context.Context%s, req %s) (*Stream, error) {\n", op.method, paramsArg, request)
+			fmt.Fprintf(&b, "return download(ctx, c, %q, %q, req%s)\n}\n\n", op.id, op.path, paramsPass)
 		default:
 			b.WriteString(methodDoc(op))
-			fmt.Fprintf(&b, "func (c *Client) %s(ctx context.Context, req %s) (*%s, error) {\n", op.method, request, result)
-			fmt.Fprintf(&b, "return call[%s](ctx, c, %q, %q, req)\n}\n\n", result, op.id, op.path)
+			fmt.Fprintf(&b, "func (c *Client) %s(ctx context.Context%s, req %s) (*%s, error) {\n", op.method, paramsArg, request, result)
+			fmt.Fprintf(&b, "return call[%s](ctx, c, %q, %q, req%s)\n}\n\n", result, op.id, op.path, paramsPass)
 		}
 	}
 	return format.Source(b.Bytes())
@@ -125,6 +133,9 @@ func methodDoc(op operation) string {
 			note += " naming " + strings.Join(op.identifying, ", ")
 		}
 		paras = append(paras, note+".")
+	}
+	if op.params != "" {
+		paras = append(paras, "params are the operation's query and header parameters, sent as the generated client sends them; nil sends none.")
 	}
 	switch {
 	case op.requestType != "":

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 	"github.com/rhombuskit/rhombus-go/ruuid"
 )
@@ -36,6 +37,18 @@ type GetCameraConfigResponse struct {
 // RUUID defines model for RUUID.
 type RUUID = ruuid.RUUID
 
+// UnlockDoorRequest defines model for UnlockDoorRequest.
+type UnlockDoorRequest struct {
+	DoorUUID RUUID `json:"doorUuid,omitempty,omitzero"`
+}
+
+// UnlockDoorResponse defines model for UnlockDoorResponse.
+type UnlockDoorResponse struct {
+	ErrorType  string `json:"errorType,omitempty,omitzero"`
+	Type       string `json:"type,omitempty,omitzero"`
+	WarningMsg string `json:"warningMsg,omitempty,omitzero"`
+}
+
 // UpdateCameraConfigRequest defines model for UpdateCameraConfigRequest.
 type UpdateCameraConfigRequest struct {
 	CameraUUID RUUID `json:"cameraUuid,omitempty,omitzero"`
@@ -58,6 +71,19 @@ type UploadResponse struct {
 	WarningMsg string `json:"warningMsg,omitempty,omitzero"`
 }
 
+// ExportUsersParams defines parameters for ExportUsers.
+type ExportUsersParams struct {
+	RHOMBUSMYIP *string `json:"RHOMBUS_MY_IP,omitempty"`
+}
+
+// FindThingsParams defines parameters for FindThings.
+type FindThingsParams struct {
+	Transaction *string   `form:"transaction,omitempty" json:"transaction,omitempty"`
+	Limit       *int32    `form:"limit,omitempty" json:"limit,omitempty"`
+	Tags        *[]string `form:"tags,omitempty" json:"tags,omitempty"`
+	RHOMBUSMYIP *string   `json:"RHOMBUS_MY_IP,omitempty"`
+}
+
 // UploadNewFloorPlanMultipartBody defines parameters for UploadNewFloorPlan.
 type UploadNewFloorPlanMultipartBody struct {
 	File                 openapi_types.File     `json:"file"`
@@ -65,14 +91,25 @@ type UploadNewFloorPlanMultipartBody struct {
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
-// GetCameraConfigJSONRequestBody defines body for GetCameraConfig for application/json ContentType.
-type GetCameraConfigJSONRequestBody = GetCameraConfigRequest
-
-// UpdateCameraConfigJSONRequestBody defines body for UpdateCameraConfig for application/json ContentType.
-type UpdateCameraConfigJSONRequestBody = UpdateCameraConfigRequest
+// UploadNewFloorPlanParams defines parameters for UploadNewFloorPlan.
+type UploadNewFloorPlanParams struct {
+	CreatePersonIfNotFound *bool `form:"createPersonIfNotFound,omitempty" json:"createPersonIfNotFound,omitempty"`
+}
 
 // ExportUsersJSONRequestBody defines body for ExportUsers for application/json ContentType.
 type ExportUsersJSONRequestBody = ExportUsersRequest
+
+// FindThingsJSONRequestBody defines body for FindThings for application/json ContentType.
+type FindThingsJSONRequestBody = ExportUsersRequest
+
+// GetCameraConfigJSONRequestBody defines body for GetCameraConfig for application/json ContentType.
+type GetCameraConfigJSONRequestBody = GetCameraConfigRequest
+
+// UnlockDoorJSONRequestBody defines body for UnlockDoor for application/json ContentType.
+type UnlockDoorJSONRequestBody = UnlockDoorRequest
+
+// UpdateCameraConfigJSONRequestBody defines body for UpdateCameraConfig for application/json ContentType.
+type UpdateCameraConfigJSONRequestBody = UpdateCameraConfigRequest
 
 // UploadNewFloorPlanMultipartRequestBody defines body for UploadNewFloorPlan for multipart/form-data ContentType.
 type UploadNewFloorPlanMultipartRequestBody UploadNewFloorPlanMultipartBody
@@ -230,61 +267,157 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// ExportUsersWithBody Download the organization's users
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/test/exportUsers (the `ExportUsers` operationId).
+	ExportUsersWithBody(ctx context.Context, params *ExportUsersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExportUsers Download the organization's users
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/test/exportUsers (the `ExportUsers` operationId).
+	ExportUsers(ctx context.Context, params *ExportUsersParams, body ExportUsersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FindThingsWithBody Find things, with query and header parameters
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/test/findThings (the `FindThings` operationId).
+	FindThingsWithBody(ctx context.Context, params *FindThingsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FindThings Find things, with query and header parameters
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/test/findThings (the `FindThings` operationId).
+	FindThings(ctx context.Context, params *FindThingsParams, body FindThingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetCameraConfigWithBody Get the configuration of a camera
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /api/camera/getCameraConfig (the `GetCameraConfig` operationId).
+	// Corresponds with POST /api/test/getCameraConfig (the `GetCameraConfig` operationId).
 	GetCameraConfigWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetCameraConfig Get the configuration of a camera
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with POST /api/camera/getCameraConfig (the `GetCameraConfig` operationId).
+	// Corresponds with POST /api/test/getCameraConfig (the `GetCameraConfig` operationId).
 	GetCameraConfig(ctx context.Context, body GetCameraConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UnlockDoorWithBody Unlock a door
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/test/unlockDoor (the `UnlockDoor` operationId).
+	UnlockDoorWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UnlockDoor Unlock a door
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/test/unlockDoor (the `UnlockDoor` operationId).
+	UnlockDoor(ctx context.Context, body UnlockDoorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateCameraConfigWithBody Change the configuration of a camera
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /api/camera/updateCameraConfig (the `UpdateCameraConfig` operationId).
+	// Corresponds with POST /api/test/updateCameraConfig (the `UpdateCameraConfig` operationId).
 	UpdateCameraConfigWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateCameraConfig Change the configuration of a camera
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with POST /api/camera/updateCameraConfig (the `UpdateCameraConfig` operationId).
+	// Corresponds with POST /api/test/updateCameraConfig (the `UpdateCameraConfig` operationId).
 	UpdateCameraConfig(ctx context.Context, body UpdateCameraConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// ExportUsersWithBody Download the organization's users
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /api/export/users (the `ExportUsers` operationId).
-	ExportUsersWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// ExportUsers Download the organization's users
-	//
-	// Takes a body of the `application/json` content type.
-	//
-	// Corresponds with POST /api/export/users (the `ExportUsers` operationId).
-	ExportUsers(ctx context.Context, body ExportUsersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UploadNewFloorPlanWithBody Upload a floor plan image for a location
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /api/upload/floorplan (the `UploadNewFloorPlan` operationId).
-	UploadNewFloorPlanWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /api/test/uploadFloorPlan (the `UploadNewFloorPlan` operationId).
+	UploadNewFloorPlanWithBody(ctx context.Context, params *UploadNewFloorPlanParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// ExportUsersWithBody Download the organization's users
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/test/exportUsers (the `ExportUsers` operationId).
+func (c *Client) ExportUsersWithBody(ctx context.Context, params *ExportUsersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportUsersRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExportUsers Download the organization's users
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/test/exportUsers (the `ExportUsers` operationId).
+func (c *Client) ExportUsers(ctx context.Context, params *ExportUsersParams, body ExportUsersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportUsersRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FindThingsWithBody Find things, with query and header parameters
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/test/findThings (the `FindThings` operationId).
+func (c *Client) FindThingsWithBody(ctx context.Context, params *FindThingsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFindThingsRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FindThings Find things, with query and header parameters
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/test/findThings (the `FindThings` operationId).
+func (c *Client) FindThings(ctx context.Context, params *FindThingsParams, body FindThingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFindThingsRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // GetCameraConfigWithBody Get the configuration of a camera
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /api/camera/getCameraConfig (the `GetCameraConfig` operationId).
+// Corresponds with POST /api/test/getCameraConfig (the `GetCameraConfig` operationId).
 func (c *Client) GetCameraConfigWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetCameraConfigRequestWithBody(c.Server, contentType, body)
 	if err != nil {
@@ -301,9 +434,43 @@ func (c *Client) GetCameraConfigWithBody(ctx context.Context, contentType string
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with POST /api/camera/getCameraConfig (the `GetCameraConfig` operationId).
+// Corresponds with POST /api/test/getCameraConfig (the `GetCameraConfig` operationId).
 func (c *Client) GetCameraConfig(ctx context.Context, body GetCameraConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetCameraConfigRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UnlockDoorWithBody Unlock a door
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/test/unlockDoor (the `UnlockDoor` operationId).
+func (c *Client) UnlockDoorWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnlockDoorRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UnlockDoor Unlock a door
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/test/unlockDoor (the `UnlockDoor` operationId).
+func (c *Client) UnlockDoor(ctx context.Context, body UnlockDoorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnlockDoorRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -318,7 +485,7 @@ func (c *Client) GetCameraConfig(ctx context.Context, body GetCameraConfigJSONRe
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /api/camera/updateCameraConfig (the `UpdateCameraConfig` operationId).
+// Corresponds with POST /api/test/updateCameraConfig (the `UpdateCameraConfig` operationId).
 func (c *Client) UpdateCameraConfigWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateCameraConfigRequestWithBody(c.Server, contentType, body)
 	if err != nil {
@@ -335,43 +502,9 @@ func (c *Client) UpdateCameraConfigWithBody(ctx context.Context, contentType str
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with POST /api/camera/updateCameraConfig (the `UpdateCameraConfig` operationId).
+// Corresponds with POST /api/test/updateCameraConfig (the `UpdateCameraConfig` operationId).
 func (c *Client) UpdateCameraConfig(ctx context.Context, body UpdateCameraConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateCameraConfigRequest(c.Server, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// ExportUsersWithBody Download the organization's users
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /api/export/users (the `ExportUsers` operationId).
-func (c *Client) ExportUsersWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewExportUsersRequestWithBody(c.Server, contentType, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// ExportUsers Download the organization's users
-//
-// Takes a body of the `application/json` content type.
-//
-// Corresponds with POST /api/export/users (the `ExportUsers` operationId).
-func (c *Client) ExportUsers(ctx context.Context, body ExportUsersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewExportUsersRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -386,9 +519,9 @@ func (c *Client) ExportUsers(ctx context.Context, body ExportUsersJSONRequestBod
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /api/upload/floorplan (the `UploadNewFloorPlan` operationId).
-func (c *Client) UploadNewFloorPlanWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUploadNewFloorPlanRequestWithBody(c.Server, contentType, body)
+// Corresponds with POST /api/test/uploadFloorPlan (the `UploadNewFloorPlan` operationId).
+func (c *Client) UploadNewFloorPlanWithBody(ctx context.Context, params *UploadNewFloorPlanParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUploadNewFloorPlanRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -397,6 +530,167 @@ func (c *Client) UploadNewFloorPlanWithBody(ctx context.Context, contentType str
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// NewExportUsersRequest calls the generic ExportUsers builder with application/json body
+func NewExportUsersRequest(server string, params *ExportUsersParams, body ExportUsersJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewExportUsersRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewExportUsersRequestWithBody constructs an http.Request for the ExportUsers method, with any body, and a specified content type
+func NewExportUsersRequestWithBody(server string, params *ExportUsersParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/test/exportUsers")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.RHOMBUSMYIP != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "RHOMBUS_MY_IP", *params.RHOMBUSMYIP, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("RHOMBUS_MY_IP", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewFindThingsRequest calls the generic FindThings builder with application/json body
+func NewFindThingsRequest(server string, params *FindThingsParams, body FindThingsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewFindThingsRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewFindThingsRequestWithBody constructs an http.Request for the FindThings method, with any body, and a specified content type
+func NewFindThingsRequestWithBody(server string, params *FindThingsParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/test/findThings")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Transaction != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "transaction", *params.Transaction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Tags != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tags", *params.Tags, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.RHOMBUSMYIP != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "RHOMBUS_MY_IP", *params.RHOMBUSMYIP, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("RHOMBUS_MY_IP", headerParam0)
+		}
+
+	}
+
+	return req, nil
 }
 
 // NewGetCameraConfigRequest calls the generic GetCameraConfig builder with application/json body
@@ -419,7 +713,47 @@ func NewGetCameraConfigRequestWithBody(server string, contentType string, body i
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/api/camera/getCameraConfig")
+	operationPath := fmt.Sprintf("/api/test/getCameraConfig")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUnlockDoorRequest calls the generic UnlockDoor builder with application/json body
+func NewUnlockDoorRequest(server string, body UnlockDoorJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUnlockDoorRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewUnlockDoorRequestWithBody constructs an http.Request for the UnlockDoor method, with any body, and a specified content type
+func NewUnlockDoorRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/test/unlockDoor")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -459,47 +793,7 @@ func NewUpdateCameraConfigRequestWithBody(server string, contentType string, bod
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/api/camera/updateCameraConfig")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewExportUsersRequest calls the generic ExportUsers builder with application/json body
-func NewExportUsersRequest(server string, body ExportUsersJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewExportUsersRequestWithBody(server, "application/json", bodyReader)
-}
-
-// NewExportUsersRequestWithBody constructs an http.Request for the ExportUsers method, with any body, and a specified content type
-func NewExportUsersRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/api/export/users")
+	operationPath := fmt.Sprintf("/api/test/updateCameraConfig")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -520,7 +814,7 @@ func NewExportUsersRequestWithBody(server string, contentType string, body io.Re
 }
 
 // NewUploadNewFloorPlanRequestWithBody constructs an http.Request for the UploadNewFloorPlan method, with any body, and a specified content type
-func NewUploadNewFloorPlanRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewUploadNewFloorPlanRequestWithBody(server string, params *UploadNewFloorPlanParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -528,7 +822,7 @@ func NewUploadNewFloorPlanRequestWithBody(server string, contentType string, bod
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/api/upload/floorplan")
+	operationPath := fmt.Sprintf("/api/test/uploadFloorPlan")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -536,6 +830,33 @@ func NewUploadNewFloorPlanRequestWithBody(server string, contentType string, bod
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.CreatePersonIfNotFound != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "createPersonIfNotFound", *params.CreatePersonIfNotFound, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
@@ -592,54 +913,157 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// ExportUsersWithBodyWithResponse Download the organization's users
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/test/exportUsers (the `ExportUsers` operationId).
+	ExportUsersWithBodyWithResponse(ctx context.Context, params *ExportUsersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExportUsersHTTPResponse, error)
+
+	// ExportUsersWithResponse Download the organization's users
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/test/exportUsers (the `ExportUsers` operationId).
+	ExportUsersWithResponse(ctx context.Context, params *ExportUsersParams, body ExportUsersJSONRequestBody, reqEditors ...RequestEditorFn) (*ExportUsersHTTPResponse, error)
+
+	// FindThingsWithBodyWithResponse Find things, with query and header parameters
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/test/findThings (the `FindThings` operationId).
+	FindThingsWithBodyWithResponse(ctx context.Context, params *FindThingsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*FindThingsHTTPResponse, error)
+
+	// FindThingsWithResponse Find things, with query and header parameters
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/test/findThings (the `FindThings` operationId).
+	FindThingsWithResponse(ctx context.Context, params *FindThingsParams, body FindThingsJSONRequestBody, reqEditors ...RequestEditorFn) (*FindThingsHTTPResponse, error)
+
 	// GetCameraConfigWithBodyWithResponse Get the configuration of a camera
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /api/camera/getCameraConfig (the `GetCameraConfig` operationId).
+	// Corresponds with POST /api/test/getCameraConfig (the `GetCameraConfig` operationId).
 	GetCameraConfigWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetCameraConfigHTTPResponse, error)
 
 	// GetCameraConfigWithResponse Get the configuration of a camera
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /api/camera/getCameraConfig (the `GetCameraConfig` operationId).
+	// Corresponds with POST /api/test/getCameraConfig (the `GetCameraConfig` operationId).
 	GetCameraConfigWithResponse(ctx context.Context, body GetCameraConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*GetCameraConfigHTTPResponse, error)
+
+	// UnlockDoorWithBodyWithResponse Unlock a door
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/test/unlockDoor (the `UnlockDoor` operationId).
+	UnlockDoorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UnlockDoorHTTPResponse, error)
+
+	// UnlockDoorWithResponse Unlock a door
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/test/unlockDoor (the `UnlockDoor` operationId).
+	UnlockDoorWithResponse(ctx context.Context, body UnlockDoorJSONRequestBody, reqEditors ...RequestEditorFn) (*UnlockDoorHTTPResponse, error)
 
 	// UpdateCameraConfigWithBodyWithResponse Change the configuration of a camera
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /api/camera/updateCameraConfig (the `UpdateCameraConfig` operationId).
+	// Corresponds with POST /api/test/updateCameraConfig (the `UpdateCameraConfig` operationId).
 	UpdateCameraConfigWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCameraConfigHTTPResponse, error)
 
 	// UpdateCameraConfigWithResponse Change the configuration of a camera
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /api/camera/updateCameraConfig (the `UpdateCameraConfig` operationId).
+	// Corresponds with POST /api/test/updateCameraConfig (the `UpdateCameraConfig` operationId).
 	UpdateCameraConfigWithResponse(ctx context.Context, body UpdateCameraConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCameraConfigHTTPResponse, error)
-
-	// ExportUsersWithBodyWithResponse Download the organization's users
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /api/export/users (the `ExportUsers` operationId).
-	ExportUsersWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExportUsersHTTPResponse, error)
-
-	// ExportUsersWithResponse Download the organization's users
-	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /api/export/users (the `ExportUsers` operationId).
-	ExportUsersWithResponse(ctx context.Context, body ExportUsersJSONRequestBody, reqEditors ...RequestEditorFn) (*ExportUsersHTTPResponse, error)
 
 	// UploadNewFloorPlanWithBodyWithResponse Upload a floor plan image for a location
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /api/upload/floorplan (the `UploadNewFloorPlan` operationId).
-	UploadNewFloorPlanWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadNewFloorPlanHTTPResponse, error)
+	// Corresponds with POST /api/test/uploadFloorPlan (the `UploadNewFloorPlan` operationId).
+	UploadNewFloorPlanWithBodyWithResponse(ctx context.Context, params *UploadNewFloorPlanParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadNewFloorPlanHTTPResponse, error)
+}
+
+type ExportUsersHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r ExportUsersHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExportUsersHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExportUsersHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExportUsersHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type FindThingsHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *GetCameraConfigResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r FindThingsHTTPResponse) GetJSON200() *GetCameraConfigResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r FindThingsHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r FindThingsHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r FindThingsHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r FindThingsHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 type GetCameraConfigHTTPResponse struct {
@@ -677,6 +1101,47 @@ func (r GetCameraConfigHTTPResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetCameraConfigHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UnlockDoorHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UnlockDoorResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UnlockDoorHTTPResponse) GetJSON200() *UnlockDoorResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r UnlockDoorHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UnlockDoorHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UnlockDoorHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UnlockDoorHTTPResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -724,40 +1189,6 @@ func (r UpdateCameraConfigHTTPResponse) ContentType() string {
 	return ""
 }
 
-type ExportUsersHTTPResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-}
-
-// GetBody returns the raw response body bytes
-func (r ExportUsersHTTPResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r ExportUsersHTTPResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r ExportUsersHTTPResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ExportUsersHTTPResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
 type UploadNewFloorPlanHTTPResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -799,11 +1230,63 @@ func (r UploadNewFloorPlanHTTPResponse) ContentType() string {
 	return ""
 }
 
+// ExportUsersWithBodyWithResponse Download the organization's users
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/test/exportUsers (the `ExportUsers` operationId).
+func (c *ClientWithResponses) ExportUsersWithBodyWithResponse(ctx context.Context, params *ExportUsersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExportUsersHTTPResponse, error) {
+	rsp, err := c.ExportUsersWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportUsersHTTPResponse(rsp)
+}
+
+// ExportUsersWithResponse Download the organization's users
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/test/exportUsers (the `ExportUsers` operationId).
+func (c *ClientWithResponses) ExportUsersWithResponse(ctx context.Context, params *ExportUsersParams, body ExportUsersJSONRequestBody, reqEditors ...RequestEditorFn) (*ExportUsersHTTPResponse, error) {
+	rsp, err := c.ExportUsers(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportUsersHTTPResponse(rsp)
+}
+
+// FindThingsWithBodyWithResponse Find things, with query and header parameters
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/test/findThings (the `FindThings` operationId).
+func (c *ClientWithResponses) FindThingsWithBodyWithResponse(ctx context.Context, params *FindThingsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*FindThingsHTTPResponse, error) {
+	rsp, err := c.FindThingsWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFindThingsHTTPResponse(rsp)
+}
+
+// FindThingsWithResponse Find things, with query and header parameters
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/test/findThings (the `FindThings` operationId).
+func (c *ClientWithResponses) FindThingsWithResponse(ctx context.Context, params *FindThingsParams, body FindThingsJSONRequestBody, reqEditors ...RequestEditorFn) (*FindThingsHTTPResponse, error) {
+	rsp, err := c.FindThings(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFindThingsHTTPResponse(rsp)
+}
+
 // GetCameraConfigWithBodyWithResponse Get the configuration of a camera
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /api/camera/getCameraConfig (the `GetCameraConfig` operationId).
+// Corresponds with POST /api/test/getCameraConfig (the `GetCameraConfig` operationId).
 func (c *ClientWithResponses) GetCameraConfigWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetCameraConfigHTTPResponse, error) {
 	rsp, err := c.GetCameraConfigWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
@@ -816,7 +1299,7 @@ func (c *ClientWithResponses) GetCameraConfigWithBodyWithResponse(ctx context.Co
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /api/camera/getCameraConfig (the `GetCameraConfig` operationId).
+// Corresponds with POST /api/test/getCameraConfig (the `GetCameraConfig` operationId).
 func (c *ClientWithResponses) GetCameraConfigWithResponse(ctx context.Context, body GetCameraConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*GetCameraConfigHTTPResponse, error) {
 	rsp, err := c.GetCameraConfig(ctx, body, reqEditors...)
 	if err != nil {
@@ -825,11 +1308,37 @@ func (c *ClientWithResponses) GetCameraConfigWithResponse(ctx context.Context, b
 	return ParseGetCameraConfigHTTPResponse(rsp)
 }
 
+// UnlockDoorWithBodyWithResponse Unlock a door
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/test/unlockDoor (the `UnlockDoor` operationId).
+func (c *ClientWithResponses) UnlockDoorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UnlockDoorHTTPResponse, error) {
+	rsp, err := c.UnlockDoorWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnlockDoorHTTPResponse(rsp)
+}
+
+// UnlockDoorWithResponse Unlock a door
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/test/unlockDoor (the `UnlockDoor` operationId).
+func (c *ClientWithResponses) UnlockDoorWithResponse(ctx context.Context, body UnlockDoorJSONRequestBody, reqEditors ...RequestEditorFn) (*UnlockDoorHTTPResponse, error) {
+	rsp, err := c.UnlockDoor(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnlockDoorHTTPResponse(rsp)
+}
+
 // UpdateCameraConfigWithBodyWithResponse Change the configuration of a camera
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /api/camera/updateCameraConfig (the `UpdateCameraConfig` operationId).
+// Corresponds with POST /api/test/updateCameraConfig (the `UpdateCameraConfig` operationId).
 func (c *ClientWithResponses) UpdateCameraConfigWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCameraConfigHTTPResponse, error) {
 	rsp, err := c.UpdateCameraConfigWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
@@ -842,7 +1351,7 @@ func (c *ClientWithResponses) UpdateCameraConfigWithBodyWithResponse(ctx context
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /api/camera/updateCameraConfig (the `UpdateCameraConfig` operationId).
+// Corresponds with POST /api/test/updateCameraConfig (the `UpdateCameraConfig` operationId).
 func (c *ClientWithResponses) UpdateCameraConfigWithResponse(ctx context.Context, body UpdateCameraConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCameraConfigHTTPResponse, error) {
 	rsp, err := c.UpdateCameraConfig(ctx, body, reqEditors...)
 	if err != nil {
@@ -851,43 +1360,59 @@ func (c *ClientWithResponses) UpdateCameraConfigWithResponse(ctx context.Context
 	return ParseUpdateCameraConfigHTTPResponse(rsp)
 }
 
-// ExportUsersWithBodyWithResponse Download the organization's users
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /api/export/users (the `ExportUsers` operationId).
-func (c *ClientWithResponses) ExportUsersWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExportUsersHTTPResponse, error) {
-	rsp, err := c.ExportUsersWithBody(ctx, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseExportUsersHTTPResponse(rsp)
-}
-
-// ExportUsersWithResponse Download the organization's users
-//
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /api/export/users (the `ExportUsers` operationId).
-func (c *ClientWithResponses) ExportUsersWithResponse(ctx context.Context, body ExportUsersJSONRequestBody, reqEditors ...RequestEditorFn) (*ExportUsersHTTPResponse, error) {
-	rsp, err := c.ExportUsers(ctx, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseExportUsersHTTPResponse(rsp)
-}
-
 // UploadNewFloorPlanWithBodyWithResponse Upload a floor plan image for a location
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /api/upload/floorplan (the `UploadNewFloorPlan` operationId).
-func (c *ClientWithResponses) UploadNewFloorPlanWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadNewFloorPlanHTTPResponse, error) {
-	rsp, err := c.UploadNewFloorPlanWithBody(ctx, contentType, body, reqEditors...)
+// Corresponds with POST /api/test/uploadFloorPlan (the `UploadNewFloorPlan` operationId).
+func (c *ClientWithResponses) UploadNewFloorPlanWithBodyWithResponse(ctx context.Context, params *UploadNewFloorPlanParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadNewFloorPlanHTTPResponse, error) {
+	rsp, err := c.UploadNewFloorPlanWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseUploadNewFloorPlanHTTPResponse(rsp)
+}
+
+// ParseExportUsersHTTPResponse parses an HTTP response from a ExportUsersWithResponse call
+func ParseExportUsersHTTPResponse(rsp *http.Response) (*ExportUsersHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExportUsersHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
+// ParseFindThingsHTTPResponse parses an HTTP response from a FindThingsWithResponse call
+func ParseFindThingsHTTPResponse(rsp *http.Response) (*FindThingsHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &FindThingsHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest GetCameraConfigResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
 }
 
 // ParseGetCameraConfigHTTPResponse parses an HTTP response from a GetCameraConfigWithResponse call
@@ -906,6 +1431,32 @@ func ParseGetCameraConfigHTTPResponse(rsp *http.Response) (*GetCameraConfigHTTPR
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest GetCameraConfigResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUnlockDoorHTTPResponse parses an HTTP response from a UnlockDoorWithResponse call
+func ParseUnlockDoorHTTPResponse(rsp *http.Response) (*UnlockDoorHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UnlockDoorHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UnlockDoorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -937,22 +1488,6 @@ func ParseUpdateCameraConfigHTTPResponse(rsp *http.Response) (*UpdateCameraConfi
 		}
 		response.JSON200 = &dest
 
-	}
-
-	return response, nil
-}
-
-// ParseExportUsersHTTPResponse parses an HTTP response from a ExportUsersWithResponse call
-func ParseExportUsersHTTPResponse(rsp *http.Response) (*ExportUsersHTTPResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &ExportUsersHTTPResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
 	}
 
 	return response, nil
