@@ -1978,6 +1978,14 @@ type HttpRequestDoer interface {
 	Do(req *http.Request) (*http.Response, error)
 }
 
+// jsonDoer is a doer that builds and sends a JSON request itself, given the
+// method, the URL and the marshalled body: the request is its own, so it
+// need neither read the body back nor copy the request. A method with a
+// JSON body and no parameters uses it when no request editor is given.
+type jsonDoer interface {
+	DoJSON(ctx context.Context, method, url string, body []byte) (*http.Response, error)
+}
+
 // Client which conforms to the OpenAPI3 specification for this service.
 type Client struct {
 	// The endpoint of the server conforming to this interface, with scheme,
@@ -2272,6 +2280,13 @@ func (c *Client) UnlockAccessControlledDoorWithBody(ctx context.Context, content
 //
 // Corresponds with POST /api/accesscontrol/unlockAccessControlledDoor (the `UnlockAccessControlledDoor` operationId).
 func (c *Client) UnlockAccessControlledDoor(ctx context.Context, body UnlockAccessControlledDoorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if d, ok := c.Client.(jsonDoer); ok && len(c.RequestEditors) == 0 && len(reqEditors) == 0 {
+		buf, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		return d.DoJSON(ctx, http.MethodPost, strings.TrimSuffix(c.Server, "/")+"/api/accesscontrol/unlockAccessControlledDoor", buf)
+	}
 	req, err := NewUnlockAccessControlledDoorRequest(c.Server, body)
 	if err != nil {
 		return nil, err
@@ -2310,6 +2325,13 @@ func (c *Client) GetCameraMediaUrisWithBody(ctx context.Context, contentType str
 //
 // Corresponds with POST /api/camera/getMediaUris (the `GetCameraMediaUris` operationId).
 func (c *Client) GetCameraMediaUris(ctx context.Context, body GetCameraMediaUrisJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if d, ok := c.Client.(jsonDoer); ok && len(c.RequestEditors) == 0 && len(reqEditors) == 0 {
+		buf, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		return d.DoJSON(ctx, http.MethodPost, strings.TrimSuffix(c.Server, "/")+"/api/camera/getMediaUris", buf)
+	}
 	req, err := NewGetCameraMediaUrisRequest(c.Server, body)
 	if err != nil {
 		return nil, err
@@ -2348,6 +2370,13 @@ func (c *Client) GetMinimalCameraStateListWithBody(ctx context.Context, contentT
 //
 // Corresponds with POST /api/camera/getMinimalCameraStateList (the `GetMinimalCameraStateList` operationId).
 func (c *Client) GetMinimalCameraStateList(ctx context.Context, body GetMinimalCameraStateListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if d, ok := c.Client.(jsonDoer); ok && len(c.RequestEditors) == 0 && len(reqEditors) == 0 {
+		buf, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		return d.DoJSON(ctx, http.MethodPost, strings.TrimSuffix(c.Server, "/")+"/api/camera/getMinimalCameraStateList", buf)
+	}
 	req, err := NewGetMinimalCameraStateListRequest(c.Server, body)
 	if err != nil {
 		return nil, err
@@ -2382,6 +2411,13 @@ func (c *Client) GetMinimalDoorStateListWithBody(ctx context.Context, contentTyp
 //
 // Corresponds with POST /api/door/getMinimalDoorStateList (the `GetMinimalDoorStateList` operationId).
 func (c *Client) GetMinimalDoorStateList(ctx context.Context, body GetMinimalDoorStateListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if d, ok := c.Client.(jsonDoer); ok && len(c.RequestEditors) == 0 && len(reqEditors) == 0 {
+		buf, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		return d.DoJSON(ctx, http.MethodPost, strings.TrimSuffix(c.Server, "/")+"/api/door/getMinimalDoorStateList", buf)
+	}
 	req, err := NewGetMinimalDoorStateListRequest(c.Server, body)
 	if err != nil {
 		return nil, err
@@ -2420,6 +2456,13 @@ func (c *Client) CreatelocationWithBody(ctx context.Context, contentType string,
 //
 // Corresponds with POST /api/location/createLocation (the `Createlocation` operationId).
 func (c *Client) Createlocation(ctx context.Context, body CreatelocationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if d, ok := c.Client.(jsonDoer); ok && len(c.RequestEditors) == 0 && len(reqEditors) == 0 {
+		buf, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		return d.DoJSON(ctx, http.MethodPost, strings.TrimSuffix(c.Server, "/")+"/api/location/createLocation", buf)
+	}
 	req, err := NewCreatelocationRequest(c.Server, body)
 	if err != nil {
 		return nil, err
@@ -2458,6 +2501,13 @@ func (c *Client) GetLocationsWithBody(ctx context.Context, contentType string, b
 //
 // Corresponds with POST /api/location/getLocations (the `GetLocations` operationId).
 func (c *Client) GetLocations(ctx context.Context, body GetLocationsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if d, ok := c.Client.(jsonDoer); ok && len(c.RequestEditors) == 0 && len(reqEditors) == 0 {
+		buf, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		return d.DoJSON(ctx, http.MethodPost, strings.TrimSuffix(c.Server, "/")+"/api/location/getLocations", buf)
+	}
 	req, err := NewGetLocationsRequest(c.Server, body)
 	if err != nil {
 		return nil, err
@@ -2496,6 +2546,13 @@ func (c *Client) CreatePendingRegistrationWithBody(ctx context.Context, contentT
 //
 // Corresponds with POST /api/org/createPendingRegistration (the `CreatePendingRegistration` operationId).
 func (c *Client) CreatePendingRegistration(ctx context.Context, body CreatePendingRegistrationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if d, ok := c.Client.(jsonDoer); ok && len(c.RequestEditors) == 0 && len(reqEditors) == 0 {
+		buf, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		return d.DoJSON(ctx, http.MethodPost, strings.TrimSuffix(c.Server, "/")+"/api/org/createPendingRegistration", buf)
+	}
 	req, err := NewCreatePendingRegistrationRequest(c.Server, body)
 	if err != nil {
 		return nil, err
@@ -2536,6 +2593,13 @@ func (c *Client) GetDeviceLicensesForOrgWithBody(ctx context.Context, contentTyp
 // Corresponds with POST /api/partner/getDeviceLicensesForOrg (the `GetDeviceLicensesForOrg` operationId).
 // Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 func (c *Client) GetDeviceLicensesForOrg(ctx context.Context, body GetDeviceLicensesForOrgJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if d, ok := c.Client.(jsonDoer); ok && len(c.RequestEditors) == 0 && len(reqEditors) == 0 {
+		buf, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		return d.DoJSON(ctx, http.MethodPost, strings.TrimSuffix(c.Server, "/")+"/api/partner/getDeviceLicensesForOrg", buf)
+	}
 	req, err := NewGetDeviceLicensesForOrgRequest(c.Server, body)
 	if err != nil {
 		return nil, err
@@ -2574,6 +2638,13 @@ func (c *Client) CreateUserWithBody(ctx context.Context, contentType string, bod
 //
 // Corresponds with POST /api/user/createUser (the `CreateUser` operationId).
 func (c *Client) CreateUser(ctx context.Context, body CreateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if d, ok := c.Client.(jsonDoer); ok && len(c.RequestEditors) == 0 && len(reqEditors) == 0 {
+		buf, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		return d.DoJSON(ctx, http.MethodPost, strings.TrimSuffix(c.Server, "/")+"/api/user/createUser", buf)
+	}
 	req, err := NewCreateUserRequest(c.Server, body)
 	if err != nil {
 		return nil, err
@@ -2612,6 +2683,13 @@ func (c *Client) FindUserMetadataFieldTemplatesWithBody(ctx context.Context, con
 //
 // Corresponds with POST /api/user/metadata/findUserMetadataFieldTemplates (the `FindUserMetadataFieldTemplates` operationId).
 func (c *Client) FindUserMetadataFieldTemplates(ctx context.Context, body FindUserMetadataFieldTemplatesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if d, ok := c.Client.(jsonDoer); ok && len(c.RequestEditors) == 0 && len(reqEditors) == 0 {
+		buf, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		return d.DoJSON(ctx, http.MethodPost, strings.TrimSuffix(c.Server, "/")+"/api/user/metadata/findUserMetadataFieldTemplates", buf)
+	}
 	req, err := NewFindUserMetadataFieldTemplatesRequest(c.Server, body)
 	if err != nil {
 		return nil, err
@@ -2652,6 +2730,13 @@ func (c *Client) UpdateUserWithBody(ctx context.Context, contentType string, bod
 // Corresponds with POST /api/user/updateUser (the `UpdateUser` operationId).
 // Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 func (c *Client) UpdateUser(ctx context.Context, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if d, ok := c.Client.(jsonDoer); ok && len(c.RequestEditors) == 0 && len(reqEditors) == 0 {
+		buf, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		return d.DoJSON(ctx, http.MethodPost, strings.TrimSuffix(c.Server, "/")+"/api/user/updateUser", buf)
+	}
 	req, err := NewUpdateUserRequest(c.Server, body)
 	if err != nil {
 		return nil, err
@@ -4595,10 +4680,28 @@ func (c *ClientWithResponses) UpdateUserWithResponse(ctx context.Context, body U
 	return ParseUpdateUserHTTPResponse(rsp)
 }
 
+// decodedAnswer is a response body that holds its bytes, read already, and
+// the value its 200 answer was decoded into (nil when none was): the body
+// of an answer a doer has read and decoded itself.
+type decodedAnswer interface {
+	DecodedAnswer() ([]byte, any)
+}
+
+// readAnswer reads and closes the body of rsp: the bytes, and the value its
+// 200 answer was decoded into when the body holds one (see decodedAnswer).
+func readAnswer(rsp *http.Response) ([]byte, any, error) {
+	defer func() { _ = rsp.Body.Close() }()
+	if d, ok := rsp.Body.(decodedAnswer); ok {
+		body, decoded := d.DecodedAnswer()
+		return body, decoded, nil
+	}
+	body, err := io.ReadAll(rsp.Body)
+	return body, nil, err
+}
+
 // ParseUnlockAccessControlledDoorHTTPResponse parses an HTTP response from a UnlockAccessControlledDoorWithResponse call
 func ParseUnlockAccessControlledDoorHTTPResponse(rsp *http.Response) (*UnlockAccessControlledDoorHTTPResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
+	bodyBytes, decoded, err := readAnswer(rsp)
 	if err != nil {
 		return nil, err
 	}
@@ -4607,48 +4710,51 @@ func ParseUnlockAccessControlledDoorHTTPResponse(rsp *http.Response) (*UnlockAcc
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
+	if dest, ok := decoded.(*UnlockAccessControlledDoorResponse); ok && rsp.StatusCode == 200 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
+		response.JSON200 = dest
+	} else {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest UnlockAccessControlledDoorResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UnlockAccessControlledDoorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest BadRequest
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest Unauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest Forbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest ServerError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
+		case rsp.StatusCode == 500:
+			// Content-type (text/plain) unsupported
+
 		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest ServerError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	case rsp.StatusCode == 500:
-		// Content-type (text/plain) unsupported
 
 	}
-
 	switch {
 	case rsp.StatusCode == 401:
 		var headers UnlockAccessControlledDoorHTTPResponse401Headers
@@ -4677,8 +4783,7 @@ func ParseUnlockAccessControlledDoorHTTPResponse(rsp *http.Response) (*UnlockAcc
 
 // ParseGetCameraMediaUrisHTTPResponse parses an HTTP response from a GetCameraMediaUrisWithResponse call
 func ParseGetCameraMediaUrisHTTPResponse(rsp *http.Response) (*GetCameraMediaUrisHTTPResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
+	bodyBytes, decoded, err := readAnswer(rsp)
 	if err != nil {
 		return nil, err
 	}
@@ -4687,48 +4792,51 @@ func ParseGetCameraMediaUrisHTTPResponse(rsp *http.Response) (*GetCameraMediaUri
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
+	if dest, ok := decoded.(*GetCameraMediaUrisResponse); ok && rsp.StatusCode == 200 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
+		response.JSON200 = dest
+	} else {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest GetCameraMediaUrisResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest GetCameraMediaUrisResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest BadRequest
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest Unauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest Forbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest ServerError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
+		case rsp.StatusCode == 500:
+			// Content-type (text/plain) unsupported
+
 		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest ServerError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	case rsp.StatusCode == 500:
-		// Content-type (text/plain) unsupported
 
 	}
-
 	switch {
 	case rsp.StatusCode == 401:
 		var headers GetCameraMediaUrisHTTPResponse401Headers
@@ -4757,8 +4865,7 @@ func ParseGetCameraMediaUrisHTTPResponse(rsp *http.Response) (*GetCameraMediaUri
 
 // ParseGetMinimalCameraStateListHTTPResponse parses an HTTP response from a GetMinimalCameraStateListWithResponse call
 func ParseGetMinimalCameraStateListHTTPResponse(rsp *http.Response) (*GetMinimalCameraStateListHTTPResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
+	bodyBytes, decoded, err := readAnswer(rsp)
 	if err != nil {
 		return nil, err
 	}
@@ -4767,48 +4874,51 @@ func ParseGetMinimalCameraStateListHTTPResponse(rsp *http.Response) (*GetMinimal
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
+	if dest, ok := decoded.(*GetMinimalCameraStateListResponse); ok && rsp.StatusCode == 200 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
+		response.JSON200 = dest
+	} else {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest GetMinimalCameraStateListResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest GetMinimalCameraStateListResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest BadRequest
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest Unauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest Forbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest ServerError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
+		case rsp.StatusCode == 500:
+			// Content-type (text/plain) unsupported
+
 		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest ServerError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	case rsp.StatusCode == 500:
-		// Content-type (text/plain) unsupported
 
 	}
-
 	switch {
 	case rsp.StatusCode == 401:
 		var headers GetMinimalCameraStateListHTTPResponse401Headers
@@ -4837,8 +4947,7 @@ func ParseGetMinimalCameraStateListHTTPResponse(rsp *http.Response) (*GetMinimal
 
 // ParseGetMinimalDoorStateListHTTPResponse parses an HTTP response from a GetMinimalDoorStateListWithResponse call
 func ParseGetMinimalDoorStateListHTTPResponse(rsp *http.Response) (*GetMinimalDoorStateListHTTPResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
+	bodyBytes, decoded, err := readAnswer(rsp)
 	if err != nil {
 		return nil, err
 	}
@@ -4847,48 +4956,51 @@ func ParseGetMinimalDoorStateListHTTPResponse(rsp *http.Response) (*GetMinimalDo
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
+	if dest, ok := decoded.(*GetMinimalDoorStateListResponse); ok && rsp.StatusCode == 200 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
+		response.JSON200 = dest
+	} else {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest GetMinimalDoorStateListResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest GetMinimalDoorStateListResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest BadRequest
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest Unauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest Forbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest ServerError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
+		case rsp.StatusCode == 500:
+			// Content-type (text/plain) unsupported
+
 		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest ServerError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	case rsp.StatusCode == 500:
-		// Content-type (text/plain) unsupported
 
 	}
-
 	switch {
 	case rsp.StatusCode == 401:
 		var headers GetMinimalDoorStateListHTTPResponse401Headers
@@ -4917,8 +5029,7 @@ func ParseGetMinimalDoorStateListHTTPResponse(rsp *http.Response) (*GetMinimalDo
 
 // ParseCreatelocationHTTPResponse parses an HTTP response from a CreatelocationWithResponse call
 func ParseCreatelocationHTTPResponse(rsp *http.Response) (*CreatelocationHTTPResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
+	bodyBytes, decoded, err := readAnswer(rsp)
 	if err != nil {
 		return nil, err
 	}
@@ -4927,48 +5038,51 @@ func ParseCreatelocationHTTPResponse(rsp *http.Response) (*CreatelocationHTTPRes
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
+	if dest, ok := decoded.(*CreateLocationResponse); ok && rsp.StatusCode == 200 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
+		response.JSON200 = dest
+	} else {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest CreateLocationResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest CreateLocationResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest BadRequest
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest Unauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest Forbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest ServerError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
+		case rsp.StatusCode == 500:
+			// Content-type (text/plain) unsupported
+
 		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest ServerError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	case rsp.StatusCode == 500:
-		// Content-type (text/plain) unsupported
 
 	}
-
 	switch {
 	case rsp.StatusCode == 401:
 		var headers CreatelocationHTTPResponse401Headers
@@ -4997,8 +5111,7 @@ func ParseCreatelocationHTTPResponse(rsp *http.Response) (*CreatelocationHTTPRes
 
 // ParseGetLocationsHTTPResponse parses an HTTP response from a GetLocationsWithResponse call
 func ParseGetLocationsHTTPResponse(rsp *http.Response) (*GetLocationsHTTPResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
+	bodyBytes, decoded, err := readAnswer(rsp)
 	if err != nil {
 		return nil, err
 	}
@@ -5007,48 +5120,51 @@ func ParseGetLocationsHTTPResponse(rsp *http.Response) (*GetLocationsHTTPRespons
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
+	if dest, ok := decoded.(*GetLocationsResponse); ok && rsp.StatusCode == 200 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
+		response.JSON200 = dest
+	} else {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest GetLocationsResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest GetLocationsResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest BadRequest
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest Unauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest Forbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest ServerError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
+		case rsp.StatusCode == 500:
+			// Content-type (text/plain) unsupported
+
 		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest ServerError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	case rsp.StatusCode == 500:
-		// Content-type (text/plain) unsupported
 
 	}
-
 	switch {
 	case rsp.StatusCode == 401:
 		var headers GetLocationsHTTPResponse401Headers
@@ -5077,8 +5193,7 @@ func ParseGetLocationsHTTPResponse(rsp *http.Response) (*GetLocationsHTTPRespons
 
 // ParseCreatePendingRegistrationHTTPResponse parses an HTTP response from a CreatePendingRegistrationWithResponse call
 func ParseCreatePendingRegistrationHTTPResponse(rsp *http.Response) (*CreatePendingRegistrationHTTPResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
+	bodyBytes, decoded, err := readAnswer(rsp)
 	if err != nil {
 		return nil, err
 	}
@@ -5087,48 +5202,51 @@ func ParseCreatePendingRegistrationHTTPResponse(rsp *http.Response) (*CreatePend
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
+	if dest, ok := decoded.(*CreatePendingRegistrationResponse); ok && rsp.StatusCode == 200 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
+		response.JSON200 = dest
+	} else {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest CreatePendingRegistrationResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest CreatePendingRegistrationResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest BadRequest
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest Unauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest Forbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest ServerError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
+		case rsp.StatusCode == 500:
+			// Content-type (text/plain) unsupported
+
 		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest ServerError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	case rsp.StatusCode == 500:
-		// Content-type (text/plain) unsupported
 
 	}
-
 	switch {
 	case rsp.StatusCode == 401:
 		var headers CreatePendingRegistrationHTTPResponse401Headers
@@ -5157,8 +5275,7 @@ func ParseCreatePendingRegistrationHTTPResponse(rsp *http.Response) (*CreatePend
 
 // ParseGetDeviceLicensesForOrgHTTPResponse parses an HTTP response from a GetDeviceLicensesForOrgWithResponse call
 func ParseGetDeviceLicensesForOrgHTTPResponse(rsp *http.Response) (*GetDeviceLicensesForOrgHTTPResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
+	bodyBytes, decoded, err := readAnswer(rsp)
 	if err != nil {
 		return nil, err
 	}
@@ -5167,48 +5284,51 @@ func ParseGetDeviceLicensesForOrgHTTPResponse(rsp *http.Response) (*GetDeviceLic
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
+	if dest, ok := decoded.(*GetDeviceLicensesForOrgResponse); ok && rsp.StatusCode == 200 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
+		response.JSON200 = dest
+	} else {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest GetDeviceLicensesForOrgResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest GetDeviceLicensesForOrgResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest BadRequest
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest Unauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest Forbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest ServerError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
+		case rsp.StatusCode == 500:
+			// Content-type (text/plain) unsupported
+
 		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest ServerError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	case rsp.StatusCode == 500:
-		// Content-type (text/plain) unsupported
 
 	}
-
 	switch {
 	case rsp.StatusCode == 401:
 		var headers GetDeviceLicensesForOrgHTTPResponse401Headers
@@ -5237,8 +5357,7 @@ func ParseGetDeviceLicensesForOrgHTTPResponse(rsp *http.Response) (*GetDeviceLic
 
 // ParseCreateUserHTTPResponse parses an HTTP response from a CreateUserWithResponse call
 func ParseCreateUserHTTPResponse(rsp *http.Response) (*CreateUserHTTPResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
+	bodyBytes, decoded, err := readAnswer(rsp)
 	if err != nil {
 		return nil, err
 	}
@@ -5247,48 +5366,51 @@ func ParseCreateUserHTTPResponse(rsp *http.Response) (*CreateUserHTTPResponse, e
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
+	if dest, ok := decoded.(*CreateUserResponse); ok && rsp.StatusCode == 200 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
+		response.JSON200 = dest
+	} else {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest CreateUserResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest CreateUserResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest BadRequest
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest Unauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest Forbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest ServerError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
+		case rsp.StatusCode == 500:
+			// Content-type (text/plain) unsupported
+
 		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest ServerError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	case rsp.StatusCode == 500:
-		// Content-type (text/plain) unsupported
 
 	}
-
 	switch {
 	case rsp.StatusCode == 401:
 		var headers CreateUserHTTPResponse401Headers
@@ -5317,8 +5439,7 @@ func ParseCreateUserHTTPResponse(rsp *http.Response) (*CreateUserHTTPResponse, e
 
 // ParseFindUserMetadataFieldTemplatesHTTPResponse parses an HTTP response from a FindUserMetadataFieldTemplatesWithResponse call
 func ParseFindUserMetadataFieldTemplatesHTTPResponse(rsp *http.Response) (*FindUserMetadataFieldTemplatesHTTPResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
+	bodyBytes, decoded, err := readAnswer(rsp)
 	if err != nil {
 		return nil, err
 	}
@@ -5327,48 +5448,51 @@ func ParseFindUserMetadataFieldTemplatesHTTPResponse(rsp *http.Response) (*FindU
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
+	if dest, ok := decoded.(*FindUserMetadataFieldTemplatesResponse); ok && rsp.StatusCode == 200 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
+		response.JSON200 = dest
+	} else {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest FindUserMetadataFieldTemplatesResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest FindUserMetadataFieldTemplatesResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest BadRequest
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest Unauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest Forbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest ServerError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
+		case rsp.StatusCode == 500:
+			// Content-type (text/plain) unsupported
+
 		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest ServerError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	case rsp.StatusCode == 500:
-		// Content-type (text/plain) unsupported
 
 	}
-
 	switch {
 	case rsp.StatusCode == 401:
 		var headers FindUserMetadataFieldTemplatesHTTPResponse401Headers
@@ -5397,8 +5521,7 @@ func ParseFindUserMetadataFieldTemplatesHTTPResponse(rsp *http.Response) (*FindU
 
 // ParseUpdateUserHTTPResponse parses an HTTP response from a UpdateUserWithResponse call
 func ParseUpdateUserHTTPResponse(rsp *http.Response) (*UpdateUserHTTPResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
+	bodyBytes, decoded, err := readAnswer(rsp)
 	if err != nil {
 		return nil, err
 	}
@@ -5407,48 +5530,51 @@ func ParseUpdateUserHTTPResponse(rsp *http.Response) (*UpdateUserHTTPResponse, e
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
+	if dest, ok := decoded.(*UpdateUserResponse); ok && rsp.StatusCode == 200 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
+		response.JSON200 = dest
+	} else {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest UpdateUserResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UpdateUserResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest BadRequest
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest Unauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest Forbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest ServerError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
+		case rsp.StatusCode == 500:
+			// Content-type (text/plain) unsupported
+
 		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest ServerError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	case rsp.StatusCode == 500:
-		// Content-type (text/plain) unsupported
 
 	}
-
 	switch {
 	case rsp.StatusCode == 401:
 		var headers UpdateUserHTTPResponse401Headers

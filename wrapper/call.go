@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"net/http/httptrace"
@@ -29,22 +28,34 @@ import (
 // attempt failed, the error holds both: errors.Is finds the context's error
 // and errors.As the earlier answer. On success the response's body holds the
 // bytes read, so generated parsers can decode it, and its Request is req
-// (the request sent carried the credential). The response's status, headers
-// and body, and every error, are scrubbed of the credential (see the package
-// documentation).
+// (the request sent carried the credential). The body also holds the 200
+// answer as the client decoded it to check it, which the parsers of package
+// api take instead of decoding the bytes again. The response's status,
+// headers and body, and every error, are scrubbed of the credential (see the
+// package documentation).
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
-	return c.send(req, nil, nil)
+	return c.sendAs(req, nil, nil, false)
 }
 
-// send is Do for a request whose body is payload, or req's own body when
-// payload is nil. A typed call passes its payload, checked already field by
-// field, and typed, which the 200 answer is decoded into. Its stages: check
-// the request (check), send it until an answer is final (the attempt loop,
-// which asks decide after each failure), and read that answer (finish).
+// send is Do for a request the client built itself, whose body is payload
+// (a typed call's, checked already field by field), with typed, which the
+// 200 answer is decoded into.
 func (c *Client) send(req *http.Request, payload []byte, typed any) (*http.Response, error) {
+	return c.sendAs(req, payload, typed, true)
+}
+
+// sendAs sends req. With own, req is the client's own, built for this
+// call, and payload its body: the first attempt sends req itself, and
+// nothing reads the body back. Otherwise req is the caller's, its body is
+// read once, and each attempt sends a copy. With typed nil, a 200 answer
+// is decoded into the operation's result type and handed over in the
+// response's body (see answerBody). Its stages: check the request (check),
+// send it until an answer is final (the attempt loop, which asks decide
+// after each failure), and read that answer (finish).
+func (c *Client) sendAs(req *http.Request, payload []byte, typed any, own bool) (*http.Response, error) {
 	op := c.ops.lookup(req.URL.Path)
 	ctx := req.Context()
-	payload, err := c.check(op, req, payload, typed != nil)
+	payload, err := c.check(op, req, payload, own)
 	if err != nil {
 		return nil, c.scrubError(err)
 	}
@@ -73,9 +84,10 @@ func (c *Client) send(req *http.Request, payload []byte, typed any) (*http.Respo
 				return nil, c.giveUp(ctx, op, attempt, interrupted(op.ID, limiterError(b.context(), err), last))
 			}
 		}
-		// A typed call's first attempt sends the request it built; any other
-		// attempt a copy, since the transport may still hold the last one.
-		r, err := c.prepare(req, payload, typed != nil && attempt == 1)
+		// The first attempt of a request the client built sends it as it
+		// is; any other attempt a copy, since the transport may still hold
+		// the last one.
+		r, err := c.prepare(req, payload, own && attempt == 1)
 		if err != nil {
 			// Refused before sending (a token source failed, say): final.
 			return nil, c.giveUp(ctx, op, attempt, refusal(op.ID, err))
@@ -85,6 +97,7 @@ func (c *Client) send(req *http.Request, payload []byte, typed any) (*http.Respo
 		}
 		sentAt := time.Now()
 		resp, body, reached, err := c.attempt(b, op, r, stream != nil)
+		var result any // a 200's result, decoded for the generated parsers
 		facts := attemptFacts{attempt: attempt, idempotent: op.Idempotent, reached: reached}
 		if resp != nil {
 			facts.status = resp.StatusCode
@@ -93,7 +106,7 @@ func (c *Client) send(req *http.Request, payload []byte, typed any) (*http.Respo
 		c.emit(ctx, Event{Kind: EventAttempt, Operation: op.ID, Attempt: attempt, Status: facts.status, Err: err})
 		if resp != nil {
 			if err == nil {
-				err = c.finish(ctx, op, resp, body, typed)
+				result, err = c.finish(ctx, op, resp, body, typed)
 			}
 			if facts.status == http.StatusTooManyRequests {
 				facts.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
@@ -108,11 +121,18 @@ func (c *Client) send(req *http.Request, payload []byte, typed any) (*http.Respo
 				return resp, nil
 			}
 			if typed == nil {
-				// For the generated parsers, which read the body.
-				resp.Body = io.NopCloser(bytes.NewReader(body))
+				// For the generated parsers, which read the body or take
+				// the result decoded already.
+				resp.Body = newAnswerBody(body, result)
 				resp.ContentLength = int64(len(body))
 				// The request as the caller made it, without the
-				// credential headers the client added.
+				// credential headers the client added; a request of the
+				// client's own is the one sent, its body read and closed,
+				// so the transport is done with it.
+				if own {
+					clearCredentialHeaders(r.Header)
+					req = r
+				}
 				resp.Request = req
 			}
 			return resp, nil
@@ -147,9 +167,10 @@ func (c *Client) send(req *http.Request, payload []byte, typed any) (*http.Respo
 // the server would refuse: an invalid RUUID in the JSON body, typed or not
 // (an upload's form parts were checked as they were made), an editor's bad
 // x-auth-org (which must take no slot of the organisation's rate). It
-// returns the body every attempt sends.
-func (c *Client) check(op Operation, req *http.Request, payload []byte, typed bool) ([]byte, error) {
-	if !typed {
+// returns the body every attempt sends: payload for a request of the
+// client's own, else req's body, read.
+func (c *Client) check(op Operation, req *http.Request, payload []byte, own bool) ([]byte, error) {
+	if !own {
 		var err error
 		if payload, err = requestBody(req); err != nil {
 			return nil, &RequestError{Operation: op.ID, Err: err}
@@ -167,19 +188,20 @@ func (c *Client) check(op Operation, req *http.Request, payload []byte, typed bo
 }
 
 // finish reads an answer: its envelope, normalised into an *APIError when
-// it reports a failure, and a 200's result, decoded into typed. A CSV or zip
-// answer has no envelope to read, and a stream's is read by the Stream.
-func (c *Client) finish(ctx context.Context, op Operation, resp *http.Response, body []byte, typed any) error {
+// it reports a failure, and a 200's result, decoded into typed, or with
+// typed nil into a value of the operation's result type, returned. A CSV or
+// zip answer has no envelope to read, and a stream's is read by the Stream.
+func (c *Client) finish(ctx context.Context, op Operation, resp *http.Response, body []byte, typed any) (any, error) {
 	if rawAnswer(op, resp) {
-		return nil
+		return nil, nil
 	}
 	if err := c.normalize(ctx, op, resp, body); err != nil {
-		return err
+		return nil, err
 	}
 	if _, isStream := typed.(*Stream); resp.StatusCode == http.StatusOK && !isStream {
 		return c.decodeResult(op, typed, resp, body)
 	}
-	return nil
+	return nil, nil
 }
 
 // attempt sends the request once. It returns the answer with its body read
@@ -243,10 +265,10 @@ type connTrace struct {
 }
 
 // decodeResult reads a 200 answer into the type of the operation's result:
-// the typed call's own value, or a throwaway one for a generated call, whose
-// parser decodes the body again. An answer that does not fit is a
+// the typed call's own value, or for a generated call a new one, returned
+// for its parser to take (see answerBody). An answer that does not fit is a
 // *DecodeError (for a write, outcome unknown: see outcome).
-func (c *Client) decodeResult(op Operation, typed any, resp *http.Response, body []byte) error {
+func (c *Client) decodeResult(op Operation, typed any, resp *http.Response, body []byte) (any, error) {
 	var into any
 	switch {
 	case typed != nil:
@@ -258,9 +280,9 @@ func (c *Client) decodeResult(op Operation, typed any, resp *http.Response, body
 		// structure only, so check the whole body is JSON.
 		if !json.Valid(body) {
 			var v any
-			return c.decodeError(op.ID, resp, body, describeJSONError(json.Unmarshal(body, &v), body))
+			return nil, c.decodeError(op.ID, resp, body, describeJSONError(json.Unmarshal(body, &v), body))
 		}
-		return nil
+		return nil, nil
 	}
 	// Refuse, before decoding, an answer whose Go values would take more
 	// than their budget: memory is bounded by what decoding costs, not only
@@ -272,12 +294,36 @@ func (c *Client) decodeResult(op Operation, typed any, resp *http.Response, body
 	}
 	switch _, err := decodeCost(body, into, budget); err {
 	case errOverSpend:
-		return c.decodeError(op.ID, resp, body, &costError{budget: budget, limit: limit, from: from})
+		return nil, c.decodeError(op.ID, resp, body, &costError{budget: budget, limit: limit, from: from})
 	case errTooDeep:
-		return c.decodeError(op.ID, resp, body, err)
+		return nil, c.decodeError(op.ID, resp, body, err)
 	}
 	if err := json.Unmarshal(body, into); err != nil {
-		return c.decodeError(op.ID, resp, body, describeJSONError(err, body))
+		return nil, c.decodeError(op.ID, resp, body, describeJSONError(err, body))
 	}
-	return nil
+	return into, nil
 }
+
+// answerBody is the body of a response Do hands back: the bytes read, and
+// the 200's result as decodeResult decoded it. The parsers of package api
+// (generated with api/templates) recognise it by its DecodedAnswer method
+// and take the result instead of decoding the bytes again; any other
+// reader reads the bytes.
+type answerBody struct {
+	bytes.Reader
+	body   []byte
+	result any
+}
+
+func newAnswerBody(body []byte, result any) *answerBody {
+	a := &answerBody{body: body, result: result}
+	a.Reset(body)
+	return a
+}
+
+// Close does nothing: the answer was read whole.
+func (a *answerBody) Close() error { return nil }
+
+// DecodedAnswer returns the bytes of the answer and its decoded result,
+// nil when the answer was not a 200 of an operation with a result type.
+func (a *answerBody) DecodedAnswer() ([]byte, any) { return a.body, a.result }
