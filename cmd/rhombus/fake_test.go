@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -24,9 +25,13 @@ import (
 // endpoint and key it prints, makes a call with `rhombus call` to each
 // hand-written operation (each exit 0 with a JSON answer; the imported ones
 // come and go with `make import`), and stops it with SIGTERM: it exits 0.
+//
+// It is the one test of the fake as a process, which is what scripts in
+// other languages run: its lines on a pipe, its stop on a signal.
 func TestFakeProcessServesCalls(t *testing.T) {
 	c := newCLI(t, nil)
-	f := startFake(t, c)
+	f, head := fakeProcessHead(t, c)
+	wantFakeHead(t, f, head)
 	url, key, stderr := f.url, f.key, f.stderr
 
 	calls := [][]string{
@@ -64,17 +69,46 @@ func TestFakeProcessServesCalls(t *testing.T) {
 	}
 }
 
-// runningFake is a `rhombus fake` process and what it printed.
+// runningFake is a running `rhombus fake`, in this process or as a
+// process of its own, and what it printed.
 type runningFake struct {
 	url, key string
-	cmd      *exec.Cmd
-	stderr   *bytes.Buffer
+	stderr   *bytes.Buffer // read once it has stopped
 	stopped  bool
+	// In this process: cancel interrupts it, and done has its exit status.
+	cancel context.CancelFunc
+	done   chan int
+	// As a process.
+	cmd *exec.Cmd
 }
 
-// fakeHead starts `rhombus fake` with args and returns the lines it
-// prints first ("name: value"), by name.
+// fakeHead starts `rhombus fake` with args in this process and returns the
+// lines it prints first ("name: value"), by name; it is interrupted when
+// the test ends unless stopped.
 func fakeHead(t *testing.T, c *cli, args ...string) (*runningFake, map[string]string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out, stdout := io.Pipe()
+	f := &runningFake{stderr: &bytes.Buffer{}, cancel: cancel, done: make(chan int, 1)}
+	go func() {
+		f.done <- run(ctx, append([]string{"fake", "--listen", "127.0.0.1:0"}, args...), c.getenv,
+			strings.NewReader(""), stdout, f.stderr)
+		stdout.Close()
+	}()
+	t.Cleanup(func() {
+		if !f.stopped {
+			cancel()
+			<-f.done
+		}
+	})
+	head := readFakeHead(t, out)
+	f.url, f.key = head["endpoint url"], head["api key"]
+	return f, head
+}
+
+// fakeProcessHead is fakeHead for `rhombus fake` as a process of its own;
+// it is killed when the test ends unless stopped.
+func fakeProcessHead(t *testing.T, c *cli, args ...string) (*runningFake, map[string]string) {
 	t.Helper()
 	cmd, _, stderr := c.command(append([]string{"fake", "--listen", "127.0.0.1:0"}, args...)...)
 	cmd.Stdout = nil
@@ -92,8 +126,17 @@ func fakeHead(t *testing.T, c *cli, args ...string) (*runningFake, map[string]st
 			_ = cmd.Wait()
 		}
 	})
-	// The five lines are read in the background: a fake that prints
-	// fewer must fail the test, not hang it.
+	head := readFakeHead(t, out)
+	f.url, f.key = head["endpoint url"], head["api key"]
+	return f, head
+}
+
+// readFakeHead reads the five lines a fake prints first, by name, then
+// drains the rest, so the fake never blocks on its stdout.
+func readFakeHead(t *testing.T, out io.Reader) map[string]string {
+	t.Helper()
+	// The lines are read in the background: a fake that prints fewer must
+	// fail the test, not hang it.
 	type line struct{ k, v string }
 	got := make(chan line)
 	go func() {
@@ -103,6 +146,7 @@ func fakeHead(t *testing.T, c *cli, args ...string) (*runningFake, map[string]st
 			k, v, _ := strings.Cut(lines.Text(), ": ")
 			got <- line{k, v}
 		}
+		_, _ = io.Copy(io.Discard, out)
 	}()
 	head := map[string]string{}
 	timeout := time.After(30 * time.Second)
@@ -118,31 +162,46 @@ func fakeHead(t *testing.T, c *cli, args ...string) (*runningFake, map[string]st
 		}
 	}
 	go func() {
-		for range got { // keep draining, so the fake never blocks on stdout
+		for range got { // keep draining
 		}
 	}()
-	f.url, f.key = head["endpoint url"], head["api key"]
-	return f, head
+	return head
 }
 
-// startFake starts `rhombus fake` with args and reads the endpoint and key
-// it prints; the process is killed when the test ends unless stopped.
+// startFake starts `rhombus fake` with args in this process and reads the
+// endpoint and key it prints.
 func startFake(t *testing.T, c *cli, args ...string) *runningFake {
 	t.Helper()
 	f, head := fakeHead(t, c, args...)
-	if !strings.HasPrefix(f.url, "http://127.0.0.1:") || len(f.key) < 20 {
-		t.Fatalf("the fake printed the lines %v", names(head))
-	}
+	wantFakeHead(t, f, head)
 	return f
 }
 
-// stop sends SIGTERM and waits for the process to end.
-func (f *runningFake) stop() error {
-	if err := f.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		return err
+func wantFakeHead(t *testing.T, f *runningFake, head map[string]string) {
+	t.Helper()
+	if !strings.HasPrefix(f.url, "http://127.0.0.1:") || len(f.key) < 20 {
+		t.Fatalf("the fake printed the lines %v", names(head))
 	}
+}
+
+// stop interrupts the fake (a process with SIGTERM) and waits for it to
+// end; it must end with exit status 0.
+func (f *runningFake) stop() error {
 	done := make(chan error, 1)
-	go func() { done <- f.cmd.Wait() }()
+	if f.cmd == nil {
+		f.cancel()
+		go func() {
+			if code := <-f.done; code != exitOK {
+				done <- fmt.Errorf("exit status %d", code)
+			}
+			close(done)
+		}()
+	} else {
+		if err := f.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			return err
+		}
+		go func() { done <- f.cmd.Wait() }()
+	}
 	select {
 	case err := <-done:
 		f.stopped = true

@@ -31,6 +31,7 @@ import (
 	"os/signal"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 
 	"golang.org/x/term"
@@ -92,7 +93,9 @@ type osSignalsKey struct{}
 // standard streams, and interrupts through ctx, whose end is one, so that
 // tests call it in-process, in parallel.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{ctx: ctx, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	// A command writes from several goroutines (rows in flight, warnings,
+	// the fake's log): an *os.File takes that, a bytes.Buffer does not.
+	a := &app{ctx: ctx, getenv: getenv, stdin: stdin, stdout: &lockedWriter{w: stdout}, stderr: &lockedWriter{w: stderr}}
 	a.osSignals, _ = ctx.Value(osSignalsKey{}).(bool)
 	// Only a terminal gets a progress bar and retry notices; a writer
 	// that is not a file is not one.
@@ -103,6 +106,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		a.stderrTTY = term.IsTerminal(int(f.Fd()))
 	}
 	return a.run(args)
+}
+
+// lockedWriter serialises the writes to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // interrupts delivers the run's interrupts on c: the end of its context,
