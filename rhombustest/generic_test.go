@@ -1,6 +1,7 @@
 package rhombustest_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,113 +17,297 @@ import (
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 )
 
-// Every operation of the spec that the fake keeps no state for is answered
+// genericSpec is a spec of its own, so that the tests below hold whatever
+// openapi.yaml imports: an operation with a failure shape of its own (as
+// unlockAccessControlledDoor has), a list in no resource family (as
+// getMinimalCameraStateList), and a family of a create and a list (as
+// createlocation and getLocations), each shaped as make import writes them.
+const genericSpec = `openapi: 3.0.3
+info: {title: t, version: "1"}
+components:
+  schemas:
+    RUUID: {type: string, format: RUUID, pattern: "^[A-Za-z0-9_-]{21}[AQgw]$", nullable: true}
+    Thing:
+      type: object
+      properties:
+        uuid: {$ref: "#/components/schemas/RUUID"}
+        name: {type: string, nullable: true}
+  securitySchemes:
+    ApiKey: {type: apiKey, in: header, name: x-auth-apikey}
+security: [{ApiKey: []}]
+paths:
+  /api/test/unlockDoor:
+    post:
+      operationId: unlockDoor
+      x-rhombus-auth-scheme: {type: string, enum: [api-token], default: api-token}
+      x-rhombus-failure: {property: type, equals: ERROR, reason: [errorType]}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, properties: {doorUuid: {$ref: "#/components/schemas/RUUID"}}}
+      responses:
+        "200":
+          description: OK
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  error: {type: boolean, nullable: true}
+                  errorMsg: {type: string, nullable: true}
+                  warningMsg: {type: string, nullable: true}
+                  type: {type: string, enum: [ERROR, SUCCESS]}
+                  errorType: {type: string, nullable: true}
+  /api/test/getStates:
+    post:
+      operationId: getStates
+      x-rhombus-auth-scheme: {type: string, enum: [api-token], default: api-token}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object}
+      responses:
+        "200":
+          description: OK
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  error: {type: boolean, nullable: true}
+                  errorMsg: {type: string, nullable: true}
+                  warningMsg: {type: string, nullable: true}
+                  states:
+                    type: array
+                    items:
+                      type: object
+                      properties:
+                        uuid: {$ref: "#/components/schemas/RUUID"}
+                        connected: {type: boolean, nullable: true}
+  /api/test/createThing:
+    post:
+      operationId: createThing
+      x-rhombus-auth-scheme: {type: string, enum: [api-token], default: api-token}
+      x-rhombus-resource: {family: thing, role: create, object: thing, id: uuid, key: uuid}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, properties: {thing: {$ref: "#/components/schemas/Thing"}}}
+      responses:
+        "200":
+          description: OK
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  error: {type: boolean, nullable: true}
+                  errorMsg: {type: string, nullable: true}
+                  warningMsg: {type: string, nullable: true}
+                  uuid: {$ref: "#/components/schemas/RUUID"}
+  /api/test/getThings:
+    post:
+      operationId: getThings
+      x-rhombus-auth-scheme: {type: string, enum: [api-token], default: api-token}
+      x-rhombus-resource: {family: thing, role: list, items: things, key: uuid}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object}
+      responses:
+        "200":
+          description: OK
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  error: {type: boolean, nullable: true}
+                  errorMsg: {type: string, nullable: true}
+                  warningMsg: {type: string, nullable: true}
+                  things: {type: array, items: {$ref: "#/components/schemas/Thing"}}
+`
+
+// genericOps is what the client knows of genericSpec's operations, as
+// the generated table would say it.
+var genericOps = []rhombus.Operation{
+	{ID: "unlockDoor", Path: "/api/test/unlockDoor", RUUIDFields: []string{"doorUuid"},
+		Failure: &rhombus.Failure{Property: "type", Equals: "ERROR", Reason: []string{"errorType"}}},
+	{ID: "getStates", Path: "/api/test/getStates", Idempotent: true},
+	{ID: "createThing", Path: "/api/test/createThing", IdentifyingFields: []string{"thing"}},
+	{ID: "getThings", Path: "/api/test/getThings", Idempotent: true},
+}
+
+type (
+	unlockAnswer struct {
+		Type      string `json:"type"`
+		ErrorType string `json:"errorType"`
+	}
+	statesAnswer struct {
+		States []struct {
+			UUID      rhombus.RUUID `json:"uuid"`
+			Connected *bool         `json:"connected"`
+		} `json:"states"`
+	}
+	thing struct {
+		UUID rhombus.RUUID `json:"uuid,omitempty"`
+		Name string        `json:"name,omitempty"`
+	}
+	thingsAnswer struct {
+		Things []thing `json:"things"`
+	}
+)
+
+// genericServer serves genericSpec, reporting to tb, with a client that
+// knows its operations.
+func genericServer(t *testing.T, tb rhombustest.TB) (*rhombustest.Server, *rhombus.Client) {
+	t.Helper()
+	s := rhombustest.NewServer(tb, rhombustest.WithSpec([]byte(genericSpec)), rhombustest.WithoutDefaults())
+	key := s.AddAPIKey(s.AddOrg("Generic Inc"), rhombustest.OrgAPIToken)
+	c, err := rhombus.New(rhombus.WithEndpoint(s.URL), rhombus.WithHTTPClient(s.HTTPClient()),
+		rhombus.WithCredential(rhombus.APIToken(key)), rhombus.WithOperations(genericOps...))
+	require.NoError(t, err)
+	return s, c
+}
+
+// post sends body to the operation at path through c (credentials, the
+// operation's RUUID checks and failure shape) and decodes a 200 into out.
+func postOp(t *testing.T, c *rhombus.Client, base, path string, body any, out any) error {
+	t.Helper()
+	b, err := json.Marshal(body)
+	require.NoError(t, err)
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, base+path, bytes.NewReader(b))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if out == nil {
+		return nil
+	}
+	return json.NewDecoder(res.Body).Decode(out)
+}
+
+// Every operation of a spec that the fake keeps no state for is answered
 // with a 200 built from the spec, which passes the fake's own contract
-// check and decodes into the generated result through the typed method.
+// check, is not the operation's own failure shape, and decodes into the
+// result; a built list has an item with a valid RUUID; the answer is the
+// same on every call and every server.
 func TestEveryOperationIsAnsweredFromTheSpec(t *testing.T) {
+	tb := &recordingTB{TB: t}
+	s, c := genericServer(t, tb)
+
+	var unlock unlockAnswer
+	require.NoError(t, postOp(t, c, s.URL, "/api/test/unlockDoor", map[string]string{"doorUuid": "AAAAAAAAAAAAAAAAAAAAAA"}, &unlock),
+		"the built answer must not be the operation's own failure shape")
+	assert.Equal(t, "SUCCESS", unlock.Type)
+
+	var states statesAnswer
+	require.NoError(t, postOp(t, c, s.URL, "/api/test/getStates", map[string]any{}, &states))
+	require.NotEmpty(t, states.States, "a built list has an item, so a test sees the item's shape")
+	assert.NoError(t, states.States[0].UUID.Validate(), "a built RUUID is a valid one")
+	assert.Empty(t, tb.reports(), "every built answer is within the spec")
+
+	s2, c2 := genericServer(t, t)
+	var again statesAnswer
+	require.NoError(t, postOp(t, c2, s2.URL, "/api/test/getStates", map[string]any{}, &again))
+	assert.Equal(t, states, again)
+}
+
+// Every operation of openapi.yaml, whichever are imported, called with an
+// empty request through the client (its operation table: RUUID checks,
+// failure shape, result type): each answer is a success that decodes into
+// the operation's result type and is not its failure shape, or the fake's
+// refusal of the request (a required field missing); none is outside the
+// spec. A form upload is left to the content tests.
+func TestEveryOperationOfOpenAPIYAMLIsAnswered(t *testing.T) {
 	tb := &recordingTB{TB: t}
 	s := rhombustest.NewServer(tb)
 	c := s.Client()
-	ctx := context.Background()
-	door := rhombus.MustParseRUUID("AAAAAAAAAAAAAAAAAAAAAA")
-
-	unlock, err := c.UnlockAccessControlledDoor(ctx, api.UnlockAccessControlledDoorRequest{AccessControlledDoorUUID: door})
-	require.NoError(t, err, "the built answer must not be the operation's own failure shape")
-	assert.NotEqual(t, "ERROR", string(unlock.Type))
-
-	// getMinimalCameraStateList is in no resource family (getLocations is,
-	// and lists the locations created once createlocation is imported too).
-	states, err := c.GetMinimalCameraStateList(ctx, api.GetMinimalCameraStateListRequest{})
-	require.NoError(t, err)
-	require.NotEmpty(t, states.CameraStates, "a built list has an item, so a test sees the item's shape")
-	assert.NoError(t, states.CameraStates[0].UUID.Validate(), "a built RUUID is a valid one")
-
-	for _, call := range []func() error{
-		func() error {
-			_, err := c.GetCameraMediaUris(ctx, api.GetCameraMediaUrisRequest{CameraUUID: string(door)})
-			return err
-		},
-		func() error { _, err := c.GetLocations(ctx, api.GetLocationsRequest{}); return err },
-		func() error {
-			_, err := c.GetMinimalDoorStateList(ctx, api.GetMinimalDoorStateListRequest{})
-			return err
-		},
-		func() error {
-			_, err := c.CreateLocation(ctx, api.CreateLocationRequest{Location: api.LocationType{Name: "HQ"}})
-			return err
-		},
-		func() error {
-			_, err := c.FindUserMetadataFieldTemplates(ctx, api.FindUserMetadataFieldTemplatesRequest{})
-			return err
-		},
-		func() error { _, err := c.UpdateUser(ctx, api.UpdateUserRequest{}); return err },
-	} {
-		assert.NoError(t, call())
+	answered := 0
+	for _, op := range rhombus.Operations() {
+		if op.RequestContentType != "" {
+			continue
+		}
+		err := postOp(t, c, s.URL, op.Path, map[string]any{}, nil)
+		var apiErr *rhombus.APIError
+		switch {
+		case err == nil:
+			answered++
+		case errors.As(err, &apiErr) && apiErr.StatusCode/100 != 5 && (op.Failure == nil || !strings.HasPrefix(apiErr.Message, op.Failure.Property+" "+op.Failure.Equals+":")):
+			// The fake refused the empty request, from its state model.
+		default:
+			t.Errorf("%s: %v", op.ID, err)
+		}
 	}
-	assert.Empty(t, tb.reports(), "every built answer is within the spec")
-
-	// The answer is the same on every call and every server: tests can
-	// rely on it.
-	again, err := rhombustest.NewServer(t).Client().GetMinimalCameraStateList(ctx, api.GetMinimalCameraStateListRequest{})
-	require.NoError(t, err)
-	assert.Equal(t, states.CameraStates, again.CameraStates)
+	assert.NotZero(t, answered, "some operation answers an empty request")
+	assert.Empty(t, tb.reports(), "every answer is within the spec")
 }
 
 // A test's handler answers in place of the fake, checked against the spec;
 // its error is the envelope failure; nil gives the fake's answer back.
 func TestHandleAnswersAnOperation(t *testing.T) {
 	tb := &recordingTB{TB: t}
-	s := rhombustest.NewServer(tb)
-	c := s.Client()
-	ctx := context.Background()
-	var got api.GetLocationsRequest
-	s.Handle("getLocations", func(body []byte) (any, error) {
+	s, c := genericServer(t, tb)
+	var got map[string]any
+	s.Handle("getThings", func(body []byte) (any, error) {
 		if err := json.Unmarshal(body, &got); err != nil {
 			return nil, err
 		}
-		return api.GetLocationsResponse{Locations: []api.LocationType{{Name: "Warehouse", UUID: rhombus.MustParseRUUID("BBBBBBBBBBBBBBBBBBBBBA")}}}, nil
+		return thingsAnswer{Things: []thing{{Name: "Warehouse", UUID: rhombus.MustParseRUUID("BBBBBBBBBBBBBBBBBBBBBA")}}}, nil
 	})
-	res, err := c.GetLocations(ctx, api.GetLocationsRequest{})
-	require.NoError(t, err, "%v", tb.reports())
-	require.Len(t, res.Locations, 1)
-	assert.Equal(t, "Warehouse", res.Locations[0].Name)
+	var res thingsAnswer
+	require.NoError(t, postOp(t, c, s.URL, "/api/test/getThings", map[string]any{"probe": 1}, &res), "%v", tb.reports())
+	require.Len(t, res.Things, 1)
+	assert.Equal(t, "Warehouse", res.Things[0].Name)
+	assert.Equal(t, map[string]any{"probe": 1.0}, got, "the handler gets the request's body")
 
-	s.Handle("getLocations", func([]byte) (any, error) { return nil, errors.New("no such location") })
-	_, err = c.GetLocations(ctx, api.GetLocationsRequest{})
+	s.Handle("getThings", func([]byte) (any, error) { return nil, errors.New("no such thing") })
+	err := postOp(t, c, s.URL, "/api/test/getThings", map[string]any{}, nil)
 	var apiErr *rhombus.APIError
 	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, "no such location", apiErr.Message)
+	assert.Equal(t, "no such thing", apiErr.Message)
 
-	// A handler also replaces a modelled operation's state.
-	s.Handle("createUser", func([]byte) (any, error) {
-		return json.RawMessage(`{"error":false,"responseStatus":"SUCCESS","userUuid":"CCCCCCCCCCCCCCCCCCCCCA"}`), nil
-	})
-	u, err := c.CreateUser(ctx, api.CreateUserRequest{Email: "h@example.com", Name: "H"})
-	require.NoError(t, err)
-	assert.Equal(t, rhombus.RUUID("CCCCCCCCCCCCCCCCCCCCCA"), u.UserUUID)
-	assert.Empty(t, s.Users(s.DefaultOrg()), "the handler answered, not the fake's state")
-
-	// The fake's answer again: a built list, or, where getLocations keeps
-	// its family's state, the location created here; never the handler's.
-	s.Handle("getLocations", nil)
-	_, err = c.CreateLocation(ctx, api.CreateLocationRequest{Location: api.LocationType{Name: "HQ"}})
-	require.NoError(t, err)
-	res, err = c.GetLocations(ctx, api.GetLocationsRequest{})
-	require.NoError(t, err)
-	require.NotEmpty(t, res.Locations)
-	for _, l := range res.Locations {
-		assert.NotEqual(t, "Warehouse", l.Name)
-	}
+	// The fake's answer again: where getThings keeps its family's state,
+	// the thing created here; never the handler's.
+	s.Handle("getThings", nil)
+	require.NoError(t, postOp(t, c, s.URL, "/api/test/createThing", map[string]any{"thing": map[string]string{"name": "HQ"}}, nil))
+	res = thingsAnswer{}
+	require.NoError(t, postOp(t, c, s.URL, "/api/test/getThings", map[string]any{}, &res))
+	require.Len(t, res.Things, 1)
+	assert.Equal(t, "HQ", res.Things[0].Name)
 	assert.Empty(t, tb.reports())
 
 	// A handler's answer outside the spec is reported; so is an unknown
 	// operation.
-	s.Handle("getLocations", func([]byte) (any, error) { return map[string]any{"locations": "not a list"}, nil })
-	_, _ = c.GetLocations(ctx, api.GetLocationsRequest{})
+	s.Handle("getThings", func([]byte) (any, error) { return map[string]any{"things": "not a list"}, nil })
+	_ = postOp(t, c, s.URL, "/api/test/getThings", map[string]any{}, nil)
 	s.Handle("noSuchOperation", func([]byte) (any, error) { return nil, nil })
 	reports := strings.Join(tb.reports(), "\n")
-	assert.Contains(t, reports, "answer 200 to getLocations is outside the spec")
+	assert.Contains(t, reports, "answer 200 to getThings is outside the spec")
 	assert.Contains(t, reports, `Handle("noSuchOperation"): no such operation in the spec`)
+}
+
+// A handler also replaces an operation of openapi.yaml whose state the
+// fake models (createUser, hand-written).
+func TestHandleReplacesAModelledOperation(t *testing.T) {
+	tb := &recordingTB{TB: t}
+	s := rhombustest.NewServer(tb)
+	c := s.Client()
+	s.Handle("createUser", func([]byte) (any, error) {
+		return json.RawMessage(`{"error":false,"responseStatus":"SUCCESS","userUuid":"CCCCCCCCCCCCCCCCCCCCCA"}`), nil
+	})
+	u, err := c.CreateUser(context.Background(), api.CreateUserRequest{Email: "h@example.com", Name: "H"})
+	require.NoError(t, err)
+	assert.Equal(t, rhombus.RUUID("CCCCCCCCCCCCCCCCCCCCCA"), u.UserUUID)
+	assert.Empty(t, s.Users(s.DefaultOrg()), "the handler answered, not the fake's state")
+	assert.Empty(t, tb.reports())
 }
 
 // badExampleSpec has an example that its own schema refuses: count must be
