@@ -95,6 +95,8 @@ upstream:
 # (CHECKS=quick: go build, vet and test); the tree here is not touched.
 N ?= 60
 SEED ?= 1
+# N=none removes every imported operation instead: no test may depend on
+# what is imported.
 CHECKS ?= check
 import-random:
 	scripts/import-random.sh $(N) $(SEED) $(CHECKS)
