@@ -59,12 +59,14 @@ tidy:
 # only read (safe to resend), making every other one a write; IDENTIFYING
 # ("opB=field,field") names what a write creates. Without READS, an
 # operation not imported before is refused until that is decided.
+# PAGINATION ("opA=cursor,next,items[,pageSize]") decides how a list comes
+# in pages where the shapes leave more than one reading.
 # import and unimport exit non-zero unless the tree they leave builds and
 # vets: the spec and the generated files stay as written, for a look, and
 # the message says how to go back.
 UNDO = undo with: make unimport OPS="$(OPS)" (it keeps operations imported before), or: git checkout -- openapi.yaml api wrapper
 import:
-	$(GO) run ./internal/cmd/import -ops "$(OPS)" $(if $(filter undefined,$(origin READS)),,-reads "$(READS)") -identifying "$(IDENTIFYING)"
+	$(GO) run ./internal/cmd/import -ops "$(OPS)" $(if $(filter undefined,$(origin READS)),,-reads "$(READS)") -identifying "$(IDENTIFYING)" -pagination "$(PAGINATION)"
 	@$(GO) generate ./... || { echo >&2 'make import: go generate failed after importing $(OPS); $(UNDO)'; exit 1; }
 	@$(GO) build ./... && $(GO) vet ./... || { echo >&2 'make import: the tree does not build or vet after importing $(OPS) (see above); $(UNDO)'; exit 1; }
 

@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -41,6 +42,14 @@ const (
 	extAuthScheme  = "x-rhombus-auth-scheme"
 	extFailure     = "x-rhombus-failure"
 	extGoName      = "x-go-name"
+	extPagination  = "x-rhombus-pagination"
+	// extInferred lists the extensions of an operation that the importer
+	// inferred from the vendor's shapes (x-rhombus-pagination,
+	// x-rhombus-resource), as opposed to decided: an inferred one is
+	// inferred again on every import, so a newer vendor document refreshes
+	// it; a decided one (given on the command line, or written by hand) is
+	// kept.
+	extInferred = "x-rhombus-inferred"
 )
 
 // Decisions are what the command line says about the operations it names.
@@ -52,6 +61,11 @@ type Decisions struct {
 	// Identifying lists, per write, the request fields that identify what
 	// it creates or changes.
 	Identifying map[string][]string
+	// Pagination decides, per operation, how its list comes in pages
+	// (PAGINATION="op=cursor,next,items[,pageSize]", read by
+	// upstream.ParsePaginationFlag): recorded as decided, it wins over
+	// what the shapes infer and is kept by later imports.
+	Pagination map[string]*upstream.Pagination
 }
 
 // Result is what an import did.
@@ -156,6 +170,11 @@ func build(spec []byte, doc *upstream.Doc, prev map[string]decision, ids []strin
 			refused = append(refused, fmt.Sprintf("%s: READS names it, but OPS does not", id))
 		}
 	}
+	for _, id := range slices.Sorted(keysOf(dec.Pagination)) {
+		if !named[id] {
+			refused = append(refused, fmt.Sprintf("%s: PAGINATION names it, but OPS does not", id))
+		}
+	}
 	order := slices.Sorted(func(yield func(string) bool) {
 		seen := map[string]bool{}
 		for _, id := range append(slices.Collect(keysOf(prev)), ids...) {
@@ -231,6 +250,12 @@ func build(spec []byte, doc *upstream.Doc, prev map[string]decision, ids []strin
 				bad = true
 			}
 		}
+		if p := dec.Pagination[id]; p != nil {
+			for _, why := range paginationMismatch(doc, op, p) {
+				refused = append(refused, fmt.Sprintf("%s: PAGINATION: %s", id, why))
+				bad = true
+			}
+		}
 		if bad {
 			continue
 		}
@@ -302,23 +327,45 @@ func build(spec []byte, doc *upstream.Doc, prev map[string]decision, ids []strin
 	for _, id := range slices.Sorted(keysOf(byID)) {
 		im := byID[id]
 		op := operation(doc, im)
-		// Its resource family, as the whole API infers it; one already in
-		// openapi.yaml, kept, wins.
-		if ext, ok := im.op[upstream.ExtResource]; ok {
-			if _, decided := op[upstream.ExtResource]; !decided {
+		d, had := prev[id]
+		var inferred []string
+		// Its resource family, as the whole API infers it, inferred again
+		// on every import; one decided in openapi.yaml (written there by
+		// hand) wins.
+		if _, decided := op[upstream.ExtResource]; !decided {
+			if ext, ok := im.op[upstream.ExtResource]; ok {
 				op[upstream.ExtResource] = ext
+				inferred = append(inferred, upstream.ExtResource)
+			}
+			if had {
+				if before, now := resourceState(d.inferred[upstream.ExtResource]), resourceState(op[upstream.ExtResource]); before != now {
+					res.Changes = append(res.Changes, fmt.Sprintf("%s: resource %s -> %s", id, before, now))
+				}
 			}
 		}
-		// Paging as its shapes read (upstream.InferPagination, as for the
-		// whole API); an x-rhombus-pagination already in openapi.yaml, kept,
-		// wins, and is how an ambiguous operation is decided.
-		if _, decided := op["x-rhombus-pagination"]; !decided {
+		// Paging: as PAGINATION decides it; else as decided before (kept in
+		// openapi.yaml); else as its shapes read (upstream.InferPagination,
+		// as for the whole API), inferred again on every import.
+		before := pagingState(d, had)
+		switch p, given := dec.Pagination[id]; {
+		case given:
+			op[extPagination] = p.Extension()
+		case op[extPagination] != nil: // decided before
+		default:
 			switch p, why := doc.InferPagination(im.op); {
 			case p != nil:
-				op["x-rhombus-pagination"] = p.Extension()
+				op[extPagination] = p.Extension()
+				inferred = append(inferred, extPagination)
 			case why != "":
-				res.Notes = append(res.Notes, fmt.Sprintf("%s: paging undecided: it %s; write its x-rhombus-pagination in openapi.yaml by hand (kept by every import) to have its paginators", id, why))
+				res.Notes = append(res.Notes, fmt.Sprintf("%s: paging undecided: it %s; decide it with PAGINATION=\"%s=cursor,next,items[,pageSize]\" (next may be items[-1].field), which every later import keeps, to have its paginators", id, why, id))
 			}
+		}
+		if now := pagingValue(op[extPagination], slices.Contains(inferred, extPagination)); had && before != now {
+			res.Changes = append(res.Changes, fmt.Sprintf("%s: pagination %s -> %s", id, before, now))
+		}
+		if len(inferred) > 0 {
+			slices.Sort(inferred)
+			op[extInferred] = toAny(inferred)
 		}
 		renameRefs(op, nm.renamed)
 		paths[im.path] = map[string]any{"post": op}
@@ -866,12 +913,14 @@ func validate(spec []byte) error {
 type decision struct {
 	idempotent  bool
 	identifying []string
-	kept        map[string]any
+	kept        map[string]any // decided: written by hand, or given on the command line
+	inferred    map[string]any // the extensions inferred by the last import, as it wrote them
 }
 
 // written lists the operation keys the importer writes; any other
-// x-rhombus-* key of an imported operation was added by hand and is kept.
-var written = map[string]bool{extImported: true, extIdempotent: true, extIdentifying: true, extAuthScheme: true, extFailure: true}
+// x-rhombus-* key of an imported operation was decided (on the command
+// line, or by hand) and is kept, unless extInferred lists it.
+var written = map[string]bool{extImported: true, extIdempotent: true, extIdentifying: true, extAuthScheme: true, extFailure: true, extInferred: true}
 
 // previousImports reads the decisions of the operations imported before.
 func previousImports(spec []byte) (map[string]decision, error) {
@@ -888,9 +937,18 @@ func previousImports(spec []byte) (map[string]decision, error) {
 				continue
 			}
 			id, _ := op["operationId"].(string)
-			d := decision{}
+			d := decision{inferred: map[string]any{}}
 			d.idempotent, _ = op[extIdempotent].(bool)
+			list, _ := op[extInferred].([]any)
+			for _, k := range list {
+				if k, ok := k.(string); ok && op[k] != nil {
+					d.inferred[k] = op[k]
+				}
+			}
 			for k, v := range op {
+				if _, inferred := d.inferred[k]; inferred {
+					continue
+				}
 				if strings.HasPrefix(k, "x-rhombus-") && !written[k] {
 					if d.kept == nil {
 						d.kept = map[string]any{}
@@ -1282,4 +1340,101 @@ func goNameClashes(hand *handSpec, byID map[string]*imported, schemas map[string
 		}
 	}
 	return out
+}
+
+// pagingState is how an operation imported before paged: "none", its
+// decision in PAGINATION's form, or that followed by "(inferred)".
+func pagingState(d decision, had bool) string {
+	if !had {
+		return ""
+	}
+	if v, ok := d.kept[extPagination]; ok {
+		return pagingValue(v, false)
+	}
+	return pagingValue(d.inferred[extPagination], true)
+}
+
+func pagingValue(v any, inferred bool) string {
+	if v == nil {
+		return "none"
+	}
+	s := ""
+	if p, err := upstream.ParsePagination(v); err == nil {
+		s = paginationFlag(p)
+	} else {
+		b, _ := json.Marshal(v)
+		s = string(b)
+	}
+	if inferred {
+		s += " (inferred)"
+	}
+	return s
+}
+
+// paginationFlag writes p as PAGINATION takes it, less "op=".
+func paginationFlag(p *upstream.Pagination) string {
+	next := p.Next
+	if p.ItemCursor != "" {
+		next = "items[-1]." + p.ItemCursor
+	}
+	s := p.Cursor + "," + next + "," + p.Items
+	if p.PageSize != "" {
+		s += "," + p.PageSize
+	}
+	return s
+}
+
+func resourceState(v any) string {
+	if v == nil {
+		return "none"
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// paginationMismatch lists what in p the operation's shapes do not have:
+// the request's cursor and page size fields, the answer's list and its
+// next-cursor field, or the field of the list's items.
+func paginationMismatch(doc *upstream.Doc, op map[string]any, p *upstream.Pagination) []string {
+	var out []string
+	req := properties(doc, doc.Resolve(requestSchema(op)))
+	ans := properties(doc, doc.Resolve(jsonBody(vendorOK(op))))
+	if req[p.Cursor] == nil {
+		out = append(out, fmt.Sprintf("cursor %q is not a top-level field of its request", p.Cursor))
+	}
+	if p.PageSize != "" && req[p.PageSize] == nil {
+		out = append(out, fmt.Sprintf("pageSize %q is not a top-level field of its request", p.PageSize))
+	}
+	items := doc.Resolve(ans[p.Items])
+	if t, _ := items["type"].(string); t != "array" {
+		out = append(out, fmt.Sprintf("items %q is not a list at the top level of its answer", p.Items))
+	}
+	if p.Next != "" && ans[p.Next] == nil {
+		out = append(out, fmt.Sprintf("next %q is not a top-level field of its answer", p.Next))
+	}
+	if p.ItemCursor != "" && items != nil && properties(doc, doc.Resolve(items["items"]))[p.ItemCursor] == nil {
+		out = append(out, fmt.Sprintf("next items[-1].%s: the items of %s have no field %q", p.ItemCursor, p.Items, p.ItemCursor))
+	}
+	return out
+}
+
+// properties maps a schema's properties, those of its allOf included, to
+// their schemas.
+func properties(doc *upstream.Doc, s map[string]any) map[string]any {
+	out := map[string]any{}
+	all, _ := s["allOf"].([]any)
+	for _, m := range all {
+		maps.Copy(out, properties(doc, doc.Resolve(m)))
+	}
+	props, _ := s["properties"].(map[string]any)
+	maps.Copy(out, props)
+	return out
+}
+
+// jsonBody is the JSON schema of a request body or answer.
+func jsonBody(body any) any {
+	m, _ := body.(map[string]any)
+	c, _ := m["content"].(map[string]any)
+	j, _ := c["application/json"].(map[string]any)
+	return j["schema"]
 }
