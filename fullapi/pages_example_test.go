@@ -22,7 +22,7 @@ func ExampleFindAccessControlledDoorsItems() {
 	defer fake.Close()
 	var doors []json.RawMessage
 	for i := range 250 {
-		doors = append(doors, json.RawMessage(fmt.Sprintf(`{"uuid":"AAAAAAAAAAAAAAAAAAA%03d","name":"door %d"}`, i, i)))
+		doors = append(doors, json.RawMessage(fmt.Sprintf(`{"uuid":"AAAAAAAAAAAAAAAAAA%03dA","name":"door %d"}`, i, i)))
 	}
 	fake.ServePages("findAccessControlledDoors", doors)
 	c, err := fake.NewClient(rhombustest.OrgAPIToken, rhombus.WithOperations(fullops.Operations...))
