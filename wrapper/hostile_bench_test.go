@@ -275,8 +275,8 @@ func BenchmarkAnswerAtBudget(b *testing.B) {
 						_, err := c.GetDeviceLicensesForOrg(context.Background(), org)
 						return err
 					}
-					// The wrapper checks the answer against the result
-					// type, then the generated parser decodes it again.
+					// The wrapper decodes the answer to check it against
+					// the result type; the generated parser takes that value.
 					res, err := c.API().GetDeviceLicensesForOrgWithResponse(context.Background(), org)
 					if err == nil && res.JSON200 == nil {
 						err = fmt.Errorf("no result")
