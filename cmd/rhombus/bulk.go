@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/rhombuskit/rhombus-go/api"
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 )
 
@@ -27,30 +26,6 @@ type bulkOp struct {
 	columns   []string
 	row       func(csvRow) (req any, key string, ps []problem)
 	send      func(ctx context.Context, c *rhombus.Client, req any) (uuid, warning string, err error)
-}
-
-var deviceBulk = &bulkOp{
-	command: "register-devices", operation: "createPendingRegistration", keyColumn: "serialNumber",
-	verb: "registered", doing: "registering", columns: deviceColumns, row: deviceRow,
-	send: func(ctx context.Context, c *rhombus.Client, req any) (string, string, error) {
-		resp, err := c.CreatePendingRegistration(ctx, req.(api.CreatePendingRegistrationRequest))
-		if err != nil {
-			return "", "", err
-		}
-		return "", resp.WarningMsg, nil
-	},
-}
-
-var userBulk = &bulkOp{
-	command: "create-users", operation: "createUser", keyColumn: "email",
-	verb: "created", doing: "creating", columns: userColumns, row: userRow,
-	send: func(ctx context.Context, c *rhombus.Client, req any) (string, string, error) {
-		resp, err := c.CreateUser(ctx, req.(api.CreateUserRequest))
-		if err != nil {
-			return "", "", err
-		}
-		return ruuidText(resp.UserUUID, ""), resp.WarningMsg, nil
-	},
 }
 
 // bulkFlags are the flags of both bulk commands.
@@ -581,3 +556,36 @@ func isDuplicate(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusOK &&
 		strings.Contains(strings.ToLower(apiErr.Message), "already exists")
 }
+
+const bulkFlagsUsage = `
+Flags:
+  --csv FILE            the rows to send (required)
+  --results FILE        the results file (default FILE.results.csv)
+  --concurrency N       rows in flight at once (default 4)
+  --rate R              a fixed rate, requests a second; by default the rate is learned:
+                        from 10/s it speeds up while answers succeed (to 100/s at
+                        most) and slows down on 429 answers
+  --burst N             requests sent at once after a pause (default 20)
+  --no-limit            no client-side pacing at all (429 answers are still waited out)
+  --skip-invalid        send the valid rows, report the invalid ones as skipped
+  --resend-unknown      resend rows whose outcome is unknown (check them first)
+
+Every row is checked before anything is sent; invalid rows are reported with
+their line number, field and rule, and nothing is sent unless all rows are
+valid or --skip-invalid is given (and then not when every row is invalid:
+that exits 2, as a bad row does without it).
+
+The results file gets a line per row as soon as the row ends (line, key,
+outcome, uuid, detail, retry_safe), flushed to disk. Outcomes:
+  created  done (uuid: createUser's userUuid)
+  failed   refused by Rhombus (4xx, 429, a refusal in a 200) or never sent;
+           retry_safe says a resend cannot create anything twice
+  unknown  may have been applied: the connection broke, the server failed
+           (5xx), or the run was killed while the request was in flight
+  skipped  invalid, with --skip-invalid
+Running the same command again resumes: created rows are not sent again,
+retry-safe failed and skipped rows are, and unknown rows are listed for you
+to check and resent only with --resend-unknown (a resend that finds the row
+existing records it as created). Ctrl-C stops starting new rows and waits
+for those in flight; a second Ctrl-C abandons them, leaving them unknown.
+`

@@ -18,24 +18,13 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/rhombuskit/rhombus-go/fullapi/fullops"
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 )
 
-// findOperation looks an operationId up in openapi.yaml's table, then in
-// the whole API's; whole says which one it came from.
-func findOperation(id string) (op rhombus.Operation, whole bool, ok bool) {
-	for _, o := range rhombus.Operations() {
-		if o.ID == id {
-			return o, false, true
-		}
-	}
-	for _, o := range fullops.Operations {
-		if o.ID == id {
-			return o, true, true
-		}
-	}
-	return rhombus.Operation{}, false, false
+var callCmd = &command{
+	name: "call", summary: "call any operation by its operationId with a JSON body",
+	usage: callUsage, flags: func(fs *flag.FlagSet) { (&callFlags{}).register(fs) },
+	run: runCall,
 }
 
 type callFlags struct {
@@ -312,149 +301,6 @@ func printAnswer(w io.Writer, format string, answer []byte) error {
 	return table(w, rows)
 }
 
-type operationsFlags struct{ all bool }
-
-func (f *operationsFlags) register(fs *flag.FlagSet) {
-	fs.BoolVar(&f.all, "all", false, "")
-}
-
-// runOperations lists the operations rhombus call can call.
-func runOperations(a *app, g *globals, args []string) error {
-	var f operationsFlags
-	fs := newFlagSet("operations", g)
-	f.register(fs)
-	if _, err := parseFlags(fs, args, g); err != nil {
-		return err
-	}
-	if err := problems(g.validate()...); err != nil {
-		return err
-	}
-	ops := rhombus.Operations()
-	if f.all {
-		seen := map[string]bool{}
-		for _, o := range ops {
-			seen[o.Path] = true
-		}
-		for _, o := range fullops.Operations {
-			if !seen[o.Path] {
-				ops = append(ops, o)
-			}
-		}
-	}
-	type row struct {
-		OperationID string `json:"operationId"`
-		Path        string `json:"path"`
-		Resent      bool   `json:"resent"`
-		// NotCallable says why rhombus call cannot call the operation;
-		// such an operation is listed all the same, so the count is the API's.
-		NotCallable string `json:"notCallable,omitempty"`
-	}
-	rows := make([]row, 0, len(ops)+len(fullops.OperationsLeftOut))
-	for _, o := range ops {
-		rows = append(rows, row{OperationID: o.ID, Path: o.Path, Resent: o.Idempotent})
-	}
-	if f.all {
-		for _, l := range fullops.OperationsLeftOut {
-			rows = append(rows, row{OperationID: l.ID, Path: l.Path, NotCallable: l.Method + ", not a POST: " + leftOutWhy})
-		}
-	}
-	sort.Slice(rows, func(i, j int) bool { return rows[i].OperationID < rows[j].OperationID })
-	if f.all {
-		// On stderr, so that stdout stays the list a script reads.
-		fmt.Fprintf(a.stderr, "%d operations of the whole Rhombus API", len(rows))
-		for _, l := range fullops.OperationsLeftOut {
-			fmt.Fprintf(a.stderr, "; rhombus call cannot call %s (%s %s, not a POST: %s)", l.ID, l.Method, l.Path, leftOutWhy)
-		}
-		fmt.Fprintln(a.stderr)
-	}
-	if g.output == "json" {
-		return printJSON(a.stdout, rows)
-	}
-	t := [][]string{{"OPERATION", "PATH", "RESENT AFTER A FAILURE"}}
-	for _, r := range rows {
-		resent := "no (a write)"
-		switch {
-		case r.NotCallable != "":
-			resent = "- (" + r.NotCallable + ")"
-		case r.Resent:
-			resent = "yes (a read)"
-		}
-		t = append(t, []string{r.OperationID, r.Path, resent})
-	}
-	return table(a.stdout, t)
-}
-
-// leftOutWhy says what the operations that are not POST are: the only one,
-// authorize, is the step of the OAuth flow where a user, in a browser,
-// grants an application access (query parameters, not a JSON body).
-const leftOutWhy = "the browser's step of the OAuth flow"
-
-// findLeftOut looks an operationId up among the operations of the whole API
-// that call cannot call.
-func findLeftOut(id string) (fullops.LeftOut, bool) {
-	for _, l := range fullops.OperationsLeftOut {
-		if l.ID == id {
-			return l, true
-		}
-	}
-	return fullops.LeftOut{}, false
-}
-
-// nearestOperation is the known operationId closest to id by edit distance
-// (ignoring case), if one is close enough to be a likely typo: getLocation
-// for getLocations. whole says to look in the whole API too, not only in
-// openapi.yaml.
-func nearestOperation(id string, whole bool) string {
-	ids := []string{}
-	for _, o := range rhombus.Operations() {
-		ids = append(ids, o.ID)
-	}
-	if whole {
-		for _, o := range fullops.Operations {
-			ids = append(ids, o.ID)
-		}
-	}
-	sort.Strings(ids)
-	best, bestD := "", 0
-	low := strings.ToLower(id)
-	for _, c := range ids {
-		if c == id {
-			continue
-		}
-		d := editDistance(low, strings.ToLower(c))
-		if best == "" || d < bestD {
-			best, bestD = c, d
-		}
-	}
-	// A third of the name may differ: beyond that a suggestion is noise.
-	if best == "" || bestD > max(2, len(id)/3) {
-		return ""
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes (the
-// operationIds are ASCII).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
 // callAll walks every page of a paginated operation and writes each item
 // as one compact JSON line, as it comes: a walk that fails part way has
 // written the items before the failure, then returns its error.
@@ -482,3 +328,28 @@ func callAll(ctx context.Context, a *app, c *rhombus.Client, op rhombus.Operatio
 	}
 	return w.Flush()
 }
+
+const callUsage = `
+  rhombus call OPERATION_ID [--data JSON|@FILE|-] [--file FIELD=@PATH]... [--output-file PATH] [--all]
+
+Calls any operation of openapi.yaml, or of the whole Rhombus API, by its
+operationId (rhombus operations lists them), with the same credentials,
+checks, retries, errors and exit status as the other commands. Every RUUID
+of the body is checked before sending. An operation of the whole API that
+openapi.yaml does not carry is treated as a write: never resent once it may
+have reached the server.
+
+  --data JSON   the request body, a JSON object (default {}); @FILE reads a
+                file, - reads standard input. For an upload (a multipart
+                form) its fields are the form's text fields
+  --file FIELD=@PATH
+                for an upload: send the file at PATH (- reads standard
+                input) as the form's field FIELD, for example file=@plan.png;
+                repeatable. The form is at most 64 MiB
+  --output-file PATH
+                write the answer to PATH instead of standard output. An
+                export's answer (CSV, zip) is written as it came, not as JSON
+  --all         for an operation that answers in pages (x-rhombus-pagination):
+                walk every page, following its cursor, and write each item of
+                its list as one JSON object per line (NDJSON), as it comes
+`

@@ -19,6 +19,11 @@ import (
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 )
 
+var demoCmd = &command{
+	name: "demo", summary: "run the three operations against a built-in fake Rhombus (no account, no network)",
+	usage: demoUsage, flags: noFlags, run: runDemo, fake: true,
+}
+
 // runDemo shows a newcomer what the client does, with nothing to set up:
 // it starts the in-process fake Rhombus, makes the three calls through the
 // wrapper, and then shows a warning and a refused duplicate, so the error
@@ -269,3 +274,9 @@ func (r *recorder) last() *exchange {
 	defer r.mu.Unlock()
 	return r.x
 }
+
+const demoUsage = `
+Starts a fake Rhombus API inside this program, makes the three calls
+through the Go client, and shows a warning and a refused duplicate. It needs
+no account, no network and no flags.
+`

@@ -4,6 +4,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"math"
 	"strings"
@@ -12,6 +13,12 @@ import (
 	"github.com/rhombuskit/rhombus-go/fullapi/fullops"
 	"github.com/rhombuskit/rhombus-go/rhombustest"
 )
+
+var fakeCmd = &command{
+	name: "fake", summary: "serve the fake Rhombus API on loopback for tests in any language",
+	usage: fakeUsage, flags: func(fs *flag.FlagSet) { (&fakeFlags{}).register(fs) },
+	run: runFake, fake: true,
+}
 
 // runFake serves the fake Rhombus API as a process, for tests in any
 // language, until an interrupt or SIGTERM. The first lines of standard
@@ -85,3 +92,47 @@ func runFake(a *app, g *globals, args []string) error {
 	fmt.Fprintln(a.stderr, "The fake Rhombus API has stopped.")
 	return nil
 }
+
+// fakeFlags are fake's flags.
+type fakeFlags struct {
+	listen, spec           string
+	rateLimit              float64
+	burst                  int
+	keepRequests, keepBody int
+}
+
+func (f *fakeFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.listen, "listen", "127.0.0.1:0", "")
+	fs.StringVar(&f.spec, "spec", "module", "")
+	fs.Float64Var(&f.rateLimit, "rate-limit", 0, "")
+	fs.IntVar(&f.burst, "burst", bulkBurst, "")
+	fs.IntVar(&f.keepRequests, "keep-requests", rhombustest.DefaultKeptRequests, "")
+	fs.IntVar(&f.keepBody, "keep-body", rhombustest.DefaultKeptBody, "")
+}
+
+const fakeUsage = `
+Serves the fake Rhombus API (the one the demo uses) as a process, so that
+tests in any language can call it. It listens on loopback only, answers
+every operation of openapi.yaml (the three modelled ones with state, the
+others from the spec), logs one line per request on stderr, and stops
+cleanly on Ctrl-C or SIGTERM. Standard output starts with
+
+  endpoint url: http://127.0.0.1:PORT
+  api key: KEY
+  partner api key: KEY
+
+  --listen HOST:PORT   where to listen (default 127.0.0.1:0, a free port);
+                       the host must be a loopback address or localhost
+  --spec module|whole  serve openapi.yaml (module, the default) or every
+                       operation of the whole Rhombus API (whole), each
+                       answered from the spec; organisation API keys only
+  --rate-limit N       the vendor's rate limit: N requests a second per
+                       organisation, answering 429 with Retry-After in whole
+                       seconds beyond it (default 0: no limit)
+  --burst N            the limit's burst: requests at once when the bucket
+                       is full (default 20; needs --rate-limit)
+  --keep-requests N    how many requests the fake keeps in memory, the last
+                       ones (default 1000; 0 keeps none), so that its memory
+                       does not grow with what it is sent
+  --keep-body BYTES    how much of each kept request's body (default 65536)
+`

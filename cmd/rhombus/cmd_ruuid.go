@@ -7,6 +7,11 @@ import (
 	"github.com/rhombuskit/rhombus-go/ruuid"
 )
 
+var ruuidCmd = &command{
+	name: "ruuid", summary: "convert identifiers between the standard UUID form and RUUIDs",
+	usage: ruuidUsage, flags: noFlags, run: runRUUID,
+}
+
 // runRUUID converts identifiers between the standard UUID form, which other
 // systems and the Rhombus console's URLs use, and the RUUID the API takes:
 // each argument one way or the other, saying which. Every argument is
@@ -92,13 +97,15 @@ func convertID(id string) (converted, string) {
 	return converted{}, err.Error()
 }
 
-// uuidHint is what the command line adds when a standard UUID was given
-// where a RUUID is expected: the RUUID it stands for, and the command that
-// converts. The Go error names Go functions, of no use on a command line.
-func uuidHint(value string) string {
-	r, err := ruuid.FromUUIDString(value)
-	if err != nil {
-		return ""
-	}
-	return fmt.Sprintf("a standard UUID, not a RUUID: its RUUID is %s (rhombus ruuid %s converts it)", r, value)
-}
+const ruuidUsage = `
+  rhombus ruuid UUID|RUUID...
+
+Rhombus identifies every object by a RUUID: the 16 bytes of a UUID in
+22 characters of base64url. Each argument in the standard UUID form
+(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx) is converted to its RUUID, and each
+RUUID to its UUID; the output says which was done. An argument that is
+neither stops it, with nothing printed.
+
+Example:
+  rhombus ruuid 123e4567-e89b-12d3-a456-426614174000 --output table
+`

@@ -8,6 +8,11 @@ import (
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 )
 
+var versionCmd = &command{
+	name: "version", summary: "print the version (also rhombus --version, -v)",
+	usage: versionUsage, flags: noFlags, run: runVersion,
+}
+
 // versionLine is what rhombus --version prints: the module's version (the
 // one the User-Agent sends), the Go release that built the binary, and the
 // commit it was built from when the build recorded one.
@@ -63,3 +68,9 @@ func runVersion(a *app, g *globals, args []string) error {
 	_, err := fmt.Fprintln(a.stdout, versionLine())
 	return err
 }
+
+const versionUsage = `
+Prints the version of this command line (the one its requests send in their
+User-Agent), the Go release that built it, and the commit it was built from
+when the build recorded one.
+`

@@ -7,8 +7,6 @@ import (
 	"io"
 	"os"
 	"strings"
-
-	"github.com/rhombuskit/rhombus-go/api"
 )
 
 // csvRow is one data row of an input file, its cells by column name.
@@ -139,57 +137,6 @@ func (r csvRow) list(column string) []string {
 
 // The columns of the bulk commands are the request's JSON field names,
 // except apps, which is accessibleRhombusApps.
-
-var deviceColumns = []string{"serialNumber", "orgUuid", "locationUuid", "wifiSsid", "wifiPsk"}
-
-func deviceRow(r csvRow) (any, string, []problem) {
-	in := deviceInput{
-		serialNumber: r.cell("serialNumber", true),
-		orgUUID:      r.cell("orgUuid", true),
-		locationUUID: r.cell("locationUuid", true),
-		wifiSsid:     r.cell("wifiSsid", false), // an SSID may start or end with a space
-		wifiPsk:      r.list("wifiPsk"),
-	}
-	var req api.CreatePendingRegistrationRequest
-	ps := in.apply(&req, columnNamer)
-	key := ""
-	if in.serialNumber == nil {
-		ps = append([]problem{{"serialNumber", "must not be empty"}}, ps...)
-	} else {
-		key = *in.serialNumber
-	}
-	return req, key, ps
-}
-
-var userColumns = []string{"email", "name", "permissionGroupUuid", "apps", "suppressWelcomeEmail",
-	"suppressRhombusKeyWelcomeEmail", "bypassSaml", "remoteUnlockEnabled", "rhombusKeyAccessEnabled",
-	"maxMobileCredsAllowed", "startDate", "endDate"}
-
-func userRow(r csvRow) (any, string, []problem) {
-	in := userInput{
-		email:                          r.cell("email", true),
-		name:                           r.cell("name", true),
-		permissionGroupUUID:            r.cell("permissionGroupUuid", true),
-		apps:                           r.list("apps"),
-		suppressWelcomeEmail:           r.cell("suppressWelcomeEmail", true),
-		suppressRhombusKeyWelcomeEmail: r.cell("suppressRhombusKeyWelcomeEmail", true),
-		bypassSaml:                     r.cell("bypassSaml", true),
-		remoteUnlockEnabled:            r.cell("remoteUnlockEnabled", true),
-		rhombusKeyAccessEnabled:        r.cell("rhombusKeyAccessEnabled", true),
-		maxCreds:                       r.cell("maxMobileCredsAllowed", true),
-		startDate:                      r.cell("startDate", true),
-		endDate:                        r.cell("endDate", true),
-	}
-	var req api.CreateUserRequest
-	ps := in.apply(&req, columnNamer)
-	key := ""
-	if in.email == nil {
-		ps = append([]problem{{"email", "must not be empty"}}, ps...)
-	} else {
-		key = *in.email
-	}
-	return req, key, ps
-}
 
 // columnNamer names a request field by its column.
 func columnNamer(field string) string {

@@ -1,3 +1,5 @@
+//go:build !nofake
+
 package main
 
 import (
@@ -247,151 +249,6 @@ func TestFakeRefusesANonLoopbackAddress(t *testing.T) {
 	}
 }
 
-// `rhombus operations` lists openapi.yaml's operations; --all the whole
-// API's, which `rhombus call` also reaches.
-func TestOperationsLists(t *testing.T) {
-	c := newCLI(t, nil)
-	var ops, all []struct {
-		OperationID string `json:"operationId"`
-		Path        string `json:"path"`
-	}
-	o := c.runRaw("operations")
-	if o.code != 0 || json.Unmarshal([]byte(o.stdout), &ops) != nil {
-		t.Fatalf("%s", o)
-	}
-	o = c.runRaw("operations", "--all")
-	if o.code != 0 || json.Unmarshal([]byte(o.stdout), &all) != nil {
-		t.Fatalf("%s", o)
-	}
-	if len(ops) < 3 || len(all) < 800 {
-		t.Errorf("%d operations, %d with --all", len(ops), len(all))
-	}
-	has := func(list []struct {
-		OperationID string `json:"operationId"`
-		Path        string `json:"path"`
-	}, id string) bool {
-		for _, op := range list {
-			if op.OperationID == id {
-				return true
-			}
-		}
-		return false
-	}
-	if !has(ops, "createUser") || !has(all, "createUser") {
-		t.Errorf("createUser is hand-written: in the spec's list and the whole API's")
-	}
-	for _, op := range ops {
-		if !has(all, op.OperationID) {
-			t.Errorf("%s is in the spec's list, not in the whole API's", op.OperationID)
-		}
-	}
-	o = c.runRaw("--api-key", "k", "--endpoint-url", "http://127.0.0.1:1", "call", "noSuchOperation")
-	if o.code != exitUsage || !strings.Contains(o.stderr, `unknown operation "noSuchOperation"`) {
-		t.Errorf("%s", o)
-	}
-	for data, want := range map[string]string{
-		"{not json":                "--data: not valid JSON at byte 2",
-		"[1]":                      "--data: must be a JSON object",
-		"@" + c.dir + "/none.json": "--data: cannot read",
-	} {
-		o = c.runRaw("--api-key", "k", "--endpoint-url", "http://127.0.0.1:1", "call", "getDeviceLicensesForOrg", "--data", data)
-		if o.code != exitUsage || !strings.Contains(o.stderr, want) {
-			t.Errorf("--data %s: want exit 2 and %q: %s", data, want, o)
-		}
-	}
-}
-
-// The binary links no test-only package: the demo and the fake run the
-// server without testing or net/http/httptest.
-func TestBinaryLinksNoTestOnlyPackage(t *testing.T) {
-	out, err := exec.Command(goTool(), "version", "-m", binary(t)).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(out), "github.com/rhombuskit/rhombus-go") {
-		t.Fatalf("go version -m does not describe the binary:\n%s", out)
-	}
-	syms, err := exec.Command(goTool(), "tool", "nm", binary(t)).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(syms), "\n") {
-		f := strings.Fields(line)
-		if len(f) < 3 {
-			continue
-		}
-		name := f[len(f)-1]
-		if strings.HasPrefix(name, "testing.") || strings.HasPrefix(name, "net/http/httptest.") {
-			t.Fatalf("the binary links %s", name)
-		}
-	}
-}
-
-// Built with -tags nofake, the command line links neither the fake nor
-// kin-openapi and its JSON-schema library, whose initialisation every
-// invocation of the full build pays for; demo and fake say why they are
-// missing.
-func TestNoFakeBuild(t *testing.T) {
-	deps, err := exec.Command(goTool(), "list", "-tags", "nofake", "-deps", ".").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, dep := range strings.Fields(string(deps)) {
-		if strings.Contains(dep, "kin-openapi") || strings.Contains(dep, "jsonschema") || strings.HasSuffix(dep, "/rhombustest") {
-			t.Errorf("the nofake build links %s", dep)
-		}
-	}
-	bin := t.TempDir() + "/rhombus-nofake"
-	if out, err := exec.Command(goTool(), "build", "-tags", "nofake", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
-	cmd := exec.Command(bin, "demo")
-	out, err := cmd.CombinedOutput()
-	if err == nil || !strings.Contains(string(out), "-tags nofake") {
-		t.Errorf("demo in a nofake build: %v\n%s", err, out)
-	}
-}
-
-// opRow is an operation as `rhombus operations` lists it.
-type opRow struct {
-	OperationID string `json:"operationId"`
-	Path        string `json:"path"`
-	NotCallable string `json:"notCallable"`
-}
-
-// notInSpec is up to n operations of the whole API, in its order, that
-// openapi.yaml does not carry and `rhombus call` can call: derived from the
-// two lists, so no test depends on which operations are imported.
-func notInSpec(t *testing.T, c *cli, n int) []opRow {
-	t.Helper()
-	var ops []opRow
-	if o := c.runRaw("operations"); o.code != 0 || json.Unmarshal([]byte(o.stdout), &ops) != nil {
-		t.Fatalf("operations: %s", o)
-	}
-	all := wholeAPI(t, c)
-	in := map[string]bool{}
-	for _, op := range ops {
-		in[op.OperationID] = true
-	}
-	var out []opRow
-	for _, op := range all {
-		if !in[op.OperationID] && op.NotCallable == "" && len(out) < n {
-			out = append(out, op)
-		}
-	}
-	return out
-}
-
-// wholeAPI is `rhombus operations --all`.
-func wholeAPI(t *testing.T, c *cli) []opRow {
-	t.Helper()
-	var all []opRow
-	if o := c.runRaw("operations", "--all"); o.code != 0 || json.Unmarshal([]byte(o.stdout), &all) != nil {
-		t.Fatalf("operations --all: %s", o)
-	}
-	return all
-}
-
 // `rhombus fake --keep-requests N --keep-body BYTES` bounds what the process
 // keeps of the requests it receives; a bound below 0 is a usage error.
 func TestFakeKeepFlags(t *testing.T) {
@@ -410,8 +267,7 @@ func TestFakeKeepFlags(t *testing.T) {
 			t.Errorf("%v: want exit 2 naming the flag: %s", args, o)
 		}
 	}
-	// The defaults are rhombustest's, written out in commands.go so that a
-	// nofake build does not link the fake for them.
+	// The defaults are rhombustest's bounds.
 	fs := flag.NewFlagSet("fake", flag.ContinueOnError)
 	(&fakeFlags{}).register(fs)
 	if got, want := fs.Lookup("keep-requests").DefValue+" "+fs.Lookup("keep-body").DefValue,

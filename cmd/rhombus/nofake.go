@@ -13,6 +13,10 @@ const fakeBuilt = false
 
 var errNoFake = &usageError{msg: "this binary was built with -tags nofake, without the fake Rhombus server; build it without that tag to run demo and fake"}
 
-func runDemo(*app, *globals, []string) error { return errNoFake }
+// demoCmd and fakeCmd only say why they are missing; their help does too.
+var (
+	demoCmd = &command{name: "demo", flags: noFlags, run: noFake, fake: true}
+	fakeCmd = &command{name: "fake", flags: noFlags, run: noFake, fake: true}
+)
 
-func runFake(*app, *globals, []string) error { return errNoFake }
+func noFake(*app, *globals, []string) error { return errNoFake }

@@ -2,189 +2,25 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
-	"github.com/rhombuskit/rhombus-go/api"
 	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 )
 
-// The request of each operation is built from text in one place, whether
-// the text comes from flags or from a CSV row, so both are checked by the
-// same rules. Fields are named by their JSON names; namer turns a name into
-// what the operator typed (a flag or a column) for messages.
+// A typed command's request is built from text in one place (deviceInput,
+// userInput), whether the text comes from flags or from a CSV row, so both
+// are checked by the same rules. Fields are named by their JSON names;
+// namer turns a name into what the operator typed (a flag or a column) for
+// messages. What follows is shared by every typed command.
 
 type namer func(field string) string
-
-// deviceInput is a createPendingRegistration request as text; nil means
-// not given.
-type deviceInput struct {
-	serialNumber, orgUUID, locationUUID, wifiSsid *string
-	wifiPsk                                       []string // nil: not given
-}
-
-func (in deviceInput) apply(req *api.CreatePendingRegistrationRequest, name namer) []problem {
-	var ps []problem
-	add := func(p *problem) {
-		if p != nil {
-			ps = append(ps, *p)
-		}
-	}
-	if in.serialNumber != nil {
-		add(checkSerial(name("serialNumber"), *in.serialNumber))
-		req.SerialNumber = *in.serialNumber
-	}
-	if in.orgUUID != nil {
-		var p *problem
-		req.OrgUUID, p = parseRUUIDField(name("orgUuid"), *in.orgUUID)
-		add(p)
-	}
-	if in.locationUUID != nil {
-		var p *problem
-		req.LocationUUID, p = parseRUUIDField(name("locationUuid"), *in.locationUUID)
-		add(p)
-	}
-	if in.wifiSsid != nil {
-		req.WifiSsid = *in.wifiSsid
-	}
-	if in.wifiPsk != nil {
-		psk, pp := parsePSKs(name("wifiPsk"), in.wifiPsk)
-		ps = append(ps, pp...)
-		req.WifiPsk = psk
-	}
-	return ps
-}
-
-// checkDeviceJSON checks the fields of a request read from JSON that no
-// flag replaced (fromFlag reports the ones a flag set).
-func checkDeviceJSON(req api.CreatePendingRegistrationRequest, fromFlag func(string) bool) []problem {
-	var ps []problem
-	for _, f := range []struct {
-		name string
-		v    api.RUUID
-	}{{"orgUuid", req.OrgUUID}, {"locationUuid", req.LocationUUID}} {
-		if f.v != "" && !fromFlag(f.name) {
-			if p := checkRUUID(jsonField(f.name), string(f.v)); p != nil {
-				ps = append(ps, *p)
-			}
-		}
-	}
-	if req.SerialNumber != "" && !fromFlag("serialNumber") {
-		if p := checkSerial(jsonField("serialNumber"), req.SerialNumber); p != nil {
-			ps = append(ps, *p)
-		}
-	}
-	return ps
-}
-
-// userInput is a createUser request as text; nil means not given.
-type userInput struct {
-	email, name, permissionGroupUUID                                   *string
-	apps                                                               []string // nil: not given
-	suppressWelcomeEmail, suppressRhombusKeyWelcomeEmail               *string
-	bypassSaml, remoteUnlockEnabled, rhombusKeyAccessEnabled, maxCreds *string
-	startDate, endDate                                                 *string
-}
-
-func (in userInput) apply(req *api.CreateUserRequest, name namer) []problem {
-	var ps []problem
-	add := func(p *problem) {
-		if p != nil {
-			ps = append(ps, *p)
-		}
-	}
-	if in.email != nil {
-		add(checkEmail(name("email"), *in.email))
-		req.Email = *in.email
-	}
-	if in.name != nil {
-		req.Name = *in.name
-	}
-	if in.permissionGroupUUID != nil {
-		var p *problem
-		req.PermissionGroupUUID, p = parseRUUIDField(name("permissionGroupUuid"), *in.permissionGroupUUID)
-		add(p)
-	}
-	if in.apps != nil {
-		apps, pp := parseApps(name("accessibleRhombusApps"), in.apps)
-		ps = append(ps, pp...)
-		req.AccessibleRhombusApps = apps
-	}
-	boolField := func(field string, raw *string, dst **bool) {
-		if raw == nil {
-			return
-		}
-		b, p := parseBoolField(name(field), *raw)
-		add(p)
-		*dst = &b
-	}
-	boolField("suppressWelcomeEmail", in.suppressWelcomeEmail, &req.SuppressWelcomeEmail)
-	boolField("suppressRhombusKeyWelcomeEmail", in.suppressRhombusKeyWelcomeEmail, &req.SuppressRhombusKeyWelcomeEmail)
-
-	// The Rhombus Key settings are sent only when one of them is given: an
-	// empty struct is left out of the JSON (the fields are omitzero).
-	keySettings := func() *api.RhombusKeyAppSettings { return &req.RhombusKeySettings }
-	rules := func() *api.CredentialProvisioningRules { return &req.RhombusKeySettings.CredentialProvisioningRules }
-	if in.bypassSaml != nil {
-		boolField("bypassSaml", in.bypassSaml, &keySettings().BypassSaml)
-	}
-	if in.remoteUnlockEnabled != nil {
-		boolField("remoteUnlockEnabled", in.remoteUnlockEnabled, &keySettings().RemoteUnlockEnabled)
-	}
-	if in.rhombusKeyAccessEnabled != nil {
-		boolField("rhombusKeyAccessEnabled", in.rhombusKeyAccessEnabled, &keySettings().RhombusKeyAccessEnabled)
-	}
-	if in.maxCreds != nil {
-		n, p := parseCount(name("maxMobileCredsAllowed"), *in.maxCreds)
-		add(p)
-		rules().MaxMobileCredsAllowed = &n
-	}
-	var start, end *problem
-	if in.startDate != nil {
-		t, p := parseTime(name("startDate"), *in.startDate)
-		add(p)
-		start = p
-		rules().StartDateProvisioner = rhombus.StaticEpochSeconds(t)
-	}
-	if in.endDate != nil {
-		t, p := parseTime(name("endDate"), *in.endDate)
-		add(p)
-		end = p
-		rules().EndDateProvisioner = rhombus.StaticEpochSeconds(t)
-	}
-	if in.startDate != nil && in.endDate != nil && start == nil && end == nil {
-		s, _ := parseTime("", *in.startDate)
-		e, _ := parseTime("", *in.endDate)
-		if !e.After(s) {
-			add(&problem{name("endDate"), fmt.Sprintf("must be after %s (%s)", name("startDate"), *in.startDate)})
-		}
-	}
-	return ps
-}
-
-// checkUserJSON checks the fields of a request read from JSON that no flag
-// replaced.
-func checkUserJSON(req api.CreateUserRequest, fromFlag func(string) bool) []problem {
-	var ps []problem
-	if req.Email != "" && !fromFlag("email") {
-		if p := checkEmail(jsonField("email"), req.Email); p != nil {
-			ps = append(ps, *p)
-		}
-	}
-	if req.PermissionGroupUUID != "" && !fromFlag("permissionGroupUuid") {
-		if p := checkRUUID(jsonField("permissionGroupUuid"), string(req.PermissionGroupUUID)); p != nil {
-			ps = append(ps, *p)
-		}
-	}
-	if req.AccessibleRhombusApps != nil && !fromFlag("accessibleRhombusApps") {
-		ps = append(ps, checkApps(jsonField("accessibleRhombusApps"), req.AccessibleRhombusApps)...)
-	}
-	return ps
-}
 
 func jsonField(name string) string { return name + " (in --cli-input-json)" }
 
@@ -242,4 +78,61 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// flagNamer names a request field by its flag.
+func flagNamer(names map[string]string) namer {
+	return func(field string) string {
+		if n, ok := names[field]; ok {
+			return n
+		}
+		return field
+	}
+}
+
+// fromFlag reports whether a flag set the request field.
+func fromFlag(names map[string]string, set map[string]bool) func(string) bool {
+	return func(field string) bool {
+		n, ok := names[field]
+		return ok && set[n[2:]]
+	}
+}
+
+// parseCommand parses a single-call command's flags and checks them with
+// the global ones, so a bad value anywhere stops it before any request.
+func parseCommand(c string, g *globals, args []string, register func(*flag.FlagSet)) (map[string]bool, error) {
+	fs := newFlagSet(c, g)
+	register(fs)
+	return parseFlags(fs, args, g)
+}
+
+// runOne is what every single-call command does: parse its flags, check
+// them all before anything is sent, build the client, make the one call
+// (stopped by Ctrl-C), and print the answer.
+func runOne[Req, Resp any](a *app, g *globals, args []string, name string,
+	register func(*flag.FlagSet),
+	request func(*app, map[string]bool) (Req, []problem),
+	call func(*rhombus.Client, context.Context, Req) (Resp, error),
+	print func(Req, Resp) error,
+) error {
+	set, err := parseCommand(name, g, args, register)
+	if err != nil {
+		return err
+	}
+	req, ps := request(a, set)
+	if err := problems(append(g.validate(), ps...)...); err != nil {
+		return err
+	}
+	c, err := newClient(a, g)
+	if err != nil {
+		return err
+	}
+	a.baseURL = c.BaseURL()
+	ctx, stop := a.interruptContext()
+	defer stop()
+	resp, err := call(c, ctx, req)
+	if err != nil {
+		return err
+	}
+	return print(req, resp)
 }

@@ -174,3 +174,14 @@ func parseRegion(v string) (rhombus.Region, error) {
 	}
 	return r, nil
 }
+
+// uuidHint is what the command line adds when a standard UUID was given
+// where a RUUID is expected: the RUUID it stands for, and the command that
+// converts. The Go error names Go functions, of no use on a command line.
+func uuidHint(value string) string {
+	r, err := ruuid.FromUUIDString(value)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("a standard UUID, not a RUUID: its RUUID is %s (rhombus ruuid %s converts it)", r, value)
+}
