@@ -149,7 +149,7 @@ func TestParserTakesTheAnswerDecodedAlready(t *testing.T) {
 	assert.True(t, b.closed, "the body is closed")
 
 	// A value of another type: the bytes are decoded.
-	b = &decodedBody{Reader: bytes.NewReader(nil), body: []byte(raw), decoded: &api.UpdateUserResponse{}}
+	b = &decodedBody{Reader: bytes.NewReader(nil), body: []byte(raw), decoded: &api.CreatePendingRegistrationResponse{}}
 	res, err = api.ParseCreateUserHTTPResponse(answer(200, "application/json", b))
 	require.NoError(t, err)
 	require.NotNil(t, res.JSON200)
