@@ -1,5 +1,8 @@
 package main
 
+// These tests look at the binaries the go command builds, so they build
+// them and run them as processes.
+
 import (
 	"os/exec"
 	"strings"
@@ -9,6 +12,7 @@ import (
 // The binary links no test-only package: the demo and the fake run the
 // server without testing or net/http/httptest.
 func TestBinaryLinksNoTestOnlyPackage(t *testing.T) {
+	t.Parallel()
 	out, err := exec.Command(goTool(), "version", "-m", binary(t)).Output()
 	if err != nil {
 		t.Fatal(err)
@@ -37,6 +41,7 @@ func TestBinaryLinksNoTestOnlyPackage(t *testing.T) {
 // invocation of the full build pays for; demo and fake say why they are
 // missing.
 func TestNoFakeBuild(t *testing.T) {
+	t.Parallel()
 	deps, err := exec.Command(goTool(), "list", "-tags", "nofake", "-deps", ".").Output()
 	if err != nil {
 		t.Fatal(err)

@@ -88,6 +88,7 @@ func reportedLines(stderr string) []int {
 }
 
 func TestBulkInvalidRowsSendNothing(t *testing.T) {
+	t.Parallel()
 	s := rhombustest.NewServer(t)
 	c := newCLI(t, s)
 	bad, lines := tenBadRows()
@@ -109,6 +110,7 @@ func TestBulkInvalidRowsSendNothing(t *testing.T) {
 }
 
 func TestBulkSkipInvalid(t *testing.T) {
+	t.Parallel()
 	s := rhombustest.NewServer(t)
 	c := newCLI(t, s)
 	bad, lines := tenBadRows()
@@ -149,6 +151,7 @@ func TestBulkSkipInvalid(t *testing.T) {
 
 // A storm of 429s slows the run down but creates every row exactly once.
 func TestBulkRateLimitStorm(t *testing.T) {
+	t.Parallel()
 	s := rhombustest.NewServer(t)
 	c := newCLI(t, s)
 	s.Fail(rhombustest.OpCreatePendingRegistration, rhombustest.Times(20), rhombustest.RateLimited(time.Second))
@@ -169,7 +172,10 @@ func TestBulkRateLimitStorm(t *testing.T) {
 }
 
 // An interrupted run resumes where it stopped, creating nothing twice.
+// The first run is a process: what is tested is a signal to it, SIGINT or
+// SIGKILL, which no run in this process can take.
 func TestBulkResumeAfterInterrupt(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		signal func(*os.Process) error
@@ -257,6 +263,7 @@ func TestBulkResumeAfterInterrupt(t *testing.T) {
 
 // create-users: a row's outcome decides what a re-run does with it.
 func TestCreateUsersResume(t *testing.T) {
+	t.Parallel()
 	s := rhombustest.NewServer(t)
 	c := newCLI(t, s)
 	if _, err := s.Client().CreateUser(context.Background(), api.CreateUserRequest{Email: "existing@example.com", Name: "Existing"}); err != nil {
@@ -333,6 +340,7 @@ func TestCreateUsersResume(t *testing.T) {
 }
 
 func TestBulkHeaderErrors(t *testing.T) {
+	t.Parallel()
 	s := rhombustest.NewServer(t)
 	c := newCLI(t, s)
 	for _, tc := range []struct{ content, want string }{

@@ -19,6 +19,7 @@ import (
 const psk = "aSDinaTvuI8gbWludGxpZnk="
 
 func TestRegisterDevice(t *testing.T) {
+	t.Parallel()
 	for _, format := range []string{"json", "table"} {
 		t.Run(format, func(t *testing.T) {
 			s := rhombustest.NewServer(t)
@@ -55,6 +56,7 @@ func TestRegisterDevice(t *testing.T) {
 }
 
 func TestCreateUser(t *testing.T) {
+	t.Parallel()
 	for _, format := range []string{"json", "table"} {
 		t.Run(format, func(t *testing.T) {
 			s := rhombustest.NewServer(t)
@@ -102,6 +104,7 @@ func TestCreateUser(t *testing.T) {
 }
 
 func TestDeviceLicenses(t *testing.T) {
+	t.Parallel()
 	for _, format := range []string{"json", "table"} {
 		t.Run(format, func(t *testing.T) {
 			s := rhombustest.NewServer(t)
@@ -138,6 +141,7 @@ func TestDeviceLicenses(t *testing.T) {
 // A partner acts inside its client organisation with --partner-org, which
 // becomes x-auth-org.
 func TestPartnerOrg(t *testing.T) {
+	t.Parallel()
 	s := rhombustest.NewServer(t)
 	c := newCLI(t, s)
 	org := string(s.DefaultOrg())
@@ -165,6 +169,7 @@ func TestPartnerOrg(t *testing.T) {
 
 // --cli-input-json gives the body; flags given explicitly override it.
 func TestCLIInputJSON(t *testing.T) {
+	t.Parallel()
 	s := rhombustest.NewServer(t)
 	c := newCLI(t, s)
 	in := c.file("user.json", `{"email": "file@example.com", "name": "From File",
@@ -210,6 +215,7 @@ func TestCLIInputJSON(t *testing.T) {
 
 // --verbose logs every request and response, and never a credential.
 func TestVerboseRedactsCredentials(t *testing.T) {
+	t.Parallel()
 	s := rhombustest.NewServer(t)
 	c := newCLI(t, s)
 	o := c.run("--verbose", "create-user", "--email", "v@example.com", "--name", "Verbose")
@@ -235,6 +241,7 @@ func TestVerboseRedactsCredentials(t *testing.T) {
 }
 
 func TestBadFlagsExit2(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -309,6 +316,7 @@ func TestBadFlagsExit2(t *testing.T) {
 
 // An answer that reports a failure exits 1, naming the operation and the reason.
 func TestAPIErrorExit1(t *testing.T) {
+	t.Parallel()
 	s := rhombustest.NewServer(t)
 	c := newCLI(t, s)
 	wantCode(t, c.run("create-user", "--email", "dup@example.com", "--name", "Dup"), 0)
@@ -333,6 +341,7 @@ func TestAPIErrorExit1(t *testing.T) {
 
 // The configuration is read as the vendor's tool reads it.
 func TestProfileAndEnvironment(t *testing.T) {
+	t.Parallel()
 	s := rhombustest.NewServer(t)
 	c := newCLI(t, s)
 	dir := filepath.Join(c.home, ".rhombus")
@@ -361,6 +370,7 @@ func TestProfileAndEnvironment(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t, nil)
 	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}} {
 		o := c.runRaw(args...)
@@ -434,6 +444,7 @@ func readFile(t *testing.T, path string) string {
 
 // A warningMsg on a success reaches the operator on stderr; the call succeeds.
 func TestWarningOnStderr(t *testing.T) {
+	t.Parallel()
 	s := rhombustest.NewServer(t)
 	c := newCLI(t, s)
 	s.Fail(rhombustest.OpCreateUser, rhombustest.Warning("welcome email delayed"))

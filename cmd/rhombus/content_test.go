@@ -20,6 +20,7 @@ import (
 // output or --output-file; against the fake of the whole API, whose
 // operations do not depend on what openapi.yaml imports.
 func TestCallUploadsAndExports(t *testing.T) {
+	t.Parallel()
 	s := rhombustest.NewServer(t, rhombustest.WithSpec(fullops.Spec))
 	c := newCLI(t, s)
 	var form struct {

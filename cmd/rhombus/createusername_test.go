@@ -13,6 +13,7 @@ import (
 // optional (rhombustest checks the two documents): a user made without
 // --name is created.
 func TestCreateUserWithoutName(t *testing.T) {
+	t.Parallel()
 	code, stdout, stderr := runInProcess(t, "create-user", "--help")
 	if code != 0 {
 		t.Fatalf("create-user --help: exit %d\n%s", code, stderr)

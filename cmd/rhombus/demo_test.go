@@ -9,6 +9,7 @@ import (
 
 // The README's first command: no account, no network, no flags, exit 0.
 func TestDemo(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t, nil)
 	o := c.runRaw("demo")
 	wantCode(t, o, 0)
@@ -34,6 +35,7 @@ func TestDemo(t *testing.T) {
 // TestDemoNextNamesTheCommandAsRun: after `go run`, nothing is installed, so
 // the demo's suggestions must not name a bare "rhombus".
 func TestDemoNextNamesTheCommandAsRun(t *testing.T) {
+	t.Parallel()
 	if got := demoNext("go run ./cmd/rhombus"); !strings.Contains(got, "  go run ./cmd/rhombus help") {
 		t.Errorf("demoNext: %s", got)
 	}

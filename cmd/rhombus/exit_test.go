@@ -15,6 +15,7 @@ import (
 // exits 2, as a bad CSV row does without --skip-invalid: exit 0 says every
 // row was created.
 func TestSkipInvalidWithEveryRowInvalid(t *testing.T) {
+	t.Parallel()
 	s := rhombustest.NewServer(t)
 	dir := t.TempDir()
 	csv := filepath.Join(dir, "devices.csv")
@@ -56,8 +57,10 @@ func nofakeBinary(t *testing.T) string {
 }
 
 // A -tags nofake build lists only the commands it has and does not point a
-// newcomer to the demo it lacks; the full build lists both.
+// newcomer to the demo it lacks; the full build lists both. A nofake
+// build is another binary than the test's, so it runs as a process.
 func TestNoFakeHelpListsOnlyItsCommands(t *testing.T) {
+	t.Parallel()
 	out, err := exec.Command(nofakeBinary(t), "help").Output()
 	if err != nil {
 		t.Fatalf("rhombus help in a nofake build: %v\n%s", err, out)

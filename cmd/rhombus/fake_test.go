@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -31,6 +30,7 @@ import (
 // It is the one test of the fake as a process, which is what scripts in
 // other languages run: its lines on a pipe, its stop on a signal.
 func TestFakeProcessServesCalls(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t, nil)
 	f, head := fakeProcessHead(t, c)
 	wantFakeHead(t, f, head)
@@ -151,7 +151,9 @@ func readFakeHead(t *testing.T, out io.Reader) map[string]string {
 		_, _ = io.Copy(io.Discard, out)
 	}()
 	head := map[string]string{}
-	timeout := time.After(30 * time.Second)
+	// A guard against a hang, not a measure of speed: loading the whole
+	// API's spec under -race, beside the other tests, takes tens of seconds.
+	timeout := time.After(fakeWait)
 	for len(head) < 5 {
 		select {
 		case l, ok := <-got:
@@ -160,7 +162,7 @@ func readFakeHead(t *testing.T, out io.Reader) map[string]string {
 			}
 			head[l.k] = l.v
 		case <-timeout:
-			t.Fatalf("the fake printed only the lines %v in 30s", names(head))
+			t.Fatalf("the fake printed only the lines %v in %s", names(head), fakeWait)
 		}
 	}
 	go func() {
@@ -169,6 +171,9 @@ func readFakeHead(t *testing.T, out io.Reader) map[string]string {
 	}()
 	return head
 }
+
+// fakeWait bounds the wait for a fake to start or stop.
+const fakeWait = 3 * time.Minute
 
 // startFake starts `rhombus fake` with args in this process and reads the
 // endpoint and key it prints.
@@ -208,8 +213,8 @@ func (f *runningFake) stop() error {
 	case err := <-done:
 		f.stopped = true
 		return err
-	case <-time.After(30 * time.Second):
-		return errors.New("no exit within 30s of SIGTERM")
+	case <-time.After(fakeWait):
+		return fmt.Errorf("no exit within %s of the interrupt", fakeWait)
 	}
 }
 
@@ -217,6 +222,7 @@ func (f *runningFake) stop() error {
 // ones openapi.yaml does not carry, whichever those are now (any, when it
 // carries every one), are called and answered from the spec.
 func TestFakeServesTheWholeAPI(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t, nil)
 	f := startFake(t, c, "--spec", "whole")
 	called := notInSpec(t, c, 2)
@@ -243,6 +249,7 @@ func TestFakeServesTheWholeAPI(t *testing.T) {
 
 // The fake listens on loopback only.
 func TestFakeRefusesANonLoopbackAddress(t *testing.T) {
+	t.Parallel()
 	o := newCLI(t, nil).runRaw("fake", "--listen", "0.0.0.0:0")
 	if o.code != exitUsage || !strings.Contains(o.stderr, "loopback") {
 		t.Errorf("want exit 2 saying loopback only: %s", o)
@@ -252,6 +259,7 @@ func TestFakeRefusesANonLoopbackAddress(t *testing.T) {
 // `rhombus fake --keep-requests N --keep-body BYTES` bounds what the process
 // keeps of the requests it receives; a bound below 0 is a usage error.
 func TestFakeKeepFlags(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t, nil)
 	f := startFake(t, c, "--keep-requests", "0", "--keep-body", "0")
 	o := c.runRaw("--endpoint-url", f.url, "--api-key", f.key, "call", "getLocations")
@@ -278,7 +286,8 @@ func TestFakeKeepFlags(t *testing.T) {
 
 // BenchmarkFakeProcessMemory reports the resident memory of a `rhombus
 // fake` process after 200 requests of 1 MB (rss-MB; hwm-MB is the peak),
-// with the default bound and keeping no request:
+// with the default bound and keeping no request (a process's memory, so a
+// process of its own):
 //
 //	go test -run='^$' -bench=FakeProcessMemory -benchtime=1x ./cmd/rhombus/
 func BenchmarkFakeProcessMemory(b *testing.B) {

@@ -13,6 +13,7 @@ import (
 // the keys, so that the README's partner command succeeds against it, and
 // a user can be made in the printed group.
 func TestFakePrintsTheClientOrganisationForPartnerCommands(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t, nil)
 	f, head := fakeHead(t, c)
 	org, group, partnerKey := head["client organisation"], head["permission group"], head["partner api key"]
@@ -43,6 +44,7 @@ func TestFakePrintsTheClientOrganisationForPartnerCommands(t *testing.T) {
 // createUser` comes back from `rhombus call getUsersInOrg`, and the fake
 // says at start how many families keep state.
 func TestFakeWholeKeepsUsersAcrossCalls(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t, nil)
 	f, _ := fakeHead(t, c, "--spec", "whole")
 	o := c.runRaw("--endpoint-url", f.url, "--api-key", f.key, "call", "createUser", "--data", `{"email":"kept@example.com","name":"Kept"}`)

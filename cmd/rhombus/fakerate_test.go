@@ -15,6 +15,7 @@ import (
 // `rhombus fake --rate-limit N --burst B` answers like the vendor beyond
 // its organisation's bucket: 429 with Retry-After in whole seconds.
 func TestFakeRateLimit(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t, nil)
 	f := startFake(t, c, "--rate-limit", "0.01", "--burst", "2")
 	var statuses []string
@@ -63,6 +64,7 @@ func TestFakeRateLimit(t *testing.T) {
 // learned rate probes above the server's rate every few seconds, not
 // every second).
 func TestBulkDefaultAgainstRateLimitedFakeProcess(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t, nil)
 	f := startFake(t, c, "--rate-limit", "50", "--burst", "20")
 	var csv strings.Builder

@@ -34,6 +34,7 @@ func runCLI(t *testing.T, home string, env map[string]string, args ...string) ou
 // it does serve. The operation is one openapi.yaml does not carry now;
 // when it carries every one, the fake serves openapi.yaml without createUser.
 func TestWholeAPIOperationAgainstTheDefaultFake(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t, nil)
 	var s *rhombustest.Server
 	var op opRow
@@ -71,6 +72,7 @@ func TestWholeAPIOperationAgainstTheDefaultFake(t *testing.T) {
 // An operationId known nowhere is refused before sending, with the nearest
 // known one.
 func TestUnknownOperationSuggestsTheNearest(t *testing.T) {
+	t.Parallel()
 	s := rhombustest.NewServer(t)
 	o := runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.APIKey(), "call", "getLocatoins")
 	wantCode(t, o, exitUsage)
@@ -85,6 +87,7 @@ func TestUnknownOperationSuggestsTheNearest(t *testing.T) {
 // An endpoint URL with a path gets a 404 from every operation: the message
 // says the endpoint must be the host root and gives it.
 func TestEndpointWithAPathHint(t *testing.T) {
+	t.Parallel()
 	s := rhombustest.NewServer(t)
 	o := runCLI(t, "", nil, "--endpoint-url", s.URL+"/api", "--api-key", s.APIKey(), "call", "getLocations")
 	wantCode(t, o, exitFailed)
@@ -97,6 +100,7 @@ func TestEndpointWithAPathHint(t *testing.T) {
 // An endpoint without a scheme is refused before anything is sent, saying
 // what is missing and where the value came from.
 func TestEndpointWithoutASchemeNamesItsSource(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		env    map[string]string
@@ -126,6 +130,7 @@ func TestEndpointWithoutASchemeNamesItsSource(t *testing.T) {
 
 // rhombus fake on a port in use says so, and how to get a free one.
 func TestFakePortInUseHint(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -139,6 +144,7 @@ func TestFakePortInUseHint(t *testing.T) {
 // A 401 mentions --partner: a partner token sent without it, and an
 // organisation's key sent with it, are both refused by the server.
 func TestUnauthorizedMentionsPartner(t *testing.T) {
+	t.Parallel()
 	s := rhombustest.NewServer(t)
 	partnerKey := s.Key(rhombustest.PartnerAPIToken)
 	o := runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", partnerKey, "call", "getLocations")

@@ -14,6 +14,7 @@ import (
 // TestLimitURLSharesThroughRedis: with --limit-url, the call is paced by
 // the bucket in Redis, named after the profile unless --limit-key says.
 func TestLimitURLSharesThroughRedis(t *testing.T) {
+	t.Parallel()
 	rs := redistest.Start(t)
 	s := rhombustest.NewServer(t)
 	c := newCLI(t, s)
@@ -42,6 +43,7 @@ func TestLimitURLSharesThroughRedis(t *testing.T) {
 // TestLimitURLUnreachable: with Redis down the call still goes, paced
 // locally, and the user is told; a malformed URL is a usage error.
 func TestLimitURLUnreachable(t *testing.T) {
+	t.Parallel()
 	rs := redistest.Start(t)
 	rs.Stop()
 	s := rhombustest.NewServer(t)
@@ -66,6 +68,7 @@ func TestLimitURLUnreachable(t *testing.T) {
 // the environment, is a usage error naming where it came from and the rule,
 // without the password it carries.
 func TestLimitURLErrorHoldsNoPassword(t *testing.T) {
+	t.Parallel()
 	s := rhombustest.NewServer(t)
 	c := newCLI(t, s)
 	// The output is not printed on failure: it may hold the password.
@@ -96,6 +99,7 @@ func TestLimitURLErrorHoldsNoPassword(t *testing.T) {
 
 // TestBulkLimiterFlags: --no-limit cannot go with --rate.
 func TestBulkLimiterFlags(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t, rhombustest.NewServer(t))
 	o := c.run("register-devices", "--csv", "x.csv", "--no-limit", "--rate", "5")
 	wantCode(t, o, 2)

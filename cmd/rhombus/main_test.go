@@ -250,6 +250,7 @@ func wantNoRequests(t *testing.T, s *rhombustest.Server) {
 // A failure message that quotes a command's output must not show a key,
 // even when the failure is that the command printed it.
 func TestFailureTextHidesTestKeys(t *testing.T) {
+	t.Parallel()
 	s := rhombustest.NewServer(t)
 	newCLI(t, s)
 	o := output{stdout: "sent " + s.APIKey(), stderr: "echoed " + s.PartnerAPIKey()}

@@ -12,6 +12,7 @@ import (
 // as its document has (authorize, a GET, included), and says which call
 // cannot call and why; call refuses that one with the reason.
 func TestOperationsAllListsEveryOperation(t *testing.T) {
+	t.Parallel()
 	var doc struct {
 		Paths map[string]map[string]struct {
 			OperationID string `json:"operationId"`
@@ -66,6 +67,7 @@ func TestOperationsAllListsEveryOperation(t *testing.T) {
 // `rhombus operations` lists openapi.yaml's operations; --all the whole
 // API's, which `rhombus call` also reaches.
 func TestOperationsLists(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t, nil)
 	var ops, all []struct {
 		OperationID string `json:"operationId"`

@@ -14,6 +14,7 @@ import (
 // against the fake of the whole API (the doors created, in pages) and
 // writes one JSON object per door per line, each door once.
 func TestCallAllWritesEveryItemAsNDJSON(t *testing.T) {
+	t.Parallel()
 	s := rhombustest.NewServer(t, rhombustest.WithSpec(fullops.Spec))
 	c := newCLI(t, s)
 	// The fake keeps the doors created, and lists them in pages.

@@ -18,6 +18,7 @@ import (
 // reached which server. A named profile's key never reaches an endpoint the
 // profile did not choose.
 func TestVendorProfileLayouts(t *testing.T) {
+	t.Parallel()
 	prod := rhombustest.NewServer(t)
 	staging := rhombustest.NewServer(t)
 	creds := "[default]\napi_key = " + prod.APIKey() + "\n\n[staging]\napi_key = " + staging.APIKey() + "\n\n" +
@@ -143,6 +144,7 @@ func TestVendorProfileLayouts(t *testing.T) {
 
 // TestVerboseNamesProfileAndEndpoint: --verbose says where requests go.
 func TestVerboseNamesProfileAndEndpoint(t *testing.T) {
+	t.Parallel()
 	s := rhombustest.NewServer(t)
 	c := newCLI(t, nil)
 	writeFile(t, filepath.Join(c.home, ".rhombus", "credentials"), "[work]\napi_key = "+s.APIKey()+"\n")
@@ -166,6 +168,7 @@ func runInProcess(t *testing.T, args ...string) (code int, stdout, stderr string
 // TestRetriesAreAnnouncedOnATerminal: a 429 is retried after saying so on
 // stderr; stdout holds only the JSON answer.
 func TestRetriesAreAnnouncedOnATerminal(t *testing.T) {
+	t.Parallel()
 	s := rhombustest.NewServer(t)
 	s.Fail(rhombustest.OpCreatePendingRegistration, rhombustest.RateLimited(time.Second))
 	code, stdout, stderr := runInProcess(t, "--endpoint-url", s.URL, "--api-key", s.APIKey(),
@@ -182,6 +185,7 @@ func TestRetriesAreAnnouncedOnATerminal(t *testing.T) {
 // TestUnreachableEndpointHint: a refused connection ends with a hint to check
 // the endpoint, and names the profile and endpoint used.
 func TestUnreachableEndpointHint(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ const (
 
 // rhombus ruuid converts each argument one way or the other and says which.
 func TestRUUIDCommand(t *testing.T) {
+	t.Parallel()
 	o := runCLI(t, "", nil, "ruuid", strings.ToUpper(aUUID), aRUUID)
 	wantCode(t, o, exitOK)
 	var rows []struct{ Input, Converted, RUUID, UUID string }
@@ -49,6 +50,7 @@ func TestRUUIDCommand(t *testing.T) {
 // with its RUUID and the command that converts, in a flag and in a JSON
 // body alike.
 func TestUUIDWhereARUUIDIsExpectedNamesTheCommand(t *testing.T) {
+	t.Parallel()
 	s := rhombustest.NewServer(t)
 	o := runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.APIKey(), "device-licenses", "--org-uuid", aUUID)
 	wantCode(t, o, exitUsage)

@@ -106,6 +106,7 @@ func wantContainsNoKey(t *testing.T, text, key string, subs ...string) {
 // against a server that echoes the key in a response header and in the
 // body, plainly and JSON-escaped, for each place the key can come from.
 func TestVerboseRedactsEveryCredentialSource(t *testing.T) {
+	t.Parallel()
 	srv := newEchoServer(t)
 	org := "AAAAAAAAAAAAAAAAAAAAAA"
 	cases := []struct {
@@ -160,6 +161,7 @@ func TestVerboseRedactsEveryCredentialSource(t *testing.T) {
 // --verbose shows the attempts; an echo of its key, in an answer that fails
 // with it, still reaches neither the log nor the error.
 func TestVerboseCertificateProfile(t *testing.T) {
+	t.Parallel()
 	const key = "test-key-verbose-cert-Qx7"
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if len(r.TLS.PeerCertificates) == 0 || r.Header.Get("x-auth-scheme") != "api" {
@@ -222,6 +224,7 @@ func clientCertificatePEM(t *testing.T) (certPEM, keyPEM string) {
 // TestVerboseRedactsTokenSourceTokens: each token a token source gives is
 // redacted in what the server echoes, though the command line never saw it.
 func TestVerboseRedactsTokenSourceTokens(t *testing.T) {
+	t.Parallel()
 	srv := newEchoServer(t)
 	var out bytes.Buffer
 	v := newVerbose(&out)

@@ -12,6 +12,7 @@ import (
 // rhombus --version, -v and version print the module's version, the one
 // the User-Agent sends.
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"--version"}, {"-v"}, {"version"}, {"--output", "table", "version"}} {
 		o := runCLI(t, "", nil, args...)
 		wantCode(t, o, exitOK)
@@ -27,6 +28,7 @@ func TestVersion(t *testing.T) {
 
 // The commit is shown when the build recorded it.
 func TestVersionTextNamesTheCommit(t *testing.T) {
+	t.Parallel()
 	info := &debug.BuildInfo{GoVersion: "go1.26.8", Settings: []debug.BuildSetting{
 		{Key: "vcs.revision", Value: "0123456789abcdef0123456789abcdef01234567"},
 		{Key: "vcs.modified", Value: "true"},
