@@ -157,7 +157,9 @@ func (d *generatedDoer) DoJSON(ctx context.Context, method, url string, body []b
 	c := d.c
 	r, err := http.NewRequestWithContext(ctx, method, url, nil)
 	if err != nil {
-		return nil, &RequestError{Err: c.scrubErr(err)}
+		// A nil context, say: refused, naming the operation.
+		op := c.ops.lookup(strings.TrimPrefix(url, c.prefix))
+		return nil, &RequestError{Operation: op.ID, Err: c.scrubErr(err)}
 	}
 	r.Header["Content-Type"] = jsonContentType
 	return c.sendAs(r, body, nil, true)

@@ -160,3 +160,19 @@ func TestAPICallIsTheClientsOwnRequest(t *testing.T) {
 		})
 	}
 }
+
+// A nil context is refused with the package's error, naming the operation,
+// and nothing is sent (the generated request builder's WithContext would
+// panic).
+func TestAPICallWithoutAContextIsRefused(t *testing.T) {
+	srv, sent := recording(t, jsonAnswer(200, `{}`))
+	c, err := rhombus.New(rhombus.WithEndpoint(srv.URL), rhombus.WithCredential(rhombus.APIToken(testKey)))
+	require.NoError(t, err)
+	var noContext context.Context
+	res, err := c.API().CreateUserWithResponse(noContext, api.CreateUserRequest{Email: "jane@example.com"})
+	assert.Nil(t, res)
+	var reqErr *rhombus.RequestError
+	require.ErrorAs(t, err, &reqErr)
+	assert.Equal(t, "createUser", reqErr.Operation)
+	assert.Empty(t, sent())
+}
