@@ -1,8 +1,6 @@
 package main
 
-import (
-	"flag"
-)
+import "flag"
 
 // The command line's commands: each is one file, cmd_NAME.go, holding
 // everything of it (flags, request, CSV row, printer, usage text) and its
