@@ -90,6 +90,16 @@ func run(c config) int {
 		fmt.Fprintln(c.out, "upstream:", err)
 		return exitFailed
 	}
+	// The re-import, in memory, is part of the report: it can rename Go
+	// types where oasdiff sees nothing breaking. An operation gone stops
+	// the update anyway, and the importer would refuse it.
+	if len(r.gone()) == 0 && !r.samePin {
+		if err := r.reimport(c); err != nil {
+			r.write(c.out)
+			fmt.Fprintln(c.out, "\nupstream:", err)
+			return exitFailed
+		}
+	}
 	r.write(c.out)
 
 	if gone := r.gone(); len(gone) > 0 {

@@ -166,6 +166,15 @@ func TestReportNamesEachChangeWithItsOperation(t *testing.T) {
 			code:   exitBreaking,
 		},
 		{
+			// oasdiff sees an addition; the importer then no longer gives
+			// the shared schemas getCameraMediaUris's Go names.
+			name:   "new operation sharing an imported operation's schemas",
+			change: "operation-sharing-schemas",
+			op:     "getCameraMediaUris",
+			want:   regexp.MustCompile("(?m)^    breaking  go-type-renamed: the Go type GetCameraMediaUrisRequest of the schema Camera_GetMediaUrisWSRequest is renamed: the re-import drops its x-go-name"),
+			code:   exitBreaking,
+		},
+		{
 			name:   "new operation and new optional property",
 			change: "additive",
 			op:     "getCameraMediaUris",
@@ -356,12 +365,20 @@ func TestAdditiveUpdate(t *testing.T) {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256(newBytes)
-	for _, row := range []string{"| source | test copy |", "| pinned | 2027-01-02 |", "| sha256 | " + hex.EncodeToString(sum[:]) + " |", "| contents | OpenAPI 3.0.1, 892 operations, 3441 schemas |"} {
+	for _, row := range []string{"| source | test copy |", "| pinned | 2027-01-02 |", "| sha256 | " + hex.EncodeToString(sum[:]) + " |", "| contents | OpenAPI 3.0.1, 892 operations, 3443 schemas |"} {
 		if !bytes.Contains(readme, []byte("\n"+row+"\n")) {
 			t.Errorf("upstream/README.md lacks the row %s", row)
 		}
 	}
-	for file, want := range map[string]string{"openapi.yaml": "wanLiveAv1Uri:", "api/api.gen.go": `json:"wanLiveAv1Uri`, "fullapi/fullapi.gen.go": `"/api/camera/getMediaUrisV2"`} {
+	// The new property is imported and generated, the new operation is in
+	// fullapi, and the imported operation's types keep their names.
+	for _, fw := range [][2]string{
+		{"openapi.yaml", "wanLiveAv1Uri:"},
+		{"api/api.gen.go", `json:"wanLiveAv1Uri`},
+		{"api/api.gen.go", "type GetCameraMediaUrisResponse struct"},
+		{"fullapi/fullapi.gen.go", `"/api/camera/getMediaUrisV2"`},
+	} {
+		file, want := fw[0], fw[1]
 		b, err := os.ReadFile(filepath.Join(root, file))
 		if err != nil {
 			t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/rhombuskit/rhombus-go/internal/specimport"
 	"github.com/rhombuskit/rhombus-go/internal/upstream"
 )
 
@@ -72,6 +73,12 @@ type report struct {
 	restBreaking            int      // of changed
 	rest                    int      // operations of the new document not in openapi.yaml
 	elsewhere               int      // changes outside any operation (components)
+
+	// The re-import in memory (not when an operation is gone, or the
+	// document is the pin): what update writes, and the Go types it
+	// renames or removes that are no operation's request or answer.
+	imported *specimport.Result
+	types    []change
 
 	newBytes []byte // the new document as given, to pin
 }
@@ -308,13 +315,17 @@ func (r *report) goneImported() []string {
 	return ids
 }
 
-// broken lists the operations of openapi.yaml with a breaking change.
+// broken lists the operations of openapi.yaml with a breaking change, then
+// "Go types" if the re-import changes others.
 func (r *report) broken() []string {
 	var ids []string
 	for _, o := range r.ours {
 		if len(o.breaking) > 0 || o.gone {
 			ids = append(ids, o.id)
 		}
+	}
+	if len(r.types) > 0 {
+		ids = append(ids, fmt.Sprintf("%d Go types of api/", len(r.types)))
 	}
 	return ids
 }
@@ -351,6 +362,13 @@ func (r *report) write(w io.Writer) {
 		}
 		for _, ch := range o.additive {
 			fmt.Fprintf(w, "    additive  %s: %s\n", ch.ID, ch.Text)
+		}
+	}
+
+	if len(r.types) > 0 {
+		fmt.Fprintf(w, "\nGo types of api/ that are no operation's request or answer (%d breaking):\n", len(r.types))
+		for _, ch := range r.types {
+			fmt.Fprintf(w, "    breaking  %s: %s\n", ch.ID, ch.Text)
 		}
 	}
 

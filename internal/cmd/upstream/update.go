@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/rhombuskit/rhombus-go/internal/specimport"
 	"github.com/rhombuskit/rhombus-go/internal/upstream"
 )
 
@@ -23,24 +22,15 @@ const provenanceFile = "upstream/README.md"
 // difference, and the decisions every operation must carry.
 var conformanceTests = []string{"TestVendorConformance", "TestSpecOperations"}
 
-// update re-pins the new document with its provenance, re-imports the
-// imported operations from it keeping their decisions, regenerates, and
-// runs the conformance test. What can refuse (the import, the provenance
-// table) is done in memory before anything is written.
+// update re-pins the new document with its provenance, writes openapi.yaml
+// as re-imported from it (report.reimport, decisions kept), regenerates,
+// and runs the conformance test. What can refuse (the import, the
+// provenance table) is done in memory before anything is written.
 func update(c config, r *report) error {
 	specPath := filepath.Join(c.root, "openapi.yaml")
-	spec, err := os.ReadFile(specPath)
-	if err != nil {
-		return err
-	}
-	// A fresh parse: the importer adds the Go repairs to what it is given.
-	doc, err := upstream.Parse(r.newBytes)
-	if err != nil {
-		return err
-	}
-	res, err := specimport.Import(spec, doc, nil, specimport.Decisions{})
-	if err != nil {
-		return fmt.Errorf("re-importing the imported operations from the new document (nothing was written): %w", err)
+	res := r.imported
+	if res == nil {
+		return fmt.Errorf("the imported operations were not re-imported (nothing was written)")
 	}
 	readmePath := filepath.Join(c.root, provenanceFile)
 	readme, err := os.ReadFile(readmePath)
@@ -77,6 +67,9 @@ func update(c config, r *report) error {
 	}
 	for _, n := range res.Notes {
 		fmt.Fprintln(c.out, "  note:", n)
+	}
+	for _, ch := range res.Changes {
+		fmt.Fprintln(c.out, "  decision changed:", ch)
 	}
 
 	if err := step(c, nil, "go", "generate", "./..."); err != nil {

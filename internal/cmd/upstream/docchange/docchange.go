@@ -92,28 +92,19 @@ var changes = map[string]func(root map[string]any) error{
 	},
 	// getCameraMediaUris: additive, its answer has a new optional property;
 	// and a new operation, getCameraMediaUrisV2, in the rest of the
-	// document.
+	// document, with request and answer schemas of its own.
 	"additive": func(root map[string]any) error {
-		props, err := object(root, "components", "schemas", "Camera_GetMediaUrisWSResponse", "properties")
-		if err != nil {
+		if err := newProperty(root); err != nil {
 			return err
 		}
-		props["wanLiveAv1Uri"] = map[string]any{"type": "string", "nullable": true}
-		op, err := object(root, "paths", "/api/camera/getMediaUris", "post")
-		if err != nil {
-			return err
-		}
-		paths, err := object(root, "paths")
-		if err != nil {
-			return err
-		}
-		v2 := map[string]any{}
-		for k, v := range op {
-			v2[k] = v
-		}
-		v2["operationId"] = "getCameraMediaUrisV2"
-		paths["/api/camera/getMediaUrisV2"] = map[string]any{"post": v2}
-		return nil
+		return newOperation(root, true)
+	},
+	// getCameraMediaUris: breaking for this module although oasdiff sees
+	// an addition: a new operation shares its request and answer schemas,
+	// which then no longer take its Go names, so the types of api/ are
+	// renamed.
+	"operation-sharing-schemas": func(root map[string]any) error {
+		return newOperation(root, false)
 	},
 	// createPendingRegistration: the vendor now says what the conformance
 	// allow-list allowed a difference from (wifiPsk's items are not null),
@@ -129,6 +120,90 @@ var changes = map[string]func(root map[string]any) error{
 		delete(items, "nullable")
 		return nil
 	},
+}
+
+// newProperty adds an optional property to getCameraMediaUris's answer.
+func newProperty(root map[string]any) error {
+	props, err := object(root, "components", "schemas", "Camera_GetMediaUrisWSResponse", "properties")
+	if err != nil {
+		return err
+	}
+	props["wanLiveAv1Uri"] = map[string]any{"type": "string", "nullable": true}
+	return nil
+}
+
+// newOperation adds getCameraMediaUrisV2, a copy of getCameraMediaUris at
+// another path: with copies of its request and answer schemas if own, else
+// with the same ones.
+func newOperation(root map[string]any, own bool) error {
+	op, err := object(root, "paths", "/api/camera/getMediaUris", "post")
+	if err != nil {
+		return err
+	}
+	schemas, err := object(root, "components", "schemas")
+	if err != nil {
+		return err
+	}
+	v2 := deepCopy(op).(map[string]any)
+	v2["operationId"] = "getCameraMediaUrisV2"
+	if own {
+		for _, n := range []string{"Camera_GetMediaUrisWSRequest", "Camera_GetMediaUrisWSResponse"} {
+			s, ok := schemas[n]
+			if !ok {
+				return fmt.Errorf("components/schemas has no %s", n)
+			}
+			v2n := strings.Replace(n, "GetMediaUris", "GetMediaUrisV2", 1)
+			schemas[v2n] = deepCopy(s)
+			if replaceRef(v2, "#/components/schemas/"+n, "#/components/schemas/"+v2n) == 0 {
+				return fmt.Errorf("getCameraMediaUris does not refer to %s", n)
+			}
+		}
+	}
+	paths, err := object(root, "paths")
+	if err != nil {
+		return err
+	}
+	paths["/api/camera/getMediaUrisV2"] = map[string]any{"post": v2}
+	return nil
+}
+
+func deepCopy(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(v))
+		for k, x := range v {
+			m[k] = deepCopy(x)
+		}
+		return m
+	case []any:
+		l := make([]any, len(v))
+		for i, x := range v {
+			l[i] = deepCopy(x)
+		}
+		return l
+	}
+	return v
+}
+
+// replaceRef replaces the $ref from by to under v and says how many times.
+func replaceRef(v any, from, to string) int {
+	n := 0
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if k == "$ref" && x == from {
+				v[k] = to
+				n++
+				continue
+			}
+			n += replaceRef(x, from, to)
+		}
+	case []any:
+		for _, x := range v {
+			n += replaceRef(x, from, to)
+		}
+	}
+	return n
 }
 
 // Names lists the changes, sorted.
