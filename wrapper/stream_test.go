@@ -116,3 +116,23 @@ func TestStreamItemsScrubsAndRefuses(t *testing.T) {
 	}
 	assert.Equal(t, 10, stopped)
 }
+
+// Each yielded license is its own: a field the next license lacks is not
+// carried over from the one before (the decoder reuses one Item), and the
+// lists of two licenses never share memory.
+func TestStreamItemsAreIndependent(t *testing.T) {
+	c, _ := answering(t, jsonAnswer(200, `{"deviceLicenses":[`+
+		`{"productCode":"R400-1","trial":true,"features":[{"enabled":true,"name":"CLOUD_ARCHIVING"}]},`+
+		`{},`+
+		`{"features":[{"name":"AUDIO"}]}]}`))
+	got, err := collect(c)
+	require.NoError(t, err)
+	require.Len(t, got, 3)
+	assert.Equal(t, api.DeviceLicense{}, got[1], "the second license has none of the first's fields")
+	require.Len(t, got[0].Features, 1)
+	require.Len(t, got[2].Features, 1)
+	got[2].Features[0].Name = "changed"
+	assert.Equal(t, "CLOUD_ARCHIVING", got[0].Features[0].Name, "two licenses share their features")
+	assert.Equal(t, "R400-1", got[0].ProductCode)
+	assert.Nil(t, got[2].Trial)
+}
