@@ -14,8 +14,8 @@ import (
 // Every door of the organisation, page after page, against the fake of the
 // whole API serving 250 doors in pages.
 func ExampleFindAccessControlledDoorsItems() {
-	fake, err := rhombustest.Start(rhombustest.WithSpec(fullops.Spec))
-	if err != nil {
+	fake := rhombustest.NewUnstartedServer(nil, rhombustest.WithSpec(fullops.Spec))
+	if err := fake.Start(); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -25,7 +25,7 @@ func ExampleFindAccessControlledDoorsItems() {
 		doors = append(doors, json.RawMessage(fmt.Sprintf(`{"uuid":"AAAAAAAAAAAAAAAAAA%03dA","name":"door %d"}`, i, i)))
 	}
 	fake.ServePages("findAccessControlledDoors", doors)
-	c, err := fake.NewClient(rhombustest.OrgAPIToken, rhombus.WithOperations(fullops.Operations...))
+	c, err := rhombus.New(rhombus.WithEndpoint(fake.URL), rhombus.WithCredential(fake.Credential(rhombustest.OrgAPIToken)), rhombus.WithOperations(fullops.Operations...))
 	if err != nil {
 		fmt.Println(err)
 		return

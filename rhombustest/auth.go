@@ -41,7 +41,7 @@ func denied(format string, args ...any) *refusal {
 // missing or unknown credential is 401, a known one used where it is not
 // allowed is 403, a header value of the wrong shape is 400.
 func (s *Server) authenticate(h http.Header, op *operation) (*caller, *refusal) {
-	scheme := h.Get(HeaderAuthScheme)
+	scheme := h.Get(headerAuthScheme)
 	if scheme == "" {
 		return nil, unauthenticated("x-auth-scheme is missing")
 	}
@@ -66,21 +66,21 @@ func (s *Server) authenticate(h http.Header, op *operation) (*caller, *refusal) 
 		return nil, denied("x-auth-scheme %q is not accepted by %s: %s", scheme, op.id, why)
 	}
 	c := &caller{kind: kind, owner: cred.org, acting: cred.org,
-		used: map[string]bool{HeaderAuthScheme: true, kind.secretHeader(): true}}
-	if _, sent := h[HeaderOrg]; !sent {
+		used: map[string]bool{headerAuthScheme: true, kind.secretHeader(): true}}
+	if _, sent := h[headerOrg]; !sent {
 		return c, nil
 	}
-	if !kind.IsPartner() {
+	if !kind.isPartner() {
 		return nil, denied("x-auth-org is accepted only with the partner schemes partner-api-token and partner-api")
 	}
-	org := h.Get(HeaderOrg)
+	org := h.Get(headerOrg)
 	if why := s.spec.checkValue(s.spec.ruuid, org); why != "" {
 		return nil, &refusal{status: http.StatusBadRequest, reason: "Invalid value for header: x-auth-org: " + why}
 	}
 	if !s.state.manages(cred.org, ruuid.RUUID(org)) {
 		return nil, denied("the organisation in x-auth-org is not managed by this partner")
 	}
-	c.acting, c.viaOrg, c.used[HeaderOrg] = ruuid.RUUID(org), true, true
+	c.acting, c.viaOrg, c.used[headerOrg] = ruuid.RUUID(org), true, true
 	return c, nil
 }
 
@@ -90,7 +90,7 @@ func (s *Server) canAccess(c *caller, org ruuid.RUUID) bool {
 	if org == c.acting {
 		return true
 	}
-	return c.kind.IsPartner() && !c.viaOrg && s.state.manages(c.owner, org)
+	return c.kind.isPartner() && !c.viaOrg && s.state.manages(c.owner, org)
 }
 
 // errNotThisAlternative fails a security alternative whose header was not

@@ -8,7 +8,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
-	"fmt"
 	"math/big"
 	"sync"
 	"time"
@@ -17,80 +16,68 @@ import (
 )
 
 // Client returns a wrapper client pointed at the server with the default
-// organisation's API token. opts come after the server's own options, so they
-// can override them (WithRetryPolicy, WithLimiter, ...). A construction
-// error fails the test; without a test use NewClient.
+// organisation's API token; opts come after the server's own options, so
+// they can override them: another credential
+// (rhombus.WithCredential(s.Credential(kind))), WithRetryPolicy,
+// WithLimiter, ... Every answer the client receives is also checked
+// against the spec from the client's side, except with a certificate
+// credential, which needs a plain *http.Transport to add its certificate
+// to. A construction error fails the test; without a test it panics, as a
+// program should build its client with rhombus.New and Credential.
 func (s *Server) Client(opts ...rhombus.Option) *rhombus.Client {
-	return s.ClientFor(OrgAPIToken, opts...)
-}
-
-// ClientFor is Client with the default credential of the given kind; a
-// partner kind acts for the default partner.
-func (s *Server) ClientFor(kind CredentialKind, opts ...rhombus.Option) *rhombus.Client {
-	c, err := s.NewClient(kind, opts...)
+	c, err := s.newClient(opts)
 	if err != nil {
-		if s.cfg.tb != nil {
-			s.cfg.tb.Helper()
-			s.cfg.tb.Fatalf("rhombustest: building a client: %v", err)
+		if tb := s.cfg.tb; tb != nil {
+			tb.Helper()
+			tb.Fatalf("rhombustest: building a client: %v", err)
+			return nil
 		}
-		s.reportf("rhombustest: building a client: %v", err)
+		panic("rhombustest: building a client: " + err.Error())
 	}
 	return c
 }
 
-// NewClient returns a wrapper client pointed at the server with the default
-// credential of kind, or the error New gave.
-func (s *Server) NewClient(kind CredentialKind, opts ...rhombus.Option) (*rhombus.Client, error) {
+func (s *Server) newClient(opts []rhombus.Option) (*rhombus.Client, error) {
 	if s.client == nil {
-		return nil, errors.New("rhombustest: the server is not started")
+		return nil, errors.New("the server is not started")
 	}
-	cred, err := s.Credential(kind)
-	if err != nil {
-		return nil, err
+	base := []rhombus.Option{rhombus.WithEndpoint(s.URL), rhombus.WithCredential(s.Credential(OrgAPIToken))}
+	if s.spec != nil {
+		checked := *s.client
+		checked.Transport = &contractTransport{base: s.client.Transport, spec: s.spec, report: s.reportf}
+		c, err := rhombus.New(append(append(base, rhombus.WithHTTPClient(&checked)), opts...)...)
+		if err == nil {
+			return c, nil
+		}
+		// The options' credential is only known to rhombus.New; one with a
+		// certificate refuses the checking transport, and gets the plain one.
 	}
-	hc := s.HTTPClient()
-	// Certificate credentials need the plain *http.Transport to add their
-	// certificate to; every other client also checks each answer against the
-	// spec from its own side.
-	if kind != OrgCertificateKey && kind != PartnerCertificateKey && s.spec != nil {
-		cp := *hc
-		cp.Transport = &contractTransport{base: hc.Transport, spec: s.spec, report: s.reportf}
-		hc = &cp
-	}
-	base := []rhombus.Option{
-		rhombus.WithEndpoint(s.URL),
-		rhombus.WithHTTPClient(hc),
-		rhombus.WithCredential(cred),
-	}
-	return rhombus.New(append(base, opts...)...)
+	return rhombus.New(append(append(base, rhombus.WithHTTPClient(s.client)), opts...)...)
 }
 
-// Credential returns the default credential of kind as a wrapper credential.
-// The server does not check TLS client certificates, so a certificate kind
-// carries a throwaway self-signed certificate.
-func (s *Server) Credential(kind CredentialKind) (rhombus.Credential, error) {
+// Credential returns the seeded credential of kind as a wrapper
+// credential: for rhombus.WithCredential, or, through its EditRequest, for
+// the generated client (api.WithRequestEditorFn) and raw requests. The
+// server does not check TLS client certificates, so a certificate kind
+// carries a throwaway self-signed certificate. Without a seeded key
+// (WithoutDefaults) its key is empty, which rhombus.New refuses.
+func (s *Server) Credential(kind CredentialKind) rhombus.Credential {
 	key := s.Key(kind)
-	if key == "" {
-		return nil, fmt.Errorf("rhombustest: the server has no default %v credential (WithoutDefaults?)", kind)
-	}
 	switch kind {
-	case OrgAPIToken:
-		return rhombus.APIToken(key), nil
 	case PartnerAPIToken:
-		return rhombus.PartnerAPIToken(key), nil
+		return rhombus.PartnerAPIToken(key)
 	case OAuthAccessToken:
-		return rhombus.OAuthToken(key), nil
+		return rhombus.OAuthToken(key)
 	case OrgCertificateKey, PartnerCertificateKey:
-		cert, err := throwawayCertificate()
-		if err != nil {
-			return nil, err
-		}
+		// A failure leaves the certificate empty, which rhombus.New refuses
+		// with its own message.
+		cert, _ := throwawayCertificate()
 		if kind == PartnerCertificateKey {
-			return rhombus.PartnerCertificateKey(key, cert), nil
+			return rhombus.PartnerCertificateKey(key, cert)
 		}
-		return rhombus.CertificateKey(key, cert), nil
+		return rhombus.CertificateKey(key, cert)
 	}
-	return nil, fmt.Errorf("rhombustest: unknown credential kind %v", kind)
+	return rhombus.APIToken(key)
 }
 
 var throwawayCertificate = sync.OnceValues(func() (tls.Certificate, error) {

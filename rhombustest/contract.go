@@ -13,7 +13,7 @@ import (
 // client receives is one the spec allows for the request it sent. The server
 // checks its own answers too; this second check sits where a client would
 // see a broken contract, so a test fails even if the server's check were
-// wrong or skipped. Injected faults (HeaderFault) are off-contract on
+// wrong or skipped. Injected faults (headerFault) are off-contract on
 // purpose and are not checked.
 type contractTransport struct {
 	base   http.RoundTripper
@@ -30,7 +30,7 @@ func (c *contractTransport) RoundTrip(req *http.Request) (*http.Response, error)
 		}
 	}
 	resp, err := c.base.RoundTrip(req)
-	if err != nil || resp.Header.Get(HeaderFault) != "" {
+	if err != nil || resp.Header.Get(headerFault) != "" {
 		return resp, err
 	}
 	body, readErr := io.ReadAll(resp.Body)

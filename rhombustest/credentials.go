@@ -1,12 +1,6 @@
 package rhombustest
 
-import (
-	"context"
-	"fmt"
-	"net/http"
-
-	"github.com/rhombuskit/rhombus-go/api"
-)
+import "fmt"
 
 // CredentialKind is one of the ways a caller proves who it is; each has its
 // own x-auth-scheme value.
@@ -38,14 +32,14 @@ func Kinds() []CredentialKind {
 
 // The request headers of the credentials (canonical form).
 const (
-	HeaderAuthScheme  = "X-Auth-Scheme"
-	HeaderAPIKey      = "X-Auth-Apikey"
-	HeaderAccessToken = "X-Auth-Access-Token"
-	HeaderOrg         = "X-Auth-Org"
+	headerAuthScheme  = "X-Auth-Scheme"
+	headerAPIKey      = "X-Auth-Apikey"
+	headerAccessToken = "X-Auth-Access-Token"
+	headerOrg         = "X-Auth-Org"
 )
 
-// Scheme returns the x-auth-scheme value of the kind.
-func (k CredentialKind) Scheme() string {
+// scheme returns the x-auth-scheme value of the kind.
+func (k CredentialKind) scheme() string {
 	switch k {
 	case OrgAPIToken:
 		return "api-token"
@@ -78,46 +72,25 @@ func (k CredentialKind) String() string {
 	return fmt.Sprintf("CredentialKind(%d)", int(k))
 }
 
-// IsPartner reports whether the kind belongs to a partner, and so may use
+// isPartner reports whether the kind belongs to a partner, and so may use
 // x-auth-org.
-func (k CredentialKind) IsPartner() bool { return k == PartnerAPIToken || k == PartnerCertificateKey }
+func (k CredentialKind) isPartner() bool { return k == PartnerAPIToken || k == PartnerCertificateKey }
 
 func (k CredentialKind) valid() bool { return k >= OrgAPIToken && k <= OAuthAccessToken }
 
 // secretHeader is the header that carries the kind's secret.
 func (k CredentialKind) secretHeader() string {
 	if k == OAuthAccessToken {
-		return HeaderAccessToken
+		return headerAccessToken
 	}
-	return HeaderAPIKey
+	return headerAPIKey
 }
 
 func kindForScheme(scheme string) (CredentialKind, bool) {
 	for _, k := range Kinds() {
-		if k.Scheme() == scheme {
+		if k.scheme() == scheme {
 			return k, true
 		}
 	}
 	return 0, false
-}
-
-// CredentialHeaders returns the headers that present key as a credential of
-// the given kind.
-func CredentialHeaders(kind CredentialKind, key string) http.Header {
-	h := http.Header{}
-	h.Set(HeaderAuthScheme, kind.Scheme())
-	h.Set(kind.secretHeader(), key)
-	return h
-}
-
-// HeaderEditor returns a request editor for the generated client that sets
-// the headers h on every request.
-func HeaderEditor(h http.Header) api.RequestEditorFn {
-	h = h.Clone()
-	return func(_ context.Context, r *http.Request) error {
-		for k, v := range h {
-			r.Header[k] = append([]string(nil), v...)
-		}
-		return nil
-	}
 }

@@ -1,12 +1,31 @@
 // Package rhombustest is an in-process fake of the Rhombus API for tests,
-// shaped like net/http/httptest: one constructor, a URL, an HTTP client,
-// cleanup through the test (any testing.TB). It links neither testing nor
-// httptest, so programs run it too: the command line's demo, and
-// `rhombus fake`, which serves it as a process for tests in any language.
+// shaped like net/http/httptest. It links neither testing nor httptest, so
+// programs run it too: the command line's demo, and `rhombus fake`, which
+// serves it as a process for tests in any language.
 //
 //	s := rhombustest.NewServer(t)
-//	c, _ := api.NewClientWithResponses(s.URL, api.WithHTTPClient(s.HTTPClient()), api.WithRequestEditorFn(s.RequestEditor(rhombustest.OrgAPIToken)))
-//	res, err := c.CreateUserWithResponse(ctx, api.CreateUserRequest{Email: email, Name: name})
+//	_, err := s.Client().CreateUser(ctx, api.CreateUserRequest{Email: email, Name: name})
+//	users := s.Users(s.DefaultOrg())
+//
+// The whole surface, in the order a test meets it:
+//
+//   - NewServer(t, opts...) starts a server and closes it when the test
+//     ends; NewUnstartedServer(t, opts...) lets a test seed or script
+//     first, then Start. A program passes a nil t, checks Start's error
+//     and calls Close. Options are set at construction: WithSpec,
+//     WithRateLimit, WithRequestLog, WithAddr, WithLogf, WithoutDefaults.
+//   - s.URL; s.HTTPClient() for raw requests; s.Client(opts...), the
+//     wrapper client, with DefaultOrg's API token unless opts name another
+//     credential (rhombus.WithCredential(s.Credential(kind))). A
+//     Credential's EditRequest serves the generated client too; s.Key(kind)
+//     is the seeded key itself.
+//   - Seeding: AddOrg, AddPartner, AddAPIKey, AddPermissionGroup,
+//     AddLicense (NewDeviceLicense); the defaults: DefaultOrg,
+//     DefaultPartner, PermissionGroup.
+//   - Answers: Fail(op, fault) with a Fault (RateLimited(d).Times(2),
+//     ServerError(503).Always(), ...), ClearFaults; Handle and ServePages.
+//   - Inspection: Requests, Users, Registrations, Licenses, Families, and
+//     the counters Connections, RateLimited, DroppedRequests.
 //
 // What it is for:
 //
@@ -22,14 +41,13 @@
 //     document, such as the whole API's.
 //   - It keeps state per organisation: pending registrations (a duplicate
 //     serial number is refused), users (a duplicate email is USER_EXISTS),
-//     permission groups and device licenses. Seeding helpers (AddOrg,
-//     AddPartner, AddAPIKey, AddPermissionGroup, AddLicense) and inspection
-//     helpers (Requests, Users, Registrations, Licenses) let a test arrange
-//     and check it. A spec whose operations carry x-rhombus-resource (the
-//     whole API's do: users, locations, policies, ...) has state for those
-//     resource families too: what a family's create makes comes back from
-//     its list and get, update changes it, delete removes it, and an
-//     unknown RUUID gets the envelope's failure (Families lists them).
+//     permission groups and device licenses, which a test arranges and
+//     checks with the seeding and inspection methods above. A spec whose
+//     operations carry x-rhombus-resource (the whole API's do: users,
+//     locations, policies, ...) has state for those resource families too:
+//     what a family's create makes comes back from its list and get,
+//     update changes it, delete removes it, and an unknown RUUID gets the
+//     envelope's failure (Families lists them).
 //   - It keeps the document's own rules: no writeOnly property in an
 //     answer, and an operation that declares only a default answer gets
 //     its refusals in that answer's shape.
@@ -42,7 +60,8 @@
 //     test can prove keep-alive reuse.
 //   - It checks itself: every answer it builds (injected faults aside) is
 //     validated against the spec, and a violation fails the test that owns
-//     the server.
+//     the server; a client from Client checks each answer again from its
+//     own side.
 //
 // What it must not do: it listens on the loopback interface only and never
 // opens any other network connection; it is not a production server, a

@@ -13,9 +13,9 @@ import (
 // A user's own test needs three lines: a server, a call through the client
 // it hands out, a check of the server's state. In a test, the first line is
 // s := rhombustest.NewServer(t), which also closes the server when the test
-// ends; an example has no t, so it uses Start and Close.
+// ends; an example has no t, so it passes nil and closes the server itself.
 func Example() {
-	s, _ := rhombustest.Start()
+	s := rhombustest.NewServer(nil)
 	defer s.Close()
 
 	_, err := s.Client().CreateUser(context.Background(), api.CreateUserRequest{Email: "jane@example.com", Name: "Jane Doe"})
@@ -26,10 +26,10 @@ func Example() {
 // Faults are scripted per operation and per call; here the next createUser
 // is refused with the envelope error a real server sends.
 func ExampleServer_Fail() {
-	s, _ := rhombustest.Start()
+	s := rhombustest.NewServer(nil)
 	defer s.Close()
 
-	s.Fail(rhombustest.OpCreateUser, rhombustest.Times(1), rhombustest.ErrorEnvelope("organisation suspended"))
+	s.Fail(rhombustest.OpCreateUser, rhombustest.ErrorEnvelope("organisation suspended"))
 	_, err := s.Client().CreateUser(context.Background(), api.CreateUserRequest{Email: "jane@example.com", Name: "Jane Doe"})
 	fmt.Println(err, errors.Is(err, rhombus.ErrRefused))
 	// Output: rhombus: createUser: HTTP 200 error: organisation suspended true
@@ -37,10 +37,10 @@ func ExampleServer_Fail() {
 
 // The generated client can be used on its own, with the server's headers.
 func Example_generatedClient() {
-	s, _ := rhombustest.Start()
+	s := rhombustest.NewServer(nil)
 	defer s.Close()
 
-	c, _ := api.NewClientWithResponses(s.URL, api.WithHTTPClient(s.HTTPClient()), api.WithRequestEditorFn(s.RequestEditor(rhombustest.OrgAPIToken)))
+	c, _ := api.NewClientWithResponses(s.URL, api.WithHTTPClient(s.HTTPClient()), api.WithRequestEditorFn(s.Credential(rhombustest.OrgAPIToken).EditRequest))
 	res, _ := c.CreateUserWithResponse(context.Background(), api.CreateUserRequest{Email: "jane@example.com", Name: "Jane Doe"})
 
 	fmt.Println(res.StatusCode(), res.JSON200.ResponseStatus, len(s.Users(s.DefaultOrg())))

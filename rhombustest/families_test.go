@@ -142,7 +142,7 @@ func TestResourceFamiliesOfTheWholeAPIKeepState(t *testing.T) {
 	t.Logf("%d stateful families over %d operations: %v", len(names), ops, names)
 	require.GreaterOrEqual(t, len(names), 10)
 	paths := wholePaths(t)
-	h := s.Headers(rhombustest.OrgAPIToken)
+	h := headers(s.Credential(rhombustest.OrgAPIToken))
 	call := func(op, body string) map[string]any {
 		t.Helper()
 		r := post(t, s, paths[op], h, body)

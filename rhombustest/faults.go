@@ -11,12 +11,18 @@ import (
 const AnyOperation = "*"
 
 // Fault is a way of answering wrongly on purpose. Build one with the
-// functions below and script it with Server.Fail.
+// functions below, say how many calls it answers with Times or Always,
+// and script it with Server.Fail. Its answers carry the header
+// X-Rhombustest-Fault, naming it.
 type Fault struct {
 	kind   faultKind
 	status int
 	wait   time.Duration
 	text   string
+	times  int  // Times' n, when timesSet
+	always bool // Always was given, after any Times
+
+	timesSet bool
 }
 
 type faultKind int
@@ -137,20 +143,17 @@ func (f Fault) replaces() bool {
 	return true
 }
 
-// FailOption is an argument of Fail: a Fault, or how often (Times, Always).
-type FailOption interface{ failOption() }
-
-func (Fault) failOption() {}
-
-type times int
-
-func (times) failOption() {}
-
-// Times makes the fault answer the next n calls (the default is 1).
-func Times(n int) FailOption { return times(n) }
+// Times makes the fault answer the next n calls (without it, 1).
+func (f Fault) Times(n int) Fault {
+	f.times, f.timesSet, f.always = n, true, false
+	return f
+}
 
 // Always makes the fault answer every call until ClearFaults.
-func Always() FailOption { return times(-1) }
+func (f Fault) Always() Fault {
+	f.always = true
+	return f
+}
 
 type scriptedFault struct {
 	fault Fault
@@ -160,35 +163,29 @@ type scriptedFault struct {
 // Fail scripts a fault for the next calls of an operation (its operationId,
 // or AnyOperation). Scripts queue: each answers its calls in turn.
 //
-//	s.Fail("createUser", rhombustest.Times(2), rhombustest.RateLimited(3*time.Second))
+//	s.Fail("createUser", rhombustest.RateLimited(3*time.Second).Times(2))
 //
 // A fault answers the next calls of the operation whatever their
 // credentials or body, before validation and the rate limit, as a failing
-// gateway or server would. Exactly one Fault must be given; misuse fails
-// the test.
-func (s *Server) Fail(op string, opts ...FailOption) {
-	sf := &scriptedFault{left: 1}
-	var nFaults int
-	for _, o := range opts {
-		switch o := o.(type) {
-		case Fault:
-			sf.fault, nFaults = o, nFaults+1
-		case times:
-			sf.left = int(o)
-		}
+// gateway or server would. Misuse (an unknown operation, Times below 1)
+// fails the test.
+func (s *Server) Fail(op string, f Fault) {
+	sf := &scriptedFault{fault: f, left: 1}
+	switch {
+	case f.always:
+		sf.left = -1
+	case f.timesSet:
+		sf.left = f.times
 	}
 	switch {
-	case nFaults != 1:
-		s.reportf("Fail(%q): want exactly one Fault, got %d", op, nFaults)
-		return
-	case sf.left == 0 || sf.left < -1:
+	case !f.always && sf.left < 1:
 		s.reportf("Fail(%q): Times(%d) must be at least 1", op, sf.left)
 		return
 	case op != AnyOperation && (s.spec == nil || s.spec.ops[op] == nil):
 		s.reportf("Fail(%q): no such operation in the spec", op)
 		return
-	case sf.fault.kind == faultServerError && (sf.fault.status < 500 || sf.fault.status > 599):
-		s.reportf("Fail(%q): ServerError(%d) needs a 5xx status", op, sf.fault.status)
+	case f.kind == faultServerError && (f.status < 500 || f.status > 599):
+		s.reportf("Fail(%q): ServerError(%d) needs a 5xx status", op, f.status)
 		return
 	}
 	s.mu.Lock()
@@ -233,12 +230,12 @@ func (s *Server) faultAnswer(f Fault, op string) answer {
 	if a.header == nil {
 		a.header = http.Header{}
 	}
-	a.header.Set(HeaderFault, f.String())
+	a.header.Set(headerFault, f.String())
 	return a
 }
 
-// HeaderFault is set on every answer that is an injected fault, naming it.
-const HeaderFault = "X-Rhombustest-Fault"
+// headerFault is set on every answer that is an injected fault, naming it.
+const headerFault = "X-Rhombustest-Fault"
 
 func (s *Server) faultBody(f Fault, op string) answer {
 	switch f.kind {

@@ -18,8 +18,8 @@ import (
 // Retry-After: 3, and change nothing; the third is answered normally.
 func TestFailTimesRateLimited(t *testing.T) {
 	s := rhombustest.NewServer(t)
-	s.Fail("createUser", rhombustest.Times(2), rhombustest.RateLimited(3*time.Second))
-	h := s.Headers(rhombustest.OrgAPIToken)
+	s.Fail("createUser", rhombustest.RateLimited(3*time.Second).Times(2))
+	h := headers(s.Credential(rhombustest.OrgAPIToken))
 
 	for i := range 2 {
 		r := post(t, s, pathUser, h, userBody("jane@example.com"))
@@ -95,12 +95,12 @@ func TestFaultsThatReplaceTheAnswer(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := rhombustest.NewServer(t)
 			s.Fail("createUser", tc.fault)
-			r := post(t, s, pathUser, s.Headers(rhombustest.OrgAPIToken), userBody("jane@example.com"))
+			r := post(t, s, pathUser, headers(s.Credential(rhombustest.OrgAPIToken)), userBody("jane@example.com"))
 			tc.check(t, r)
 			assert.Empty(t, s.Users(s.DefaultOrg()), "a fault that replaces the answer changes nothing")
 			assert.Equal(t, tc.fault.String(), s.Requests()[0].Fault)
 
-			r = post(t, s, pathUser, s.Headers(rhombustest.OrgAPIToken), userBody("jane@example.com"))
+			r = post(t, s, pathUser, headers(s.Credential(rhombustest.OrgAPIToken)), userBody("jane@example.com"))
 			assert.Equal(t, http.StatusOK, r.status, "the fault was used up")
 			assert.Len(t, s.Users(s.DefaultOrg()), 1)
 		})
@@ -110,13 +110,13 @@ func TestFaultsThatReplaceTheAnswer(t *testing.T) {
 func TestWarningChangesStateAndSucceeds(t *testing.T) {
 	s := rhombustest.NewServer(t)
 	s.Fail("createPendingRegistration", rhombustest.Warning("Wi-Fi settings will apply at next check-in"))
-	r := post(t, s, pathRegistration, s.Headers(rhombustest.OrgAPIToken), `{"serialNumber":"RH1"}`)
+	r := post(t, s, pathRegistration, headers(s.Credential(rhombustest.OrgAPIToken)), `{"serialNumber":"RH1"}`)
 	require.Equal(t, http.StatusOK, r.status)
 	assert.Equal(t, map[string]any{"error": false, "warningMsg": "Wi-Fi settings will apply at next check-in"}, r.json(t))
 	assert.Len(t, s.Registrations(s.DefaultOrg()), 1)
 
 	s.Fail("createUser", rhombustest.Warning("welcome email delayed"))
-	r = post(t, s, pathUser, s.Headers(rhombustest.OrgAPIToken), userBody("jane@example.com"))
+	r = post(t, s, pathUser, headers(s.Credential(rhombustest.OrgAPIToken)), userBody("jane@example.com"))
 	body := r.json(t)
 	assert.Equal(t, "SUCCESS", body["responseStatus"])
 	assert.Equal(t, "welcome email delayed", body["warningMsg"])
@@ -127,7 +127,7 @@ func TestSlowAnswersAfterTheDelay(t *testing.T) {
 	s := rhombustest.NewServer(t)
 	s.Fail("createUser", rhombustest.Slow(200*time.Millisecond))
 	start := time.Now()
-	r := post(t, s, pathUser, s.Headers(rhombustest.OrgAPIToken), userBody("jane@example.com"))
+	r := post(t, s, pathUser, headers(s.Credential(rhombustest.OrgAPIToken)), userBody("jane@example.com"))
 	assert.GreaterOrEqual(t, time.Since(start), 200*time.Millisecond)
 	assert.Equal(t, http.StatusOK, r.status)
 	assert.Len(t, s.Users(s.DefaultOrg()), 1)
@@ -138,7 +138,7 @@ func TestSlowHonoursCancellation(t *testing.T) {
 	s.Fail("createUser", rhombustest.Slow(time.Second))
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	_, err := postErr(ctx, s, pathUser, s.Headers(rhombustest.OrgAPIToken), userBody("jane@example.com"))
+	_, err := postErr(ctx, s, pathUser, headers(s.Credential(rhombustest.OrgAPIToken)), userBody("jane@example.com"))
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	// Past the delay, the abandoned call has still changed nothing.
 	assert.Never(t, func() bool { return len(s.Users(s.DefaultOrg())) > 0 }, 1500*time.Millisecond, 50*time.Millisecond)
@@ -148,7 +148,7 @@ func TestSlowHonoursCancellation(t *testing.T) {
 func TestCloseBeforeBody(t *testing.T) {
 	s := rhombustest.NewServer(t)
 	s.Fail("createUser", rhombustest.CloseBeforeBody())
-	_, err := postErr(context.Background(), s, pathUser, s.Headers(rhombustest.OrgAPIToken), userBody("jane@example.com"))
+	_, err := postErr(context.Background(), s, pathUser, headers(s.Credential(rhombustest.OrgAPIToken)), userBody("jane@example.com"))
 	require.Error(t, err)
 	assert.Empty(t, s.Users(s.DefaultOrg()))
 	req := s.Requests()[0]
@@ -160,11 +160,11 @@ func TestCloseBeforeBody(t *testing.T) {
 func TestCloseAfterApply(t *testing.T) {
 	s := rhombustest.NewServer(t)
 	s.Fail("createUser", rhombustest.CloseAfterApply())
-	_, err := postErr(context.Background(), s, pathUser, s.Headers(rhombustest.OrgAPIToken), userBody("jane@example.com"))
+	_, err := postErr(context.Background(), s, pathUser, headers(s.Credential(rhombustest.OrgAPIToken)), userBody("jane@example.com"))
 	require.Error(t, err)
 	assert.Len(t, s.Users(s.DefaultOrg()), 1, "the call was applied although no answer came")
 
-	r := post(t, s, pathUser, s.Headers(rhombustest.OrgAPIToken), userBody("jane@example.com"))
+	r := post(t, s, pathUser, headers(s.Credential(rhombustest.OrgAPIToken)), userBody("jane@example.com"))
 	assert.Equal(t, "USER_EXISTS", r.json(t)["responseStatus"], "a blind resend creates nothing twice here, but the client cannot know")
 	assert.Equal(t, 2, s.Connections(), "the closed connection was not reused")
 }
@@ -174,19 +174,19 @@ func TestFaultScriptsPerCall(t *testing.T) {
 	s := rhombustest.NewServer(t)
 	s.Fail("createUser", rhombustest.Pass())
 	s.Fail("createUser", rhombustest.ServerError(503))
-	s.Fail(rhombustest.AnyOperation, rhombustest.Times(2), rhombustest.ServerError(502))
+	s.Fail(rhombustest.AnyOperation, rhombustest.ServerError(502).Times(2))
 
 	var got []int
 	for i := range 4 {
-		got = append(got, post(t, s, pathUser, s.Headers(rhombustest.OrgAPIToken), userBody(fmt.Sprintf("u%d@example.com", i))).status)
+		got = append(got, post(t, s, pathUser, headers(s.Credential(rhombustest.OrgAPIToken)), userBody(fmt.Sprintf("u%d@example.com", i))).status)
 	}
 	assert.Equal(t, []int{200, 503, 502, 502}, got)
 
-	s.Fail("getDeviceLicensesForOrg", rhombustest.Always(), rhombustest.ServerError(500))
+	s.Fail("getDeviceLicensesForOrg", rhombustest.ServerError(500).Always())
 	for range 3 {
-		assert.Equal(t, 500, post(t, s, pathLicenses, s.Headers(rhombustest.OrgAPIToken), `{}`).status)
+		assert.Equal(t, 500, post(t, s, pathLicenses, headers(s.Credential(rhombustest.OrgAPIToken)), `{}`).status)
 	}
-	assert.Equal(t, 200, post(t, s, pathUser, s.Headers(rhombustest.OrgAPIToken), userBody("x@example.com")).status, "other operations unaffected")
+	assert.Equal(t, 200, post(t, s, pathUser, headers(s.Credential(rhombustest.OrgAPIToken)), userBody("x@example.com")).status, "other operations unaffected")
 	s.ClearFaults()
-	assert.Equal(t, 200, post(t, s, pathLicenses, s.Headers(rhombustest.OrgAPIToken), `{}`).status)
+	assert.Equal(t, 200, post(t, s, pathLicenses, headers(s.Credential(rhombustest.OrgAPIToken)), `{}`).status)
 }

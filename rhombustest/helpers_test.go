@@ -14,6 +14,7 @@ import (
 
 	"github.com/rhombuskit/rhombus-go/api"
 	"github.com/rhombuskit/rhombus-go/rhombustest"
+	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 )
 
 // Paths of the three operations, as a raw client sends them.
@@ -26,9 +27,22 @@ const (
 // client returns the generated client for s, sending the seeded key of kind.
 func client(t *testing.T, s *rhombustest.Server, kind rhombustest.CredentialKind) *api.ClientWithResponses {
 	t.Helper()
-	c, err := api.NewClientWithResponses(s.URL, api.WithHTTPClient(s.HTTPClient()), api.WithRequestEditorFn(s.RequestEditor(kind)))
+	c, err := api.NewClientWithResponses(s.URL, api.WithHTTPClient(s.HTTPClient()), api.WithRequestEditorFn(s.Credential(kind).EditRequest))
 	require.NoError(t, err)
 	return c
+}
+
+// headers returns the headers that present cred, as a raw request sends
+// them.
+func headers(cred rhombus.Credential) http.Header {
+	req, err := http.NewRequest(http.MethodPost, "http://fake.invalid/", nil)
+	if err != nil {
+		panic(err)
+	}
+	if err := cred.EditRequest(context.Background(), req); err != nil {
+		panic(err)
+	}
+	return req.Header
 }
 
 // reply is an answer read in full.

@@ -12,20 +12,23 @@ import (
 	"github.com/rhombuskit/rhombus-go/ruuid"
 )
 
-// The pages the fake serves for an operation with x-rhombus-pagination:
-// by default DefaultPagedItems items built from the spec, DefaultPageSize
-// to a page when the request names no page size, at most MaxPageSize.
+// DefaultPagedItems is how many items, built from the spec, the fake
+// serves in pages for an operation with x-rhombus-pagination that has no
+// ServePages.
+const DefaultPagedItems = 250
+
+// A page is defaultPageSize items long when the request names no page
+// size, and at most maxPageSize.
 const (
-	DefaultPagedItems = 250
-	DefaultPageSize   = 100
-	MaxPageSize       = 1000
+	defaultPageSize = 100
+	maxPageSize     = 1000
 )
 
 // ServePages makes the fake answer op, an operation with
 // x-rhombus-pagination, with items (each a JSON object) in pages: the
-// request's page size field sets the page's length, and the answer's
-// cursor (or, in the lastUuid style, the last item's field) where the next
-// page starts. A cursor the fake did not give is refused as Rhombus
+// request's page size field sets the page's length (100 when it names
+// none, at most 1000), and the answer's cursor (or, in the lastUuid style,
+// the last item's field) where the next page starts. A cursor the fake did not give is refused as Rhombus
 // refuses a bad request. Without ServePages such an operation is served
 // the same way from DefaultPagedItems items built from the spec.
 func (s *Server) ServePages(op string, items []json.RawMessage) {
@@ -124,13 +127,13 @@ func page(p *upstream.Pagination, items []json.RawMessage, body []byte) ([]byte,
 	if err := json.Unmarshal(body, &req); err != nil {
 		return nil, fmt.Errorf("the request is not a JSON object")
 	}
-	size := DefaultPageSize
+	size := defaultPageSize
 	if raw, ok := req[p.PageSize]; ok && p.PageSize != "" && string(raw) != "null" {
 		n, err := strconv.Atoi(string(raw))
 		if err != nil || n < 1 {
 			return nil, fmt.Errorf("%s must be a positive whole number", p.PageSize)
 		}
-		size = min(n, MaxPageSize)
+		size = min(n, maxPageSize)
 	}
 	var cursor string
 	if raw, ok := req[p.Cursor]; ok && string(raw) != "null" {

@@ -20,16 +20,11 @@ type rateLimits struct {
 	buckets map[ruuid.RUUID]*rate.Limiter
 }
 
-// SetRateLimit sets the rate limit of every organisation's bucket, which
-// starts full: burst requests at once, then ratePerSecond. A burst of 0
-// turns the limit off; a rate of 0 allows burst requests in all. Buckets
-// are refilled as new. Over the limit, the answer is 429 with Retry-After
-// computed from the bucket. A request takes a token once its credential is
-// accepted, whether or not its body is valid; the bucket is the one of the
-// credential's own organisation (a partner's, for partner credentials).
-func (s *Server) SetRateLimit(ratePerSecond float64, burst int) {
+// setRateLimit sets the limit WithRateLimit describes, every bucket
+// starting full.
+func (s *Server) setRateLimit(ratePerSecond float64, burst int) {
 	if ratePerSecond < 0 || math.IsNaN(ratePerSecond) || burst < 0 {
-		s.reportf("SetRateLimit(%v, %d): rate and burst must not be negative", ratePerSecond, burst)
+		s.reportf("WithRateLimit(%v, %d): rate and burst must not be negative", ratePerSecond, burst)
 		return
 	}
 	l := &s.limits

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/rhombuskit/rhombus-go/rhombustest"
+	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 )
 
 // With burst N, N+10 immediate calls give exactly 10 answers of 429. The
@@ -20,7 +21,7 @@ func TestRateLimitBurst(t *testing.T) {
 	s := rhombustest.NewServer(t, rhombustest.WithRateLimit(0.2, burst))
 	var limited int
 	for i := range burst + 10 {
-		r := post(t, s, pathUser, s.Headers(rhombustest.OrgAPIToken), userBody(fmt.Sprintf("u%d@example.com", i)))
+		r := post(t, s, pathUser, headers(s.Credential(rhombustest.OrgAPIToken)), userBody(fmt.Sprintf("u%d@example.com", i)))
 		switch r.status {
 		case http.StatusOK:
 			require.Less(t, i, burst, "call %d should have been limited", i)
@@ -44,17 +45,23 @@ func TestRateLimitBurst(t *testing.T) {
 func TestRateLimitIsPerOrganisation(t *testing.T) {
 	s := rhombustest.NewServer(t, rhombustest.WithRateLimit(0, 2))
 	for range 2 {
-		require.Equal(t, http.StatusOK, post(t, s, pathLicenses, s.Headers(rhombustest.OrgAPIToken), `{}`).status)
+		require.Equal(t, http.StatusOK, post(t, s, pathLicenses, headers(s.Credential(rhombustest.OrgAPIToken)), `{}`).status)
 	}
-	assert.Equal(t, http.StatusTooManyRequests, post(t, s, pathLicenses, s.Headers(rhombustest.OAuthAccessToken), `{}`).status)
-	assert.Equal(t, http.StatusTooManyRequests, post(t, s, pathLicenses, s.Headers(rhombustest.OrgCertificateKey), `{}`).status)
-	assert.Equal(t, http.StatusOK, post(t, s, pathLicenses, s.Headers(rhombustest.PartnerAPIToken), `{}`).status, "the partner has its own bucket")
+	assert.Equal(t, http.StatusTooManyRequests, post(t, s, pathLicenses, headers(s.Credential(rhombustest.OAuthAccessToken)), `{}`).status)
+	assert.Equal(t, http.StatusTooManyRequests, post(t, s, pathLicenses, headers(s.Credential(rhombustest.OrgCertificateKey)), `{}`).status)
+	assert.Equal(t, http.StatusOK, post(t, s, pathLicenses, headers(s.Credential(rhombustest.PartnerAPIToken)), `{}`).status, "the partner has its own bucket")
 
 	other := s.AddOrg("Other")
 	key := s.AddAPIKey(other, rhombustest.OrgAPIToken)
-	assert.Equal(t, http.StatusOK, post(t, s, pathLicenses, rhombustest.CredentialHeaders(rhombustest.OrgAPIToken, key), `{}`).status)
-
-	s.SetRateLimit(0, 0)
-	assert.Equal(t, http.StatusOK, post(t, s, pathLicenses, s.Headers(rhombustest.OrgAPIToken), `{}`).status, "burst 0 turns the limit off")
+	assert.Equal(t, http.StatusOK, post(t, s, pathLicenses, headers(rhombus.APIToken(key)), `{}`).status)
 	assert.Equal(t, 2, s.RateLimited())
+}
+
+// A burst of 0 leaves the limit off, whatever the rate.
+func TestRateLimitBurstZeroIsOff(t *testing.T) {
+	s := rhombustest.NewServer(t, rhombustest.WithRateLimit(0, 0))
+	for range 3 {
+		assert.Equal(t, http.StatusOK, post(t, s, pathLicenses, headers(s.Credential(rhombustest.OrgAPIToken)), `{}`).status)
+	}
+	assert.Zero(t, s.RateLimited())
 }

@@ -15,8 +15,8 @@ import (
 func TestOddInputIsAnsweredWithinTheContract(t *testing.T) {
 	tb := &recordingTB{TB: t}
 	s := rhombustest.NewServer(tb)
-	org := s.Headers(rhombustest.OrgAPIToken)
-	partner := s.Headers(rhombustest.PartnerAPIToken)
+	org := headers(s.Credential(rhombustest.OrgAPIToken))
+	partner := headers(s.Credential(rhombustest.PartnerAPIToken))
 
 	for _, tc := range []struct {
 		name   string
@@ -35,9 +35,9 @@ func TestOddInputIsAnsweredWithinTheContract(t *testing.T) {
 		{"nulls everywhere", pathUser, org, `{"email":null,"name":null,"permissionGroupUuid":null,"accessibleRhombusApps":null}`, 200},
 		{"unknown fields", pathUser, org, `{"email":"u@x.y","name":"U","favouriteColour":"teal"}`, 200},
 		{"charset parameter", pathUser, with(org, "Content-Type", "application/json; charset=utf-8"), `{"email":"c@x.y","name":"C"}`, 200},
-		{"empty x-auth-org", pathRegistration, with(partner, rhombustest.HeaderOrg, ""), `{"serialNumber":"RH2"}`, 400},
-		{"empty scheme", pathUser, with(org, rhombustest.HeaderAuthScheme, ""), `{}`, 401},
-		{"long scheme", pathUser, with(org, rhombustest.HeaderAuthScheme, strings.Repeat("x", 4096)), `{}`, 400},
+		{"empty x-auth-org", pathRegistration, with(partner, "X-Auth-Org", ""), `{"serialNumber":"RH2"}`, 400},
+		{"empty scheme", pathUser, with(org, "X-Auth-Scheme", ""), `{}`, 401},
+		{"long scheme", pathUser, with(org, "X-Auth-Scheme", strings.Repeat("x", 4096)), `{}`, 400},
 		{"orgUuid null", pathLicenses, org, `{"orgUuid":null}`, 200},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -40,7 +40,7 @@ func TestWriteOnlyPropertiesStayOutOfAnswers(t *testing.T) {
 		{"/api/org/getOrgIntegrations", []string{"orgIntegrations", "brivoSettings"}, "doorToCameraMap"},
 		{"/api/permission/getPartnerPermissionGroups", nil, "clientPermissionsGroupMap"},
 	} {
-		r := post(t, s, tc.path, s.Headers(rhombustest.OrgAPIToken), `{}`)
+		r := post(t, s, tc.path, headers(s.Credential(rhombustest.OrgAPIToken)), `{}`)
 		require.Equal(t, http.StatusOK, r.status, "%s: %s", tc.path, r.body)
 		var v any
 		require.NoError(t, json.Unmarshal(r.body, &v))
@@ -65,8 +65,8 @@ func TestDefaultOnlyOperationsRefuseInTheirDeclaredShape(t *testing.T) {
 		body   string
 		status int
 	}{
-		{"bad body", s.Headers(rhombustest.OrgAPIToken), `7`, http.StatusBadRequest},
-		{"x-auth-org with an organisation's key", withOrg(s.Headers(rhombustest.OrgAPIToken), s.DefaultOrg().String()), `{}`, http.StatusForbidden},
+		{"bad body", headers(s.Credential(rhombustest.OrgAPIToken)), `7`, http.StatusBadRequest},
+		{"x-auth-org with an organisation's key", withOrg(headers(s.Credential(rhombustest.OrgAPIToken)), s.DefaultOrg().String()), `{}`, http.StatusForbidden},
 	} {
 		r := post(t, s, path, tc.header, tc.body)
 		require.Equal(t, tc.status, r.status, "%s: %s", tc.name, r.body)
@@ -74,7 +74,7 @@ func TestDefaultOnlyOperationsRefuseInTheirDeclaredShape(t *testing.T) {
 		assert.Equal(t, true, env["error"], "%s: %s", tc.name, r.body)
 		assert.NotEmpty(t, env["errorMsg"], "%s: %s", tc.name, r.body)
 	}
-	r := post(t, s, path, s.Headers(rhombustest.OrgAPIToken), `{}`)
+	r := post(t, s, path, headers(s.Credential(rhombustest.OrgAPIToken)), `{}`)
 	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 	assert.Equal(t, false, r.json(t)["error"])
 }
@@ -84,7 +84,7 @@ func TestDefaultOnlyOperationsRefuseInTheirDeclaredShape(t *testing.T) {
 func TestWholeAPIAcceptsThePartnerKey(t *testing.T) {
 	s := rhombustest.NewServer(t, rhombustest.WithSpec(fullops.Spec))
 	for _, kind := range []rhombustest.CredentialKind{rhombustest.PartnerAPIToken, rhombustest.OrgAPIToken} {
-		r := post(t, s, "/api/location/getLocations", s.Headers(kind), `{}`)
+		r := post(t, s, "/api/location/getLocations", headers(s.Credential(kind)), `{}`)
 		assert.Equal(t, http.StatusOK, r.status, "%s: %s", kind, r.body)
 	}
 }

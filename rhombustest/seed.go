@@ -1,7 +1,6 @@
 package rhombustest
 
 import (
-	"net/http"
 	"time"
 
 	"github.com/rhombuskit/rhombus-go/api"
@@ -21,7 +20,7 @@ func (s *Server) seedDefaults() {
 	s.def.keys = make(map[CredentialKind]string, len(Kinds()))
 	for _, k := range Kinds() {
 		owner := s.def.org
-		if k.IsPartner() {
+		if k.isPartner() {
 			owner = s.def.partner
 		}
 		s.def.keys[k] = s.AddAPIKey(owner, k)
@@ -36,80 +35,43 @@ func (s *Server) seedDefaults() {
 	s.AddLicense(s.def.org, sensor)
 }
 
-// DefaultOrg is the organisation every server is seeded with. It also has
-// one key of each organisation kind (APIKey, CertificateKey, OAuthToken),
-// a permission group (PermissionGroup) and two fully filled device
-// licenses, and it is a client of DefaultPartner.
+// DefaultOrg is the organisation every server is seeded with. It has one
+// key of each organisation kind (Key), a permission group
+// (PermissionGroup) and two fully filled device licenses, and it is a
+// client of DefaultPartner.
 func (s *Server) DefaultOrg() ruuid.RUUID { return s.def.org }
 
 // DefaultPartner is the partner seeded with every server. It manages
-// DefaultOrg and has a PartnerAPIKey and a PartnerCertificateKey.
+// DefaultOrg and has a key of each partner kind (Key).
 func (s *Server) DefaultPartner() ruuid.RUUID { return s.def.partner }
 
-// Key returns the seeded key or token of the given kind.
+// Key returns the seeded key or token of kind: DefaultOrg's for an
+// organisation kind, DefaultPartner's for a partner kind. Credential
+// returns it ready to send.
 func (s *Server) Key(kind CredentialKind) string { return s.def.keys[kind] }
-
-// APIKey returns the organisation API token of DefaultOrg
-// (x-auth-scheme: api-token).
-func (s *Server) APIKey() string { return s.Key(OrgAPIToken) }
-
-// PartnerAPIKey returns the partner API token of DefaultPartner
-// (x-auth-scheme: partner-api-token).
-func (s *Server) PartnerAPIKey() string { return s.Key(PartnerAPIToken) }
-
-// CertificateKey returns the certificate key of DefaultOrg
-// (x-auth-scheme: api).
-func (s *Server) CertificateKey() string { return s.Key(OrgCertificateKey) }
-
-// PartnerCertificateKey returns the certificate key of DefaultPartner
-// (x-auth-scheme: partner-api).
-func (s *Server) PartnerCertificateKey() string { return s.Key(PartnerCertificateKey) }
-
-// OAuthToken returns the OAuth access token of a DefaultOrg user
-// (x-auth-scheme: api-oauth-token).
-func (s *Server) OAuthToken() string { return s.Key(OAuthAccessToken) }
 
 // PermissionGroup returns the permission group seeded in DefaultOrg.
 func (s *Server) PermissionGroup() ruuid.RUUID { return s.def.group }
 
-// Headers returns the credential headers of the seeded key of kind.
-func (s *Server) Headers(kind CredentialKind) http.Header {
-	return CredentialHeaders(kind, s.Key(kind))
-}
-
-// RequestEditor returns a request editor for the generated client that
-// sends the seeded key of kind.
-func (s *Server) RequestEditor(kind CredentialKind) api.RequestEditorFn {
-	return HeaderEditor(s.Headers(kind))
-}
-
 // AddOrg adds an organisation and returns its UUID.
 func (s *Server) AddOrg(name string) ruuid.RUUID { return s.state.addOrg(name, false) }
 
-// AddPartner adds a partner organisation managing the given clients.
+// AddPartner adds a partner organisation managing the given clients, so
+// that the partner's credentials may act in them (x-auth-org) or name them
+// in a body.
 func (s *Server) AddPartner(name string, clients ...ruuid.RUUID) ruuid.RUUID {
 	p := s.state.addOrg(name, true)
-	for _, c := range clients {
-		s.ManageOrg(p, c)
-	}
-	return p
-}
-
-// ManageOrg makes client a client organisation of partner, so that the
-// partner's credentials may act in it (x-auth-org) or name it in a body.
-func (s *Server) ManageOrg(partner, client ruuid.RUUID) {
 	st := s.state
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	p, c := st.orgs[partner], st.orgs[client]
-	switch {
-	case p == nil || !p.partner:
-		s.reportf("ManageOrg: %s is not a partner", partner)
-	case c == nil:
-		s.reportf("ManageOrg: no organisation %s", client)
-	default:
-		p.clients[client] = true
+	for _, c := range clients {
+		if st.orgs[c] == nil {
+			s.reportf("AddPartner: no organisation %s", c)
+			continue
+		}
+		st.orgs[p].clients[c] = true
 	}
+	return p
 }
 
 // AddAPIKey adds a fresh key or token of kind for org and returns it.
@@ -127,8 +89,8 @@ func (s *Server) AddAPIKey(org ruuid.RUUID, kind CredentialKind) string {
 	case o == nil:
 		s.reportf("AddAPIKey: no organisation %s", org)
 		return ""
-	case kind.IsPartner() != o.partner:
-		s.reportf("AddAPIKey: a %s needs a partner=%t organisation", kind, kind.IsPartner())
+	case kind.isPartner() != o.partner:
+		s.reportf("AddAPIKey: a %s needs a partner=%t organisation", kind, kind.isPartner())
 		return ""
 	}
 	key := newSecret()

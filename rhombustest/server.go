@@ -93,13 +93,6 @@ func WithSpec(doc []byte) Option {
 	return func(c *config) { c.specData = doc }
 }
 
-// WithTB ties the server to a test: contract violations and misuse of the
-// seeding helpers fail it through tb.Errorf, and Start registers Close with
-// tb.Cleanup. NewServer sets it.
-func WithTB(tb TB) Option {
-	return func(c *config) { c.tb = tb }
-}
-
 // WithLogf sends one line per answered request (operation, status, fault;
 // never a credential) to logf, and reports that have no TB to go to.
 // Without it, reports go to the standard logger and requests are not logged.
@@ -108,33 +101,48 @@ func WithLogf(logf func(format string, args ...any)) Option {
 }
 
 // WithRateLimit turns on the vendor's rate limit: one token bucket per
-// organisation, shared by all its credentials, refilled at ratePerSecond
-// with room for burst requests. See SetRateLimit.
+// organisation, shared by all its credentials, starting full and refilled
+// at ratePerSecond with room for burst requests. A burst of 0 leaves the
+// limit off; a rate of 0 allows burst requests in all. Over the limit, the
+// answer is 429 with Retry-After computed from the bucket. A request takes
+// a token once its credential is accepted, whether or not its body is
+// valid; the bucket is the one of the credential's own organisation (a
+// partner's, for partner credentials). The limit is set for the server's
+// life.
 func WithRateLimit(ratePerSecond float64, burst int) Option {
 	return func(c *config) { c.rateSet, c.rate, c.burst = true, ratePerSecond, burst }
 }
 
 // WithoutDefaults leaves out the default organisation, partner, keys,
 // permission group and licenses, for tests that seed everything
-// themselves. The accessors such as APIKey then return zero values.
+// themselves. DefaultOrg, Key and the other accessors of the defaults
+// then return zero values.
 func WithoutDefaults() Option {
 	return func(c *config) { c.skipSeeded = true }
 }
 
 // NewServer starts a server for the test tb and closes it when the test
-// ends. It seeds the defaults described on DefaultOrg.
+// ends. It seeds the defaults described on DefaultOrg. If the server cannot
+// start, the test fails. A program or an example, which has no test,
+// passes nil and must call Close; NewServer then panics if the server
+// cannot start, as httptest.NewServer does (NewUnstartedServer and Start
+// return the error instead).
 func NewServer(tb TB, opts ...Option) *Server {
-	tb.Helper()
-	s := NewUnstartedServer(append([]Option{WithTB(tb)}, opts...)...)
-	s.Start()
+	if tb != nil {
+		tb.Helper()
+	}
+	s := NewUnstartedServer(tb, opts...)
+	if err := s.Start(); err != nil && tb == nil {
+		panic("rhombustest: " + err.Error())
+	}
 	return s
 }
 
 // NewUnstartedServer returns a seeded server that is not listening yet, so
-// that a test can seed or script faults before the first connection. Call
-// Start, then Close (or pass WithTB, and Close is registered for you).
-func NewUnstartedServer(opts ...Option) *Server {
-	var cfg config
+// that a test can seed or script faults before the first connection; Start
+// starts it. tb may be nil, as on NewServer.
+func NewUnstartedServer(tb TB, opts ...Option) *Server {
+	cfg := config{tb: tb}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
@@ -157,7 +165,7 @@ func NewUnstartedServer(opts ...Option) *Server {
 		s.spec, s.initErr = loadSpec()
 	}
 	if cfg.rateSet {
-		s.SetRateLimit(cfg.rate, cfg.burst)
+		s.setRateLimit(cfg.rate, cfg.burst)
 	}
 	if !cfg.skipSeeded {
 		s.seedDefaults()
@@ -165,28 +173,17 @@ func NewUnstartedServer(opts ...Option) *Server {
 	return s
 }
 
-// Start starts a server made by NewUnstartedServer. If the server cannot
-// listen, it fails the test given by WithTB, or panics without one (as
-// httptest does); programs should use the package-level Start instead.
-func (s *Server) Start() {
-	if err := s.start(); err != nil {
-		if tb := s.cfg.tb; tb != nil {
-			tb.Helper()
-			tb.Fatalf("rhombustest: %v", err)
-			return
-		}
-		panic("rhombustest: " + err.Error())
+// Start starts a server made by NewUnstartedServer. With a test, it
+// registers Close with tb.Cleanup, and a server that cannot start (its
+// address is taken, its spec is broken) fails the test; the error is
+// returned either way.
+func (s *Server) Start() error {
+	err := s.start()
+	if err != nil && s.cfg.tb != nil {
+		s.cfg.tb.Helper()
+		s.cfg.tb.Fatalf("rhombustest: %v", err)
 	}
-}
-
-// Start starts a seeded server for a program such as a demo, which must
-// call Close. Reports go to WithLogf's function or the standard logger.
-func Start(opts ...Option) (*Server, error) {
-	s := NewUnstartedServer(opts...)
-	if err := s.start(); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return err
 }
 
 func (s *Server) start() error {

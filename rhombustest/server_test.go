@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -14,6 +15,7 @@ import (
 	"github.com/rhombuskit/rhombus-go/api"
 	"github.com/rhombuskit/rhombus-go/rhombustest"
 	"github.com/rhombuskit/rhombus-go/ruuid"
+	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 )
 
 func TestNewServerSeedsDistinctRandomCredentials(t *testing.T) {
@@ -32,17 +34,12 @@ func TestNewServerSeedsDistinctRandomCredentials(t *testing.T) {
 			require.NoError(t, id.Validate())
 		}
 	}
-	assert.Equal(t, s1.APIKey(), s1.Key(rhombustest.OrgAPIToken))
-	assert.Equal(t, s1.PartnerAPIKey(), s1.Key(rhombustest.PartnerAPIToken))
-	assert.Equal(t, s1.OAuthToken(), s1.Key(rhombustest.OAuthAccessToken))
-	assert.Equal(t, s1.CertificateKey(), s1.Key(rhombustest.OrgCertificateKey))
-	assert.Equal(t, s1.PartnerCertificateKey(), s1.Key(rhombustest.PartnerCertificateKey))
 }
 
 func TestEveryCredentialKindIsAccepted(t *testing.T) {
 	s := rhombustest.NewServer(t)
 	for _, kind := range rhombustest.Kinds() {
-		t.Run(kind.Scheme(), func(t *testing.T) {
+		t.Run(kind.String(), func(t *testing.T) {
 			org := s.DefaultOrg() // a partner names its client organisation
 			res, err := client(t, s, kind).GetDeviceLicensesForOrgWithResponse(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: org})
 			require.NoError(t, err)
@@ -53,14 +50,14 @@ func TestEveryCredentialKindIsAccepted(t *testing.T) {
 }
 
 func TestUnstartedServerCanBeSeededFirst(t *testing.T) {
-	s := rhombustest.NewUnstartedServer(rhombustest.WithTB(t))
+	s := rhombustest.NewUnstartedServer(t)
 	assert.Empty(t, s.URL)
 	assert.Nil(t, s.HTTPClient())
 	org := s.AddOrg("Acme")
 	key := s.AddAPIKey(org, rhombustest.OrgAPIToken)
-	s.Start()
+	require.NoError(t, s.Start())
 
-	r := post(t, s, pathRegistration, rhombustest.CredentialHeaders(rhombustest.OrgAPIToken, key), `{"serialNumber":"RH1"}`)
+	r := post(t, s, pathRegistration, headers(rhombus.APIToken(key)), `{"serialNumber":"RH1"}`)
 	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 	require.Len(t, s.Registrations(org), 1)
 	assert.Empty(t, s.Registrations(s.DefaultOrg()))
@@ -69,25 +66,26 @@ func TestUnstartedServerCanBeSeededFirst(t *testing.T) {
 func TestStandaloneStartAndClose(t *testing.T) {
 	var mu sync.Mutex
 	var lines []string
-	s, err := rhombustest.Start(rhombustest.WithLogf(func(format string, args ...any) {
+	s := rhombustest.NewUnstartedServer(nil, rhombustest.WithLogf(func(format string, args ...any) {
 		mu.Lock()
 		defer mu.Unlock()
 		lines = append(lines, fmt.Sprintf(format, args...))
 	}))
-	require.NoError(t, err)
-	r := post(t, s, pathUser, s.Headers(rhombustest.OrgAPIToken), userBody("a@example.com"))
+	require.NoError(t, s.Start())
+	require.Error(t, s.Start(), "a server starts once")
+	r := post(t, s, pathUser, headers(s.Credential(rhombustest.OrgAPIToken)), userBody("a@example.com"))
 	require.Equal(t, http.StatusOK, r.status)
 	s.Close()
 	s.Close() // a second Close is harmless
 
-	_, err = postErr(context.Background(), s, pathUser, s.Headers(rhombustest.OrgAPIToken), userBody("b@example.com"))
+	_, err := postErr(context.Background(), s, pathUser, headers(s.Credential(rhombustest.OrgAPIToken)), userBody("b@example.com"))
 	require.Error(t, err, "a closed server must refuse connections")
 
 	mu.Lock()
 	defer mu.Unlock()
 	require.Len(t, lines, 1)
 	assert.Contains(t, lines[0], "createUser")
-	assert.NotContains(t, lines[0], s.APIKey())
+	assert.NotContains(t, lines[0], s.Key(rhombustest.OrgAPIToken))
 }
 
 func TestKeepAliveReusesOneConnection(t *testing.T) {
@@ -104,8 +102,8 @@ func TestKeepAliveReusesOneConnection(t *testing.T) {
 
 func TestRequestsAreRecordedInOrderWithSecretsRedacted(t *testing.T) {
 	s := rhombustest.NewServer(t)
-	post(t, s, pathUser, s.Headers(rhombustest.OrgAPIToken), userBody("a@example.com"))
-	post(t, s, pathLicenses, s.Headers(rhombustest.OAuthAccessToken), `{}`)
+	post(t, s, pathUser, headers(s.Credential(rhombustest.OrgAPIToken)), userBody("a@example.com"))
+	post(t, s, pathLicenses, headers(s.Credential(rhombustest.OAuthAccessToken)), `{}`)
 	post(t, s, pathUser, http.Header{}, `{}`)
 
 	reqs := s.Requests()
@@ -113,9 +111,9 @@ func TestRequestsAreRecordedInOrderWithSecretsRedacted(t *testing.T) {
 	assert.Equal(t, []string{"createUser", "getDeviceLicensesForOrg", "createUser"},
 		[]string{reqs[0].Operation, reqs[1].Operation, reqs[2].Operation})
 	assert.Equal(t, []int{200, 200, 401}, []int{reqs[0].Status, reqs[1].Status, reqs[2].Status})
-	assert.Equal(t, "REDACTED", reqs[0].Header.Get(rhombustest.HeaderAPIKey))
-	assert.Equal(t, "api-token", reqs[0].Header.Get(rhombustest.HeaderAuthScheme))
-	assert.Equal(t, "REDACTED", reqs[1].Header.Get(rhombustest.HeaderAccessToken))
+	assert.Equal(t, "REDACTED", reqs[0].Header.Get("X-Auth-Apikey"))
+	assert.Equal(t, "api-token", reqs[0].Header.Get("X-Auth-Scheme"))
+	assert.Equal(t, "REDACTED", reqs[1].Header.Get("X-Auth-Access-Token"))
 	assert.JSONEq(t, userBody("a@example.com"), string(reqs[0].Body))
 	assert.False(t, reqs[1].Time.Before(reqs[0].Time))
 	for _, r := range reqs {
@@ -139,7 +137,7 @@ func TestPathsAndMethodsOutsideTheSpec(t *testing.T) {
 	assert.Equal(t, http.MethodPost, res.Header.Get("Allow"))
 
 	// A path no Rhombus document has, so the test holds whatever is imported.
-	r := post(t, s, "/api/user/noSuchOperation", s.Headers(rhombustest.OrgAPIToken), `{}`)
+	r := post(t, s, "/api/user/noSuchOperation", headers(s.Credential(rhombustest.OrgAPIToken)), `{}`)
 	assert.Equal(t, http.StatusNotFound, r.status)
 	assert.Empty(t, s.Users(s.DefaultOrg()))
 }
@@ -154,7 +152,7 @@ func TestContractViolationFailsTheOwningTest(t *testing.T) {
 	bad.State = api.LicenseState("MELTED")
 	s.AddLicense(s.DefaultOrg(), bad)
 
-	r := post(t, s, pathLicenses, s.Headers(rhombustest.OrgAPIToken), `{}`)
+	r := post(t, s, pathLicenses, headers(s.Credential(rhombustest.OrgAPIToken)), `{}`)
 	assert.Equal(t, http.StatusOK, r.status)
 	reports := tb.reports()
 	require.Len(t, reports, 1)
@@ -162,25 +160,59 @@ func TestContractViolationFailsTheOwningTest(t *testing.T) {
 	assert.Contains(t, reports[0], "getDeviceLicensesForOrg")
 }
 
+// A client from Client checks each answer against the spec from its own
+// side too, so an off-contract answer is reported twice; a certificate
+// credential, which needs the plain transport, is checked by the server
+// alone.
+func TestClientChecksAnswersFromItsSide(t *testing.T) {
+	tb := &recordingTB{TB: t}
+	s := rhombustest.NewServer(tb)
+	bad := rhombustest.NewDeviceLicense(s.DefaultOrg())
+	bad.State = api.LicenseState("MELTED")
+	s.AddLicense(s.DefaultOrg(), bad)
+	req := api.GetDeviceLicensesForOrgRequest{OrgUUID: s.DefaultOrg()}
+
+	_, err := s.Client().GetDeviceLicensesForOrg(context.Background(), req)
+	require.NoError(t, err)
+	reports := tb.reports()
+	require.Len(t, reports, 2)
+	assert.Contains(t, reports[1], "client-side contract check")
+
+	cert := s.Client(rhombus.WithCredential(s.Credential(rhombustest.OrgCertificateKey)))
+	_, err = cert.GetDeviceLicensesForOrg(context.Background(), req)
+	require.NoError(t, err)
+	assert.Len(t, tb.reports(), 3, "the server's own check only")
+}
+
+// Start gives a program the error a test would fail with.
+func TestStartReturnsTheListenError(t *testing.T) {
+	taken := rhombustest.NewServer(t)
+	s := rhombustest.NewUnstartedServer(nil, rhombustest.WithAddr(strings.TrimPrefix(taken.URL, "http://")))
+	err := s.Start()
+	assert.ErrorIs(t, err, syscall.EADDRINUSE)
+	s.Close()
+}
+
 func TestSeedingMisuseIsReported(t *testing.T) {
 	tb := &recordingTB{TB: t}
 	s := rhombustest.NewServer(tb)
 	assert.Empty(t, s.AddAPIKey(s.DefaultOrg(), rhombustest.PartnerAPIToken), "a plain org cannot hold a partner key")
 	assert.Empty(t, s.AddAPIKey(ruuid.RUUID("AAAAAAAAAAAAAAAAAAAAAA"), rhombustest.OrgAPIToken), "unknown org")
+	assert.NotEmpty(t, s.AddPartner("Partner", ruuid.RUUID("AAAAAAAAAAAAAAAAAAAAAA")), "the partner is made, without the unknown client")
 	s.Fail("deleteEverything", rhombustest.ServerError(500))
-	s.Fail("createUser")
 	s.Fail("createUser", rhombustest.ServerError(404))
-	s.Fail("createUser", rhombustest.Times(0), rhombustest.Unauthorized())
-	assert.Len(t, tb.reports(), 6)
+	s.Fail("createUser", rhombustest.Unauthorized().Times(0))
+	s.Fail("createUser", rhombustest.Unauthorized().Times(-1))
+	assert.Len(t, tb.reports(), 7)
 
-	r := post(t, s, pathUser, s.Headers(rhombustest.OrgAPIToken), userBody("a@example.com"))
+	r := post(t, s, pathUser, headers(s.Credential(rhombustest.OrgAPIToken)), userBody("a@example.com"))
 	assert.Equal(t, http.StatusOK, r.status, "misused Fail calls script nothing")
 }
 
 func TestWithoutDefaults(t *testing.T) {
 	s := rhombustest.NewServer(t, rhombustest.WithoutDefaults())
-	assert.Empty(t, s.APIKey())
+	assert.Empty(t, s.Key(rhombustest.OrgAPIToken))
 	assert.Empty(t, s.DefaultOrg())
-	r := post(t, s, pathUser, s.Headers(rhombustest.OrgAPIToken), `{}`)
+	r := post(t, s, pathUser, headers(s.Credential(rhombustest.OrgAPIToken)), `{}`)
 	assert.Equal(t, http.StatusUnauthorized, r.status)
 }

@@ -2,6 +2,7 @@ package rhombustest_test
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"github.com/rhombuskit/rhombus-go/api"
 	"github.com/rhombuskit/rhombus-go/rhombustest"
 	"github.com/rhombuskit/rhombus-go/ruuid"
+	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 )
 
 func TestCreatePendingRegistration(t *testing.T) {
@@ -59,7 +61,7 @@ func TestCreatePendingRegistration(t *testing.T) {
 
 	t.Run("same serial in another org", func(t *testing.T) {
 		other := s.AddOrg("Other")
-		r := post(t, s, pathRegistration, rhombustest.CredentialHeaders(rhombustest.OrgAPIToken, s.AddAPIKey(other, rhombustest.OrgAPIToken)),
+		r := post(t, s, pathRegistration, headers(rhombus.APIToken(s.AddAPIKey(other, rhombustest.OrgAPIToken))),
 			fmt.Sprintf(`{"serialNumber":%q}`, serial))
 		require.Equal(t, http.StatusOK, r.status)
 		assert.Equal(t, false, r.json(t)["error"])
@@ -67,7 +69,7 @@ func TestCreatePendingRegistration(t *testing.T) {
 	})
 
 	t.Run("partner acting in a client org", func(t *testing.T) {
-		h := with(s.Headers(rhombustest.PartnerAPIToken), rhombustest.HeaderOrg, string(s.DefaultOrg()))
+		h := with(headers(s.Credential(rhombustest.PartnerAPIToken)), "X-Auth-Org", string(s.DefaultOrg()))
 		r := post(t, s, pathRegistration, h, `{"serialNumber":"RH-PARTNER"}`)
 		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 		assert.Len(t, s.Registrations(s.DefaultOrg()), 2)
@@ -75,7 +77,7 @@ func TestCreatePendingRegistration(t *testing.T) {
 	})
 
 	t.Run("org not reachable by the caller", func(t *testing.T) {
-		r := post(t, s, pathRegistration, s.Headers(rhombustest.OrgAPIToken), fmt.Sprintf(`{"serialNumber":"RH9","orgUuid":%q}`, s.AddOrg("Stranger")))
+		r := post(t, s, pathRegistration, headers(s.Credential(rhombustest.OrgAPIToken)), fmt.Sprintf(`{"serialNumber":"RH9","orgUuid":%q}`, s.AddOrg("Stranger")))
 		assert.Equal(t, http.StatusForbidden, r.status)
 		assert.Contains(t, r.json(t)["msg"], "Access Denied")
 	})
@@ -127,7 +129,7 @@ func TestCreateUser(t *testing.T) {
 	}
 
 	t.Run("OAuth token creates in its org", func(t *testing.T) {
-		r := post(t, s, pathUser, s.Headers(rhombustest.OAuthAccessToken), userBody("oauth@example.com"))
+		r := post(t, s, pathUser, headers(s.Credential(rhombustest.OAuthAccessToken)), userBody("oauth@example.com"))
 		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 		assert.Len(t, s.Users(s.DefaultOrg()), 2)
 	})
@@ -145,7 +147,7 @@ func TestCreateUserConcurrently(t *testing.T) {
 			if i%2 == 1 {
 				email = fmt.Sprintf("user%d@example.com", i)
 			}
-			r, err := postErr(context.Background(), s, pathUser, s.Headers(rhombustest.OrgAPIToken), userBody(email))
+			r, err := postErr(context.Background(), s, pathUser, headers(s.Credential(rhombustest.OrgAPIToken)), userBody(email))
 			if assert.NoError(t, err) && assert.Equal(t, http.StatusOK, r.status) {
 				statuses[i] = fmt.Sprint(r.json(t)["responseStatus"])
 			}
@@ -190,8 +192,8 @@ func TestGetDeviceLicensesForOrg(t *testing.T) {
 
 	t.Run("org without licenses gets an empty list", func(t *testing.T) {
 		other := s.AddOrg("Empty")
-		s.ManageOrg(s.DefaultPartner(), other)
-		r := post(t, s, pathLicenses, s.Headers(rhombustest.PartnerAPIToken), fmt.Sprintf(`{"orgUuid":%q}`, other))
+		partner := s.AddAPIKey(s.AddPartner("Partner", other), rhombustest.PartnerAPIToken)
+		r := post(t, s, pathLicenses, headers(rhombus.PartnerAPIToken(partner)), fmt.Sprintf(`{"orgUuid":%q}`, other))
 		require.Equal(t, http.StatusOK, r.status)
 		assert.JSONEq(t, `{"deviceLicenses":[],"error":false}`, string(r.body))
 	})
@@ -202,14 +204,14 @@ func TestGetDeviceLicensesForOrg(t *testing.T) {
 		s.AddLicense(other, l)
 		key := s.AddAPIKey(other, rhombustest.OrgCertificateKey)
 		res, err := client(t, s, rhombustest.OrgAPIToken).GetDeviceLicensesForOrgWithResponse(ctx, api.GetDeviceLicensesForOrgRequest{},
-			rhombustest.HeaderEditor(rhombustest.CredentialHeaders(rhombustest.OrgCertificateKey, key)))
+			rhombus.CertificateKey(key, tls.Certificate{}).EditRequest)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, res.StatusCode(), "%s", res.Body)
 		assert.Equal(t, []api.DeviceLicense{l}, res.JSON200.DeviceLicenses)
 	})
 
 	t.Run("org key asking about another org", func(t *testing.T) {
-		r := post(t, s, pathLicenses, s.Headers(rhombustest.OrgAPIToken), fmt.Sprintf(`{"orgUuid":%q}`, s.DefaultPartner()))
+		r := post(t, s, pathLicenses, headers(s.Credential(rhombustest.OrgAPIToken)), fmt.Sprintf(`{"orgUuid":%q}`, s.DefaultPartner()))
 		assert.Equal(t, http.StatusForbidden, r.status)
 	})
 }

@@ -36,7 +36,7 @@ func TestCreateUserNameIsOptional(t *testing.T) {
 
 	s := rhombustest.NewServer(t)
 	for _, body := range []string{`{"email":"noname@example.com"}`, `{"email":"nullname@example.com","name":null}`} {
-		r := post(t, s, pathUser, s.Headers(rhombustest.OrgAPIToken), body)
+		r := post(t, s, pathUser, headers(s.Credential(rhombustest.OrgAPIToken)), body)
 		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 		env := r.json(t)
 		assert.Equal(t, false, env["error"], "%s: %s", body, r.body)

@@ -142,7 +142,7 @@ func newOperation(op *openapi3.Operation) (*operation, error) {
 		// The vendor's document gives the accepted values as the schema of
 		// an x-auth-scheme header parameter instead.
 		for _, p := range op.Parameters {
-			if p.Value != nil && p.Value.In == openapi3.ParameterInHeader && strings.EqualFold(p.Value.Name, HeaderAuthScheme) && p.Value.Schema != nil {
+			if p.Value != nil && p.Value.In == openapi3.ParameterInHeader && strings.EqualFold(p.Value.Name, headerAuthScheme) && p.Value.Schema != nil {
 				o.authScheme = p.Value.Schema.Value
 			}
 		}

@@ -11,14 +11,15 @@ import (
 
 	"github.com/rhombuskit/rhombus-go/api"
 	"github.com/rhombuskit/rhombus-go/rhombustest"
+	rhombus "github.com/rhombuskit/rhombus-go/wrapper"
 )
 
 // Requests the spec forbids get the real API's answer, name the reason,
 // and change nothing.
 func TestRefusedRequests(t *testing.T) {
 	s := rhombustest.NewServer(t)
-	org := s.Headers(rhombustest.OrgAPIToken)
-	partner := s.Headers(rhombustest.PartnerAPIToken)
+	org := headers(s.Credential(rhombustest.OrgAPIToken))
+	partner := headers(s.Credential(rhombustest.PartnerAPIToken))
 	stranger := s.AddOrg("Stranger")
 	good := userBody("jane@example.com")
 
@@ -30,18 +31,18 @@ func TestRefusedRequests(t *testing.T) {
 		status int
 		msg    []string // substrings of msg (400, 403)
 	}{
-		{"missing x-auth-scheme", pathUser, http.Header{rhombustest.HeaderAPIKey: {s.APIKey()}}, good, 401, nil},
-		{"missing key", pathUser, http.Header{rhombustest.HeaderAuthScheme: {"api-token"}}, good, 401, nil},
-		{"unknown key", pathUser, rhombustest.CredentialHeaders(rhombustest.OrgAPIToken, "not-a-key"), good, 401, nil},
-		{"org key under a partner scheme", pathRegistration, rhombustest.CredentialHeaders(rhombustest.PartnerAPIToken, s.APIKey()), `{"serialNumber":"X"}`, 401, nil},
-		{"OAuth token in x-auth-apikey", pathUser, rhombustest.CredentialHeaders(rhombustest.OrgAPIToken, s.OAuthToken()), good, 401, nil},
-		{"x-auth-scheme not a scheme", pathUser, with(org, rhombustest.HeaderAuthScheme, "basic"), good, 400, []string{"x-auth-scheme"}},
+		{"missing x-auth-scheme", pathUser, http.Header{"X-Auth-Apikey": {s.Key(rhombustest.OrgAPIToken)}}, good, 401, nil},
+		{"missing key", pathUser, http.Header{"X-Auth-Scheme": {"api-token"}}, good, 401, nil},
+		{"unknown key", pathUser, headers(rhombus.APIToken("not-a-key")), good, 401, nil},
+		{"org key under a partner scheme", pathRegistration, headers(rhombus.PartnerAPIToken(s.Key(rhombustest.OrgAPIToken))), `{"serialNumber":"X"}`, 401, nil},
+		{"OAuth token in x-auth-apikey", pathUser, headers(rhombus.APIToken(s.Key(rhombustest.OAuthAccessToken))), good, 401, nil},
+		{"x-auth-scheme not a scheme", pathUser, with(org, "X-Auth-Scheme", "basic"), good, 400, []string{"x-auth-scheme"}},
 		{"partner scheme on createUser", pathUser, partner, good, 403, []string{"Access Denied", "partner-api-token", "createUser"}},
-		{"partner certificate scheme on createUser", pathUser, s.Headers(rhombustest.PartnerCertificateKey), good, 403, []string{"partner-api", "createUser"}},
-		{"certificate scheme on createUser", pathUser, s.Headers(rhombustest.OrgCertificateKey), good, 403, []string{`"api"`, "createUser"}},
-		{"x-auth-org with an org key", pathRegistration, with(org, rhombustest.HeaderOrg, string(s.DefaultOrg())), `{"serialNumber":"X"}`, 403, []string{"x-auth-org"}},
-		{"x-auth-org not managed", pathRegistration, with(partner, rhombustest.HeaderOrg, string(stranger)), `{"serialNumber":"X"}`, 403, []string{"not managed"}},
-		{"x-auth-org not a RUUID", pathRegistration, with(partner, rhombustest.HeaderOrg, "acme"), `{"serialNumber":"X"}`, 400, []string{"x-auth-org"}},
+		{"partner certificate scheme on createUser", pathUser, headers(s.Credential(rhombustest.PartnerCertificateKey)), good, 403, []string{"partner-api", "createUser"}},
+		{"certificate scheme on createUser", pathUser, headers(s.Credential(rhombustest.OrgCertificateKey)), good, 403, []string{`"api"`, "createUser"}},
+		{"x-auth-org with an org key", pathRegistration, with(org, "X-Auth-Org", string(s.DefaultOrg())), `{"serialNumber":"X"}`, 403, []string{"x-auth-org"}},
+		{"x-auth-org not managed", pathRegistration, with(partner, "X-Auth-Org", string(stranger)), `{"serialNumber":"X"}`, 403, []string{"not managed"}},
+		{"x-auth-org not a RUUID", pathRegistration, with(partner, "X-Auth-Org", "acme"), `{"serialNumber":"X"}`, 400, []string{"x-auth-org"}},
 		{"invalid RUUID (length)", pathUser, org, `{"email":"a@b.c","name":"A","permissionGroupUuid":"abc"}`, 400, []string{"permissionGroupUuid"}},
 		{"invalid RUUID (last character)", pathUser, org, `{"email":"a@b.c","name":"A","permissionGroupUuid":"AAAAAAAAAAAAAAAAAAAAAB"}`, 400, []string{"permissionGroupUuid"}},
 		{"invalid RUUID (alphabet)", pathRegistration, org, `{"serialNumber":"X","locationUuid":"AAAAAAAAAAAAAAAAAAAA+A"}`, 400, []string{"locationUuid"}},

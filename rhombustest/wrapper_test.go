@@ -82,7 +82,7 @@ func TestWrapperUnderEveryFault(t *testing.T) {
 			}
 			c := s.Client(rhombus.WithRetryPolicy(policy), rhombus.WithLimiter(nil),
 				rhombus.WithWarningHandler(func(_ context.Context, w rhombus.Warning) { warnings = append(warnings, w.Message) }))
-			s.Fail(tt.op, rhombustest.Times(1), tt.fault)
+			s.Fail(tt.op, tt.fault)
 
 			start := time.Now()
 			var err error
@@ -142,7 +142,7 @@ func TestRefusedRequestsChangeNoState(t *testing.T) {
 	assert.ErrorIs(t, err, rhombus.ErrRefused, "a registration without a serial number")
 
 	// A partner credential on createUser, which allows only api-token.
-	pc := s.ClientFor(rhombustest.PartnerAPIToken, rhombus.WithRetryPolicy(quickRetries))
+	pc := s.Client(rhombus.WithCredential(s.Credential(rhombustest.PartnerAPIToken)), rhombus.WithRetryPolicy(quickRetries))
 	_, err = pc.CreateUser(ctx, api.CreateUserRequest{Email: "b@example.com", Name: "B"})
 	var apiErr *rhombus.APIError
 	require.ErrorAs(t, err, &apiErr)
@@ -183,11 +183,12 @@ func TestEveryCredentialKindAgainstTheFake(t *testing.T) {
 	s := rhombustest.NewServer(t)
 	for _, kind := range rhombustest.Kinds() {
 		t.Run(kind.String(), func(t *testing.T) {
-			var opts []rhombus.Option
-			if kind.IsPartner() {
+			cred := s.Credential(kind)
+			opts := []rhombus.Option{rhombus.WithCredential(cred)}
+			if cred.Partner() {
 				opts = append(opts, rhombus.WithClientOrg(s.DefaultOrg()))
 			}
-			c := s.ClientFor(kind, opts...)
+			c := s.Client(opts...)
 			res, err := c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: s.DefaultOrg()})
 			require.NoError(t, err)
 			assert.Len(t, res.DeviceLicenses, len(s.Licenses(s.DefaultOrg())))

@@ -35,7 +35,7 @@ func ExampleNew() {
 }
 
 func ExampleClient_CreatePendingRegistration() {
-	s, _ := rhombustest.Start() // a fake Rhombus; a program uses rhombus.New
+	s := rhombustest.NewServer(nil) // a fake Rhombus; a program uses rhombus.New
 	defer s.Close()
 	c := s.Client()
 
@@ -49,7 +49,7 @@ func ExampleClient_CreatePendingRegistration() {
 }
 
 func ExampleClient_CreateUser() {
-	s, _ := rhombustest.Start()
+	s := rhombustest.NewServer(nil)
 	defer s.Close()
 	c := s.Client()
 
@@ -74,9 +74,9 @@ func ExampleClient_CreateUser() {
 }
 
 func ExampleClient_GetDeviceLicensesForOrg() {
-	s, _ := rhombustest.Start()
+	s := rhombustest.NewServer(nil)
 	defer s.Close()
-	partner := s.ClientFor(rhombustest.PartnerAPIToken)
+	partner := s.Client(rhombus.WithCredential(s.Credential(rhombustest.PartnerAPIToken)))
 
 	res, err := partner.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: s.DefaultOrg()})
 	if err != nil {
@@ -95,7 +95,7 @@ func ExampleClient_GetDeviceLicensesForOrg() {
 // Every failure is an error a program can branch on: errors.Is with the
 // sentinels, errors.As for the details.
 func Example_errors() {
-	s, _ := rhombustest.Start()
+	s := rhombustest.NewServer(nil)
 	defer s.Close()
 	c := s.Client()
 	ctx := context.Background()

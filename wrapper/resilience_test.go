@@ -60,7 +60,7 @@ func TestRateLimitedThenSuccessWaitsRetryAfter(t *testing.T) {
 	s := rhombustest.NewServer(t)
 	var ev events
 	c := s.Client(rhombus.WithObserver(ev.record))
-	s.Fail(rhombustest.OpCreatePendingRegistration, rhombustest.Times(1), rhombustest.RateLimited(time.Second))
+	s.Fail(rhombustest.OpCreatePendingRegistration, rhombustest.RateLimited(time.Second))
 
 	start := time.Now()
 	_, err := c.CreatePendingRegistration(context.Background(), registration("RH1"))
@@ -77,7 +77,7 @@ func TestRateLimitedThenSuccessWaitsRetryAfter(t *testing.T) {
 func TestServerErrorOnReadIsRetried(t *testing.T) {
 	s := rhombustest.NewServer(t)
 	c := s.Client(rhombus.WithRetryPolicy(fastBackoff))
-	s.Fail(rhombustest.OpGetDeviceLicensesForOrg, rhombustest.Times(2), rhombustest.ServerError(503))
+	s.Fail(rhombustest.OpGetDeviceLicensesForOrg, rhombustest.ServerError(503).Times(2))
 	res, err := c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: s.DefaultOrg()})
 	require.NoError(t, err)
 	assert.NotEmpty(t, res.DeviceLicenses)
@@ -87,7 +87,7 @@ func TestServerErrorOnReadIsRetried(t *testing.T) {
 func TestServerErrorOnWriteIsNotRetried(t *testing.T) {
 	s := rhombustest.NewServer(t)
 	c := s.Client(rhombus.WithRetryPolicy(fastBackoff))
-	s.Fail(rhombustest.OpCreatePendingRegistration, rhombustest.Times(1), rhombustest.ServerError(503))
+	s.Fail(rhombustest.OpCreatePendingRegistration, rhombustest.ServerError(503))
 	_, err := c.CreatePendingRegistration(context.Background(), registration("RH1"))
 	assert.ErrorIs(t, err, rhombus.ErrServer)
 	assert.Len(t, s.Requests(), 1, "a write answered 5xx is not resent")
@@ -171,7 +171,7 @@ func TestConnectionFailuresThatWaitingCannotCure(t *testing.T) {
 func TestWriteDroppedAfterSendingIsOutcomeUnknown(t *testing.T) {
 	s := rhombustest.NewServer(t)
 	c := s.Client(rhombus.WithRetryPolicy(fastBackoff))
-	s.Fail(rhombustest.OpCreatePendingRegistration, rhombustest.Times(1), rhombustest.CloseAfterApply())
+	s.Fail(rhombustest.OpCreatePendingRegistration, rhombustest.CloseAfterApply())
 	org := s.DefaultOrg()
 	_, err := c.CreatePendingRegistration(context.Background(), api.CreatePendingRegistrationRequest{
 		SerialNumber: "RH42", OrgUUID: org})
@@ -335,7 +335,7 @@ func TestAdaptiveLimiterSlowsOn429(t *testing.T) {
 	require.NoError(t, err)
 	s := rhombustest.NewServer(t)
 	c := s.Client(rhombus.WithLimiter(lim))
-	s.Fail(rhombustest.OpGetDeviceLicensesForOrg, rhombustest.Times(1), rhombustest.RateLimited(time.Second))
+	s.Fail(rhombustest.OpGetDeviceLicensesForOrg, rhombustest.RateLimited(time.Second))
 	_, err = c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: s.DefaultOrg()})
 	require.NoError(t, err)
 	assert.Less(t, lim.Rate(), 100.0, "a 429 lowered the rate")
@@ -374,7 +374,7 @@ func TestAttemptsWaitsAndGiveUpsAreLogged(t *testing.T) {
 	var mu sync.Mutex
 	logger := slog.New(slog.NewTextHandler(lockedWriter{&mu, &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c := s.Client(rhombus.WithLogger(logger), rhombus.WithRetryPolicy(fastBackoff))
-	s.Fail(rhombustest.OpGetDeviceLicensesForOrg, rhombustest.Always(), rhombustest.ServerError(503))
+	s.Fail(rhombustest.OpGetDeviceLicensesForOrg, rhombustest.ServerError(503).Always())
 
 	_, err := c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: s.DefaultOrg()})
 	require.ErrorIs(t, err, rhombus.ErrServer)
@@ -387,7 +387,7 @@ func TestAttemptsWaitsAndGiveUpsAreLogged(t *testing.T) {
 	assert.Contains(t, lines[0], `level=DEBUG msg="rhombus attempt" operation=getDeviceLicensesForOrg attempt=1 status=503`)
 	assert.Contains(t, lines[1], `level=DEBUG msg="rhombus wait" operation=getDeviceLicensesForOrg attempt=1 status=503 wait=`)
 	assert.Contains(t, lines[len(lines)-1], `level=WARN msg="rhombus give-up" operation=getDeviceLicensesForOrg attempt=4`)
-	assert.NotContains(t, out, s.APIKey(), "no log line holds the key")
+	assert.NotContains(t, out, s.Key(rhombustest.OrgAPIToken), "no log line holds the key")
 }
 
 type lockedWriter struct {
@@ -465,7 +465,7 @@ func TestFailedTokenSourceIsFinal(t *testing.T) {
 		asked.Add(1)
 		return "", errors.New("refresh token revoked")
 	})
-	c, err := s.NewClient(rhombustest.OAuthAccessToken, rhombus.WithCredential(rhombus.OAuthTokenSource(src)), rhombus.WithRetryPolicy(fastBackoff))
+	c, err := rhombus.New(rhombus.WithEndpoint(s.URL), rhombus.WithCredential(rhombus.OAuthTokenSource(src)), rhombus.WithRetryPolicy(fastBackoff))
 	require.NoError(t, err)
 	_, err = c.GetDeviceLicensesForOrg(context.Background(), api.GetDeviceLicensesForOrgRequest{OrgUUID: s.DefaultOrg()})
 	assert.EqualError(t, err, "rhombus: getDeviceLicensesForOrg: OAuth token source: refresh token revoked")

@@ -136,7 +136,7 @@ func TestUserTransportUntouched(t *testing.T) {
 	s := rhombustest.NewServer(t)
 	tr := &http.Transport{MaxIdleConnsPerHost: 1}
 	hc := &http.Client{Transport: tr}
-	c, err := rhombus.New(rhombus.WithCredential(rhombus.APIToken(s.APIKey())), rhombus.WithEndpoint(s.URL), rhombus.WithHTTPClient(hc))
+	c, err := rhombus.New(rhombus.WithCredential(rhombus.APIToken(s.Key(rhombustest.OrgAPIToken))), rhombus.WithEndpoint(s.URL), rhombus.WithHTTPClient(hc))
 	if err != nil {
 		t.Fatal(err)
 	}
