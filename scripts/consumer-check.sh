@@ -75,12 +75,12 @@ import (
 )
 
 func main() {
-	s, err := rhombustest.Start()
-	if err != nil {
+	s := rhombustest.NewUnstartedServer(nil)
+	if err := s.Start(); err != nil {
 		log.Fatal(err)
 	}
 	defer s.Close()
-	c, err := rhombus.New(rhombus.WithEndpoint(s.URL), rhombus.WithCredential(rhombus.APIToken(s.APIKey())))
+	c, err := rhombus.New(rhombus.WithEndpoint(s.URL), rhombus.WithCredential(rhombus.APIToken(s.Key(rhombustest.OrgAPIToken))))
 	if err != nil {
 		log.Fatal(err)
 	}
