@@ -154,7 +154,7 @@ func TestBulkRateLimitStorm(t *testing.T) {
 	t.Parallel()
 	s := rhombustest.NewServer(t)
 	c := newCLI(t, s)
-	s.Fail(rhombustest.OpCreatePendingRegistration, rhombustest.Times(20), rhombustest.RateLimited(time.Second))
+	s.Fail(rhombustest.OpCreatePendingRegistration, rhombustest.RateLimited(time.Second).Times(20))
 	csvPath := c.file("devices.csv", deviceCSV(s, 40, nil))
 	start := time.Now()
 	o := c.run("register-devices", "--csv", csvPath, "--rate", "100", "--burst", "10")
@@ -195,7 +195,7 @@ func TestBulkResumeAfterInterrupt(t *testing.T) {
 			resultsPath := c.file("out/results.csv", "")
 			args := append([]string{"register-devices", "--csv", csvPath, "--results", resultsPath}, fast...)
 
-			s.Fail(rhombustest.OpCreatePendingRegistration, rhombustest.Always(), rhombustest.Slow(40*time.Millisecond))
+			s.Fail(rhombustest.OpCreatePendingRegistration, rhombustest.Slow(40*time.Millisecond).Always())
 			cmd, stdout, stderr := c.command(append(c.serverFlags(), args...)...)
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)

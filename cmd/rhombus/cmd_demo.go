@@ -33,7 +33,8 @@ func runDemo(a *app, g *globals, args []string) error {
 	if _, err := parseFlags(fs, args, g); err != nil {
 		return err
 	}
-	s, err := rhombustest.Start()
+	s := rhombustest.NewUnstartedServer(nil)
+	err := s.Start()
 	if err != nil {
 		return fmt.Errorf("rhombus: demo: starting the fake server: %w", err)
 	}
@@ -48,11 +49,11 @@ func runDemo(a *app, g *globals, args []string) error {
 		defer wmu.Unlock()
 		warnings = append(warnings, w)
 	})
-	orgClient, err := s.NewClient(rhombustest.OrgAPIToken, rhombus.WithHTTPClient(hc), onWarning)
+	orgClient, err := rhombus.New(rhombus.WithEndpoint(s.URL), rhombus.WithCredential(s.Credential(rhombustest.OrgAPIToken)), rhombus.WithHTTPClient(hc), onWarning)
 	if err != nil {
 		return fmt.Errorf("rhombus: demo: %w", err)
 	}
-	partnerClient, err := s.NewClient(rhombustest.PartnerAPIToken, rhombus.WithHTTPClient(hc), onWarning)
+	partnerClient, err := rhombus.New(rhombus.WithEndpoint(s.URL), rhombus.WithCredential(s.Credential(rhombustest.PartnerAPIToken)), rhombus.WithHTTPClient(hc), onWarning)
 	if err != nil {
 		return fmt.Errorf("rhombus: demo: %w", err)
 	}

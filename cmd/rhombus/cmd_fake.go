@@ -69,7 +69,8 @@ func runFake(a *app, g *globals, args []string) error {
 		opts = append(opts, rhombustest.WithRateLimit(f.rateLimit, f.burst))
 		limited = fmt.Sprintf(" Each organisation may send %v requests a second (bursts of %d); beyond that the answer is 429.", f.rateLimit, f.burst)
 	}
-	s, err := rhombustest.Start(opts...)
+	s := rhombustest.NewUnstartedServer(nil, opts...)
+	err = s.Start()
 	if errors.Is(err, syscall.EADDRINUSE) {
 		return &usageError{msg: fmt.Sprintf("--listen: %s is in use by another program; give another port, or port 0 for a free one (--listen 127.0.0.1:0)", f.listen)}
 	}

@@ -145,7 +145,7 @@ func TestPartnerOrg(t *testing.T) {
 	s := rhombustest.NewServer(t)
 	c := newCLI(t, s)
 	org := string(s.DefaultOrg())
-	o := c.runRaw("--endpoint-url", s.URL, "--api-key", s.PartnerAPIKey(), "--partner", "--partner-org", org,
+	o := c.runRaw("--endpoint-url", s.URL, "--api-key", s.Key(rhombustest.PartnerAPIToken), "--partner", "--partner-org", org,
 		"device-licenses", "--org-uuid", org)
 	wantCode(t, o, 0)
 	reqs := s.Requests()
@@ -153,7 +153,7 @@ func TestPartnerOrg(t *testing.T) {
 		t.Fatalf("want 1 request, got %d", len(reqs))
 	}
 	h := reqs[0].Header
-	if h.Get(rhombustest.HeaderOrg) != org || h.Get(rhombustest.HeaderAuthScheme) != "partner-api-token" {
+	if h.Get("X-Auth-Org") != org || h.Get("X-Auth-Scheme") != "partner-api-token" {
 		t.Errorf("want x-auth-org %s with partner-api-token, got %v", org, h)
 	}
 
@@ -223,7 +223,7 @@ func TestVerboseRedactsCredentials(t *testing.T) {
 	wantContains(t, "stderr", o.stderr, "> POST "+s.URL+"/api/user/createUser", `x-auth-apikey="[REDACTED]"`,
 		`x-auth-scheme="api-token"`, `"email":"v@example.com"`, "< createUser HTTP/1.1 200 OK")
 	for _, out := range []string{o.stdout, o.stderr} {
-		if strings.Contains(out, s.APIKey()) {
+		if strings.Contains(out, s.Key(rhombustest.OrgAPIToken)) {
 			t.Fatalf("the API key appears in the output:\n%s", o)
 		}
 	}
@@ -231,11 +231,11 @@ func TestVerboseRedactsCredentials(t *testing.T) {
 	// The same after the command name, for a retried call, and with the
 	// key coming from the environment.
 	s.Fail(rhombustest.OpCreatePendingRegistration, rhombustest.RateLimited(time.Second))
-	c.env = append(c.env, "RHOMBUS_API_KEY="+s.APIKey())
+	c.env = append(c.env, "RHOMBUS_API_KEY="+s.Key(rhombustest.OrgAPIToken))
 	o = c.runRaw("--endpoint-url", s.URL, "register-device", "--serial-number", "RH-V", "--wifi-psk", psk, "--verbose")
 	wantCode(t, o, 0)
 	wantContains(t, "stderr", o.stderr, "retry-after=1", "waiting", `"wifiPsk":"[REDACTED]"`)
-	if strings.Contains(o.stdout+o.stderr, s.APIKey()) || strings.Contains(o.stderr, psk) {
+	if strings.Contains(o.stdout+o.stderr, s.Key(rhombustest.OrgAPIToken)) || strings.Contains(o.stderr, psk) {
 		t.Fatalf("a secret appears in the output:\n%s", o)
 	}
 }
@@ -345,13 +345,13 @@ func TestProfileAndEnvironment(t *testing.T) {
 	s := rhombustest.NewServer(t)
 	c := newCLI(t, s)
 	dir := filepath.Join(c.home, ".rhombus")
-	writeFile(t, filepath.Join(dir, "credentials"), "[default]\napi_key = not-this-one\n\n[work]\napi_key = "+s.PartnerAPIKey()+"\nis_partner = true\n")
+	writeFile(t, filepath.Join(dir, "credentials"), "[default]\napi_key = not-this-one\n\n[work]\napi_key = "+s.Key(rhombustest.PartnerAPIToken)+"\nis_partner = true\n")
 	writeFile(t, filepath.Join(dir, "config"), "[profile work]\nendpoint_url = "+s.URL+"\n")
 	org := string(s.DefaultOrg())
 
 	o := c.runRaw("--profile", "work", "--partner-org", org, "device-licenses", "--org-uuid", org)
 	wantCode(t, o, 0)
-	if h := s.Requests()[0].Header; h.Get(rhombustest.HeaderAuthScheme) != "partner-api-token" || h.Get(rhombustest.HeaderOrg) != org {
+	if h := s.Requests()[0].Header; h.Get("X-Auth-Scheme") != "partner-api-token" || h.Get("X-Auth-Org") != org {
 		t.Errorf("profile work: want a partner request in %s, got %v", org, h)
 	}
 
@@ -365,7 +365,7 @@ func TestProfileAndEnvironment(t *testing.T) {
 	o = c.runRaw("device-licenses", "--org-uuid", org)
 	wantCode(t, o, 1) // the key from the environment beats the file's
 	wantContains(t, "stderr", o.stderr, "HTTP 401")
-	o = c.runRaw("device-licenses", "--org-uuid", org, "--api-key", s.PartnerAPIKey())
+	o = c.runRaw("device-licenses", "--org-uuid", org, "--api-key", s.Key(rhombustest.PartnerAPIToken))
 	wantCode(t, o, 0)
 }
 

@@ -23,7 +23,7 @@ func TestCreateUserWithoutName(t *testing.T) {
 		t.Errorf("create-user --help must list --name as optional:\n%s", help)
 	}
 	s := rhombustest.NewServer(t)
-	code, stdout, stderr = runInProcess(t, "--endpoint-url", s.URL, "--api-key", s.APIKey(),
+	code, stdout, stderr = runInProcess(t, "--endpoint-url", s.URL, "--api-key", s.Key(rhombustest.OrgAPIToken),
 		"create-user", "--email", "noname@example.com")
 	if code != 0 {
 		t.Fatalf("create-user without --name: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)

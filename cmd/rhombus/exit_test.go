@@ -20,7 +20,7 @@ func TestSkipInvalidWithEveryRowInvalid(t *testing.T) {
 	dir := t.TempDir()
 	csv := filepath.Join(dir, "devices.csv")
 	writeFile(t, csv, "serialNumber,orgUuid\nRH-1,"+aUUID+"\nRH-2,short\n")
-	o := runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.APIKey(),
+	o := runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.Key(rhombustest.OrgAPIToken),
 		"register-devices", "--csv", csv, "--skip-invalid")
 	wantCode(t, o, exitUsage)
 	wantContains(t, "stderr", o.stderr, "all 2 rows are invalid, so nothing was sent", "line 2: orgUuid", "line 3: orgUuid")
@@ -28,7 +28,7 @@ func TestSkipInvalidWithEveryRowInvalid(t *testing.T) {
 
 	// One valid row is sent, the invalid one skipped: exit 0.
 	writeFile(t, csv, "serialNumber,orgUuid\nRH-1,"+string(s.DefaultOrg())+"\nRH-2,short\n")
-	o = runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.APIKey(),
+	o = runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.Key(rhombustest.OrgAPIToken),
 		"register-devices", "--csv", csv, "--skip-invalid")
 	wantCode(t, o, exitOK)
 	if n := len(s.Requests()); n != 1 {

@@ -46,7 +46,7 @@ func TestWholeAPIOperationAgainstTheDefaultFake(t *testing.T) {
 		op = opRow{OperationID: "createUser", Path: "/api/user/createUser"}
 		s = rhombustest.NewServer(t, rhombustest.WithSpec(specWithout(t, op.Path)))
 	}
-	o := runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.APIKey(), "call", op.OperationID)
+	o := runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.Key(rhombustest.OrgAPIToken), "call", op.OperationID)
 	wantCode(t, o, exitFailed)
 	wantContains(t, "stderr", o.stderr,
 		"this fake serves", "POST "+op.Path+" is not one of them", // the fake's own answer
@@ -63,7 +63,7 @@ func TestWholeAPIOperationAgainstTheDefaultFake(t *testing.T) {
 		served[r.OperationID] = true
 	}
 	if !served["getLocation"] && served["getLocations"] {
-		o = runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.APIKey(), "call", "getLocation")
+		o = runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.Key(rhombustest.OrgAPIToken), "call", "getLocation")
 		wantCode(t, o, exitFailed)
 		wantContains(t, "stderr", o.stderr, "did you mean getLocations?")
 	}
@@ -74,11 +74,11 @@ func TestWholeAPIOperationAgainstTheDefaultFake(t *testing.T) {
 func TestUnknownOperationSuggestsTheNearest(t *testing.T) {
 	t.Parallel()
 	s := rhombustest.NewServer(t)
-	o := runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.APIKey(), "call", "getLocatoins")
+	o := runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.Key(rhombustest.OrgAPIToken), "call", "getLocatoins")
 	wantCode(t, o, exitUsage)
 	wantContains(t, "stderr", o.stderr, `unknown operation "getLocatoins"; did you mean getLocations?`)
 	wantNoRequests(t, s)
-	o = runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.APIKey(), "call", "zzzzzzzzzzzz")
+	o = runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.Key(rhombustest.OrgAPIToken), "call", "zzzzzzzzzzzz")
 	if o.code != exitUsage || strings.Contains(o.stderr, "did you mean") {
 		t.Errorf("a name near nothing gets no suggestion:\n%s", o)
 	}
@@ -89,10 +89,10 @@ func TestUnknownOperationSuggestsTheNearest(t *testing.T) {
 func TestEndpointWithAPathHint(t *testing.T) {
 	t.Parallel()
 	s := rhombustest.NewServer(t)
-	o := runCLI(t, "", nil, "--endpoint-url", s.URL+"/api", "--api-key", s.APIKey(), "call", "getLocations")
+	o := runCLI(t, "", nil, "--endpoint-url", s.URL+"/api", "--api-key", s.Key(rhombustest.OrgAPIToken), "call", "getLocations")
 	wantCode(t, o, exitFailed)
 	wantContains(t, "stderr", o.stderr, "The endpoint URL must be the host root, without a path: --endpoint-url "+s.URL+" ")
-	o = runCLI(t, "", nil, "--endpoint-url", s.URL+"/api", "--api-key", s.APIKey(), "register-device", "--serial-number", "RH1")
+	o = runCLI(t, "", nil, "--endpoint-url", s.URL+"/api", "--api-key", s.Key(rhombustest.OrgAPIToken), "register-device", "--serial-number", "RH1")
 	wantCode(t, o, exitFailed)
 	wantContains(t, "stderr", o.stderr, "--endpoint-url "+s.URL+" ")
 }
@@ -150,10 +150,10 @@ func TestUnauthorizedMentionsPartner(t *testing.T) {
 	o := runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", partnerKey, "call", "getLocations")
 	wantCode(t, o, exitFailed)
 	wantContains(t, "stderr", o.stderr, "HTTP 401", "A partner API token needs --partner")
-	o = runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.APIKey(), "--partner", "call", "getLocations")
+	o = runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.Key(rhombustest.OrgAPIToken), "--partner", "call", "getLocations")
 	wantCode(t, o, exitFailed)
 	wantContains(t, "stderr", o.stderr, "HTTP 401", "an organisation's API key is sent without --partner")
-	if strings.Contains(o.stderr, partnerKey) || strings.Contains(o.stderr, s.APIKey()) {
+	if strings.Contains(o.stderr, partnerKey) || strings.Contains(o.stderr, s.Key(rhombustest.OrgAPIToken)) {
 		t.Error("stderr holds a key")
 	}
 }

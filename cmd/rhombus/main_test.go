@@ -93,7 +93,7 @@ func newCLI(t *testing.T, s *rhombustest.Server) *cli {
 	t.Helper()
 	c := &cli{t: t, s: s, home: t.TempDir(), dir: t.TempDir()}
 	if s != nil {
-		registerTestSecrets(s.APIKey(), s.PartnerAPIKey(), s.CertificateKey(), s.PartnerCertificateKey())
+		registerTestSecrets(s.Key(rhombustest.OrgAPIToken), s.Key(rhombustest.PartnerAPIToken), s.Key(rhombustest.OrgCertificateKey), s.Key(rhombustest.PartnerCertificateKey))
 	}
 	for _, kv := range os.Environ() {
 		if strings.HasPrefix(kv, "RHOMBUS_") || strings.HasPrefix(kv, "HOME=") {
@@ -152,7 +152,7 @@ func (c *cli) serverFlags() []string {
 	if c.s == nil {
 		return nil
 	}
-	return []string{"--endpoint-url", c.s.URL, "--api-key", c.s.APIKey()}
+	return []string{"--endpoint-url", c.s.URL, "--api-key", c.s.Key(rhombustest.OrgAPIToken)}
 }
 
 // runRaw runs the command line in this process with exactly args and an
@@ -253,8 +253,8 @@ func TestFailureTextHidesTestKeys(t *testing.T) {
 	t.Parallel()
 	s := rhombustest.NewServer(t)
 	newCLI(t, s)
-	o := output{stdout: "sent " + s.APIKey(), stderr: "echoed " + s.PartnerAPIKey()}
-	for _, k := range []string{s.APIKey(), s.PartnerAPIKey()} {
+	o := output{stdout: "sent " + s.Key(rhombustest.OrgAPIToken), stderr: "echoed " + s.Key(rhombustest.PartnerAPIToken)}
+	for _, k := range []string{s.Key(rhombustest.OrgAPIToken), s.Key(rhombustest.PartnerAPIToken)} {
 		if strings.Contains(o.String(), k) || strings.Contains(redactTestSecrets("x"+k+"y"), k) {
 			t.Fatal("a test key survives in failure text")
 		}

@@ -21,8 +21,8 @@ func TestVendorProfileLayouts(t *testing.T) {
 	t.Parallel()
 	prod := rhombustest.NewServer(t)
 	staging := rhombustest.NewServer(t)
-	creds := "[default]\napi_key = " + prod.APIKey() + "\n\n[staging]\napi_key = " + staging.APIKey() + "\n\n" +
-		"[partner]\napi_key = " + prod.PartnerAPIKey() + "\nis_partner = true\n"
+	creds := "[default]\napi_key = " + prod.Key(rhombustest.OrgAPIToken) + "\n\n[staging]\napi_key = " + staging.Key(rhombustest.OrgAPIToken) + "\n\n" +
+		"[partner]\napi_key = " + prod.Key(rhombustest.PartnerAPIToken) + "\nis_partner = true\n"
 
 	cases := []struct {
 		name   string
@@ -56,19 +56,19 @@ func TestVendorProfileLayouts(t *testing.T) {
 			args:   []string{"--profile", "staging"}, code: 2,
 			stderr: []string{"no endpoint_url", "the endpoint_url of [staging] is not used: [profile staging] exists"}},
 		// The vendor's tool takes anything but "true" for false: a plain token.
-		{name: "is_partner = True", creds: "[partner]\napi_key = " + prod.PartnerAPIKey() + "\nis_partner = True\n",
+		{name: "is_partner = True", creds: "[partner]\napi_key = " + prod.Key(rhombustest.PartnerAPIToken) + "\nis_partner = True\n",
 			config: "[profile partner]\nendpoint_url = " + prod.URL + "\n",
 			args:   []string{"--profile", "partner"}, code: 2,
 			stderr: []string{"credentials [partner] is_partner: must be true or false (lower case), got \"True\""}},
-		{name: "is_partner = yes", creds: "[partner]\napi_key = " + prod.PartnerAPIKey() + "\nis_partner = yes\n",
+		{name: "is_partner = yes", creds: "[partner]\napi_key = " + prod.Key(rhombustest.PartnerAPIToken) + "\nis_partner = yes\n",
 			config: "[profile partner]\nendpoint_url = " + prod.URL + "\n",
 			args:   []string{"--profile", "partner"}, code: 2,
 			stderr: []string{"credentials [partner] is_partner: must be true or false (lower case), got \"yes\""}},
 		// The vendor's tool sends a certificate key as a plain token then.
-		{name: "auth_type = cert without certificate files", creds: "[default]\napi_key = " + prod.APIKey() + "\nauth_type = cert\n",
+		{name: "auth_type = cert without certificate files", creds: "[default]\napi_key = " + prod.Key(rhombustest.OrgAPIToken) + "\nauth_type = cert\n",
 			config: "[default]\nendpoint_url = " + prod.URL + "\n", code: 2,
 			stderr: []string{"credentials [default]: auth_type cert needs cert_file and key_file"}},
-		{name: "unknown auth_type", creds: "[default]\napi_key = " + prod.APIKey() + "\nauth_type = oauth\n",
+		{name: "unknown auth_type", creds: "[default]\napi_key = " + prod.Key(rhombustest.OrgAPIToken) + "\nauth_type = oauth\n",
 			config: "[default]\nendpoint_url = " + prod.URL + "\n", code: 2,
 			stderr: []string{"credentials [default] auth_type: must be token or cert (lower case), got \"oauth\""}},
 		// The vendor's tool fails; a fallback would send the key to production.
@@ -81,7 +81,7 @@ func TestVendorProfileLayouts(t *testing.T) {
 			stderr: []string{"RHOMBUS_ENDPOINT_URL is only white space"}},
 		// The vendor's tool reads ./.rhombus then.
 		{name: "$HOME unset, .rhombus in the working directory", config: "[default]\nendpoint_url = " + prod.URL + "\n",
-			noHome: true, env: []string{"RHOMBUS_API_KEY=" + prod.APIKey(), "RHOMBUS_ENDPOINT_URL=" + prod.URL}, code: 2,
+			noHome: true, env: []string{"RHOMBUS_API_KEY=" + prod.Key(rhombustest.OrgAPIToken), "RHOMBUS_ENDPOINT_URL=" + prod.URL}, code: 2,
 			stderr: []string{"$HOME is unset", "the working directory has a .rhombus folder"}},
 		{name: "missing profile blames --profile", config: "",
 			env: []string{"RHOMBUS_PROFILE=staging"}, args: []string{"--profile", "nope"}, code: 2,
@@ -133,7 +133,7 @@ func TestVendorProfileLayouts(t *testing.T) {
 					t.Errorf("want 1 request at staging; prod got %d, staging %d", gotProd, gotStaging)
 				}
 			}
-			for i, secret := range []string{prod.APIKey(), staging.APIKey(), prod.PartnerAPIKey()} {
+			for i, secret := range []string{prod.Key(rhombustest.OrgAPIToken), staging.Key(rhombustest.OrgAPIToken), prod.Key(rhombustest.PartnerAPIToken)} {
 				if strings.Contains(o.stdout+o.stderr, secret) {
 					t.Errorf("the output holds key %d (output not printed)", i)
 				}
@@ -147,7 +147,7 @@ func TestVerboseNamesProfileAndEndpoint(t *testing.T) {
 	t.Parallel()
 	s := rhombustest.NewServer(t)
 	c := newCLI(t, nil)
-	writeFile(t, filepath.Join(c.home, ".rhombus", "credentials"), "[work]\napi_key = "+s.APIKey()+"\n")
+	writeFile(t, filepath.Join(c.home, ".rhombus", "credentials"), "[work]\napi_key = "+s.Key(rhombustest.OrgAPIToken)+"\n")
 	writeFile(t, filepath.Join(c.home, ".rhombus", "config"), "[work]\nendpoint_url = "+s.URL+"\n")
 	o := c.runRaw("--verbose", "--profile", "work", "register-device", "--serial-number", "RH1")
 	wantCode(t, o, 0)
@@ -171,7 +171,7 @@ func TestRetriesAreAnnouncedOnATerminal(t *testing.T) {
 	t.Parallel()
 	s := rhombustest.NewServer(t)
 	s.Fail(rhombustest.OpCreatePendingRegistration, rhombustest.RateLimited(time.Second))
-	code, stdout, stderr := runInProcess(t, "--endpoint-url", s.URL, "--api-key", s.APIKey(),
+	code, stdout, stderr := runInProcess(t, "--endpoint-url", s.URL, "--api-key", s.Key(rhombustest.OrgAPIToken),
 		"register-device", "--serial-number", "RH42")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)

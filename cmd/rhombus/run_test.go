@@ -17,17 +17,17 @@ import (
 // environment says. Not parallel: it sets the process's environment.
 func TestRunReadsOnlyItsEnvironment(t *testing.T) {
 	mine, other := rhombustest.NewServer(t), rhombustest.NewServer(t)
-	registerTestSecrets(mine.APIKey(), other.APIKey())
+	registerTestSecrets(mine.Key(rhombustest.OrgAPIToken), other.Key(rhombustest.OrgAPIToken))
 	otherHome := t.TempDir()
-	writeFile(t, filepath.Join(otherHome, ".rhombus", "credentials"), "[default]\napi_key = "+other.APIKey()+"\n")
+	writeFile(t, filepath.Join(otherHome, ".rhombus", "credentials"), "[default]\napi_key = "+other.Key(rhombustest.OrgAPIToken)+"\n")
 	writeFile(t, filepath.Join(otherHome, ".rhombus", "config"), "[default]\nendpoint_url = "+other.URL+"\n")
 	t.Setenv("HOME", otherHome)
-	t.Setenv("RHOMBUS_API_KEY", other.APIKey())
+	t.Setenv("RHOMBUS_API_KEY", other.Key(rhombustest.OrgAPIToken))
 	t.Setenv("RHOMBUS_ENDPOINT_URL", other.URL)
 	t.Setenv("RHOMBUS_PROFILE", "")
 
 	c := newCLI(t, nil)
-	c.env = append(c.env, "RHOMBUS_API_KEY="+mine.APIKey(), "RHOMBUS_ENDPOINT_URL="+mine.URL)
+	c.env = append(c.env, "RHOMBUS_API_KEY="+mine.Key(rhombustest.OrgAPIToken), "RHOMBUS_ENDPOINT_URL="+mine.URL)
 	o := c.runRaw("register-device", "--serial-number", "RH-ENV-1")
 	wantCode(t, o, exitOK)
 	if len(mine.Registrations(mine.DefaultOrg())) != 1 || len(other.Requests()) != 0 {
@@ -59,7 +59,7 @@ func TestRunContextEndInterruptsABulkRun(t *testing.T) {
 	resultsPath := filepath.Join(c.dir, "results.csv")
 	args := append(c.serverFlags(), append([]string{"register-devices", "--csv", csvPath, "--results", resultsPath}, fast...)...)
 
-	s.Fail(rhombustest.OpCreatePendingRegistration, rhombustest.Always(), rhombustest.Slow(40*time.Millisecond))
+	s.Fail(rhombustest.OpCreatePendingRegistration, rhombustest.Slow(40*time.Millisecond).Always())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var stdout, stderr bytes.Buffer

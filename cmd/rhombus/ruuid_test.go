@@ -52,10 +52,10 @@ func TestRUUIDCommand(t *testing.T) {
 func TestUUIDWhereARUUIDIsExpectedNamesTheCommand(t *testing.T) {
 	t.Parallel()
 	s := rhombustest.NewServer(t)
-	o := runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.APIKey(), "device-licenses", "--org-uuid", aUUID)
+	o := runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.Key(rhombustest.OrgAPIToken), "device-licenses", "--org-uuid", aUUID)
 	wantCode(t, o, exitUsage)
 	wantContains(t, "stderr", o.stderr, "--org-uuid:", "its RUUID is "+aRUUID, "rhombus ruuid "+aUUID)
-	o = runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.APIKey(), "call", "getDeviceLicensesForOrg",
+	o = runCLI(t, "", nil, "--endpoint-url", s.URL, "--api-key", s.Key(rhombustest.OrgAPIToken), "call", "getDeviceLicensesForOrg",
 		"--data", `{"orgUuid":"`+aUUID+`"}`)
 	wantCode(t, o, exitUsage)
 	wantContains(t, "stderr", o.stderr, "field orgUuid", "its RUUID is "+aRUUID, "rhombus ruuid "+aUUID)
