@@ -95,10 +95,10 @@ upstream:
 # Imports N operations of the vendor's document, chosen at random with
 # SEED, into a scratch clone of the committed tree and runs make check there
 # (CHECKS=quick: go build, vet and test); the tree here is not touched.
-N ?= 60
-SEED ?= 1
 # N=none removes every imported operation instead: no test may depend on
 # what is imported.
+N ?= 60
+SEED ?= 1
 CHECKS ?= check
 import-random:
 	scripts/import-random.sh $(N) $(SEED) $(CHECKS)
