@@ -1986,6 +1986,17 @@ type jsonDoer interface {
 	DoJSON(ctx context.Context, method, url string, body []byte) (*http.Response, error)
 }
 
+// nilContext is the error of a call to the operation at path given a nil
+// context, on which http.Request.WithContext would panic: the doer's own
+// when it makes one (package rhombus's names the operation), else one
+// naming the path and the rule.
+func (c *Client) nilContext(path string) error {
+	if d, ok := c.Client.(interface{ NilContextError(path string) error }); ok {
+		return d.NilContextError(path)
+	}
+	return fmt.Errorf("%s: context must not be nil", path)
+}
+
 // Client which conforms to the OpenAPI3 specification for this service.
 type Client struct {
 	// The endpoint of the server conforming to this interface, with scheme,
@@ -2261,6 +2272,9 @@ type ClientInterface interface {
 //
 // Corresponds with POST /api/accesscontrol/unlockAccessControlledDoor (the `UnlockAccessControlledDoor` operationId).
 func (c *Client) UnlockAccessControlledDoorWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if ctx == nil {
+		return nil, c.nilContext("/api/accesscontrol/unlockAccessControlledDoor")
+	}
 	req, err := NewUnlockAccessControlledDoorRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
@@ -2280,6 +2294,9 @@ func (c *Client) UnlockAccessControlledDoorWithBody(ctx context.Context, content
 //
 // Corresponds with POST /api/accesscontrol/unlockAccessControlledDoor (the `UnlockAccessControlledDoor` operationId).
 func (c *Client) UnlockAccessControlledDoor(ctx context.Context, body UnlockAccessControlledDoorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if ctx == nil {
+		return nil, c.nilContext("/api/accesscontrol/unlockAccessControlledDoor")
+	}
 	if d, ok := c.Client.(jsonDoer); ok && len(c.RequestEditors) == 0 && len(reqEditors) == 0 {
 		buf, err := json.Marshal(body)
 		if err != nil {
@@ -2306,6 +2323,9 @@ func (c *Client) UnlockAccessControlledDoor(ctx context.Context, body UnlockAcce
 //
 // Corresponds with POST /api/camera/getMediaUris (the `GetCameraMediaUris` operationId).
 func (c *Client) GetCameraMediaUrisWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if ctx == nil {
+		return nil, c.nilContext("/api/camera/getMediaUris")
+	}
 	req, err := NewGetCameraMediaUrisRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
@@ -2325,6 +2345,9 @@ func (c *Client) GetCameraMediaUrisWithBody(ctx context.Context, contentType str
 //
 // Corresponds with POST /api/camera/getMediaUris (the `GetCameraMediaUris` operationId).
 func (c *Client) GetCameraMediaUris(ctx context.Context, body GetCameraMediaUrisJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if ctx == nil {
+		return nil, c.nilContext("/api/camera/getMediaUris")
+	}
 	if d, ok := c.Client.(jsonDoer); ok && len(c.RequestEditors) == 0 && len(reqEditors) == 0 {
 		buf, err := json.Marshal(body)
 		if err != nil {
@@ -2351,6 +2374,9 @@ func (c *Client) GetCameraMediaUris(ctx context.Context, body GetCameraMediaUris
 //
 // Corresponds with POST /api/camera/getMinimalCameraStateList (the `GetMinimalCameraStateList` operationId).
 func (c *Client) GetMinimalCameraStateListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if ctx == nil {
+		return nil, c.nilContext("/api/camera/getMinimalCameraStateList")
+	}
 	req, err := NewGetMinimalCameraStateListRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
@@ -2370,6 +2396,9 @@ func (c *Client) GetMinimalCameraStateListWithBody(ctx context.Context, contentT
 //
 // Corresponds with POST /api/camera/getMinimalCameraStateList (the `GetMinimalCameraStateList` operationId).
 func (c *Client) GetMinimalCameraStateList(ctx context.Context, body GetMinimalCameraStateListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if ctx == nil {
+		return nil, c.nilContext("/api/camera/getMinimalCameraStateList")
+	}
 	if d, ok := c.Client.(jsonDoer); ok && len(c.RequestEditors) == 0 && len(reqEditors) == 0 {
 		buf, err := json.Marshal(body)
 		if err != nil {
@@ -2394,6 +2423,9 @@ func (c *Client) GetMinimalCameraStateList(ctx context.Context, body GetMinimalC
 //
 // Corresponds with POST /api/door/getMinimalDoorStateList (the `GetMinimalDoorStateList` operationId).
 func (c *Client) GetMinimalDoorStateListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if ctx == nil {
+		return nil, c.nilContext("/api/door/getMinimalDoorStateList")
+	}
 	req, err := NewGetMinimalDoorStateListRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
@@ -2411,6 +2443,9 @@ func (c *Client) GetMinimalDoorStateListWithBody(ctx context.Context, contentTyp
 //
 // Corresponds with POST /api/door/getMinimalDoorStateList (the `GetMinimalDoorStateList` operationId).
 func (c *Client) GetMinimalDoorStateList(ctx context.Context, body GetMinimalDoorStateListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if ctx == nil {
+		return nil, c.nilContext("/api/door/getMinimalDoorStateList")
+	}
 	if d, ok := c.Client.(jsonDoer); ok && len(c.RequestEditors) == 0 && len(reqEditors) == 0 {
 		buf, err := json.Marshal(body)
 		if err != nil {
@@ -2437,6 +2472,9 @@ func (c *Client) GetMinimalDoorStateList(ctx context.Context, body GetMinimalDoo
 //
 // Corresponds with POST /api/location/createLocation (the `Createlocation` operationId).
 func (c *Client) CreatelocationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if ctx == nil {
+		return nil, c.nilContext("/api/location/createLocation")
+	}
 	req, err := NewCreatelocationRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
@@ -2456,6 +2494,9 @@ func (c *Client) CreatelocationWithBody(ctx context.Context, contentType string,
 //
 // Corresponds with POST /api/location/createLocation (the `Createlocation` operationId).
 func (c *Client) Createlocation(ctx context.Context, body CreatelocationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if ctx == nil {
+		return nil, c.nilContext("/api/location/createLocation")
+	}
 	if d, ok := c.Client.(jsonDoer); ok && len(c.RequestEditors) == 0 && len(reqEditors) == 0 {
 		buf, err := json.Marshal(body)
 		if err != nil {
@@ -2482,6 +2523,9 @@ func (c *Client) Createlocation(ctx context.Context, body CreatelocationJSONRequ
 //
 // Corresponds with POST /api/location/getLocations (the `GetLocations` operationId).
 func (c *Client) GetLocationsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if ctx == nil {
+		return nil, c.nilContext("/api/location/getLocations")
+	}
 	req, err := NewGetLocationsRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
@@ -2501,6 +2545,9 @@ func (c *Client) GetLocationsWithBody(ctx context.Context, contentType string, b
 //
 // Corresponds with POST /api/location/getLocations (the `GetLocations` operationId).
 func (c *Client) GetLocations(ctx context.Context, body GetLocationsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if ctx == nil {
+		return nil, c.nilContext("/api/location/getLocations")
+	}
 	if d, ok := c.Client.(jsonDoer); ok && len(c.RequestEditors) == 0 && len(reqEditors) == 0 {
 		buf, err := json.Marshal(body)
 		if err != nil {
@@ -2527,6 +2574,9 @@ func (c *Client) GetLocations(ctx context.Context, body GetLocationsJSONRequestB
 //
 // Corresponds with POST /api/org/createPendingRegistration (the `CreatePendingRegistration` operationId).
 func (c *Client) CreatePendingRegistrationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if ctx == nil {
+		return nil, c.nilContext("/api/org/createPendingRegistration")
+	}
 	req, err := NewCreatePendingRegistrationRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
@@ -2546,6 +2596,9 @@ func (c *Client) CreatePendingRegistrationWithBody(ctx context.Context, contentT
 //
 // Corresponds with POST /api/org/createPendingRegistration (the `CreatePendingRegistration` operationId).
 func (c *Client) CreatePendingRegistration(ctx context.Context, body CreatePendingRegistrationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if ctx == nil {
+		return nil, c.nilContext("/api/org/createPendingRegistration")
+	}
 	if d, ok := c.Client.(jsonDoer); ok && len(c.RequestEditors) == 0 && len(reqEditors) == 0 {
 		buf, err := json.Marshal(body)
 		if err != nil {
@@ -2573,6 +2626,9 @@ func (c *Client) CreatePendingRegistration(ctx context.Context, body CreatePendi
 // Corresponds with POST /api/partner/getDeviceLicensesForOrg (the `GetDeviceLicensesForOrg` operationId).
 // Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 func (c *Client) GetDeviceLicensesForOrgWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if ctx == nil {
+		return nil, c.nilContext("/api/partner/getDeviceLicensesForOrg")
+	}
 	req, err := NewGetDeviceLicensesForOrgRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
@@ -2593,6 +2649,9 @@ func (c *Client) GetDeviceLicensesForOrgWithBody(ctx context.Context, contentTyp
 // Corresponds with POST /api/partner/getDeviceLicensesForOrg (the `GetDeviceLicensesForOrg` operationId).
 // Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 func (c *Client) GetDeviceLicensesForOrg(ctx context.Context, body GetDeviceLicensesForOrgJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if ctx == nil {
+		return nil, c.nilContext("/api/partner/getDeviceLicensesForOrg")
+	}
 	if d, ok := c.Client.(jsonDoer); ok && len(c.RequestEditors) == 0 && len(reqEditors) == 0 {
 		buf, err := json.Marshal(body)
 		if err != nil {
@@ -2619,6 +2678,9 @@ func (c *Client) GetDeviceLicensesForOrg(ctx context.Context, body GetDeviceLice
 //
 // Corresponds with POST /api/user/createUser (the `CreateUser` operationId).
 func (c *Client) CreateUserWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if ctx == nil {
+		return nil, c.nilContext("/api/user/createUser")
+	}
 	req, err := NewCreateUserRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
@@ -2638,6 +2700,9 @@ func (c *Client) CreateUserWithBody(ctx context.Context, contentType string, bod
 //
 // Corresponds with POST /api/user/createUser (the `CreateUser` operationId).
 func (c *Client) CreateUser(ctx context.Context, body CreateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if ctx == nil {
+		return nil, c.nilContext("/api/user/createUser")
+	}
 	if d, ok := c.Client.(jsonDoer); ok && len(c.RequestEditors) == 0 && len(reqEditors) == 0 {
 		buf, err := json.Marshal(body)
 		if err != nil {
@@ -2664,6 +2729,9 @@ func (c *Client) CreateUser(ctx context.Context, body CreateUserJSONRequestBody,
 //
 // Corresponds with POST /api/user/metadata/findUserMetadataFieldTemplates (the `FindUserMetadataFieldTemplates` operationId).
 func (c *Client) FindUserMetadataFieldTemplatesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if ctx == nil {
+		return nil, c.nilContext("/api/user/metadata/findUserMetadataFieldTemplates")
+	}
 	req, err := NewFindUserMetadataFieldTemplatesRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
@@ -2683,6 +2751,9 @@ func (c *Client) FindUserMetadataFieldTemplatesWithBody(ctx context.Context, con
 //
 // Corresponds with POST /api/user/metadata/findUserMetadataFieldTemplates (the `FindUserMetadataFieldTemplates` operationId).
 func (c *Client) FindUserMetadataFieldTemplates(ctx context.Context, body FindUserMetadataFieldTemplatesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if ctx == nil {
+		return nil, c.nilContext("/api/user/metadata/findUserMetadataFieldTemplates")
+	}
 	if d, ok := c.Client.(jsonDoer); ok && len(c.RequestEditors) == 0 && len(reqEditors) == 0 {
 		buf, err := json.Marshal(body)
 		if err != nil {
@@ -2710,6 +2781,9 @@ func (c *Client) FindUserMetadataFieldTemplates(ctx context.Context, body FindUs
 // Corresponds with POST /api/user/updateUser (the `UpdateUser` operationId).
 // Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 func (c *Client) UpdateUserWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if ctx == nil {
+		return nil, c.nilContext("/api/user/updateUser")
+	}
 	req, err := NewUpdateUserRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
@@ -2730,6 +2804,9 @@ func (c *Client) UpdateUserWithBody(ctx context.Context, contentType string, bod
 // Corresponds with POST /api/user/updateUser (the `UpdateUser` operationId).
 // Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 func (c *Client) UpdateUser(ctx context.Context, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	if ctx == nil {
+		return nil, c.nilContext("/api/user/updateUser")
+	}
 	if d, ok := c.Client.(jsonDoer); ok && len(c.RequestEditors) == 0 && len(reqEditors) == 0 {
 		buf, err := json.Marshal(body)
 		if err != nil {

@@ -165,6 +165,14 @@ func (d *generatedDoer) DoJSON(ctx context.Context, method, url string, body []b
 	return c.sendAs(r, body, nil, true)
 }
 
+// NilContextError is the error of a generated call given a nil context,
+// which the generated client asks its doer for (api/templates/client.tmpl):
+// a RequestError naming the operation at path, as a typed call's, on every
+// path of c.API(), with editors or without.
+func (d *generatedDoer) NilContextError(path string) error {
+	return &RequestError{Operation: d.c.ops.lookup(path).ID, Err: errors.New("context must not be nil")}
+}
+
 // API returns the generated client for this module's spec, sending through
 // this Client: every operation in openapi.yaml, including ones added after
 // this package was written, gets the same credentials and error handling.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -162,17 +163,34 @@ func TestAPICallIsTheClientsOwnRequest(t *testing.T) {
 }
 
 // A nil context is refused with the package's error, naming the operation,
-// and nothing is sent (the generated request builder's WithContext would
-// panic).
+// and nothing is sent, on every path through c.API(): the JSON method with
+// no editor (DoJSON), with an editor, and the WithBody variant (Do); the
+// generated request builder's WithContext would panic.
 func TestAPICallWithoutAContextIsRefused(t *testing.T) {
 	srv, sent := recording(t, jsonAnswer(200, `{}`))
 	c, err := rhombus.New(rhombus.WithEndpoint(srv.URL), rhombus.WithCredential(rhombus.APIToken(testKey)))
 	require.NoError(t, err)
 	var noContext context.Context
-	res, err := c.API().CreateUserWithResponse(noContext, api.CreateUserRequest{Email: "jane@example.com"})
-	assert.Nil(t, res)
-	var reqErr *rhombus.RequestError
-	require.ErrorAs(t, err, &reqErr)
-	assert.Equal(t, "createUser", reqErr.Operation)
+	body := api.CreateUserRequest{Email: "jane@example.com"}
+	edit := func(context.Context, *http.Request) error { return nil }
+	for name, call := range map[string]func() (*api.CreateUserHTTPResponse, error){
+		"no editor": func() (*api.CreateUserHTTPResponse, error) {
+			return c.API().CreateUserWithResponse(noContext, body)
+		},
+		"an editor": func() (*api.CreateUserHTTPResponse, error) {
+			return c.API().CreateUserWithResponse(noContext, body, edit)
+		},
+		"a body as a reader": func() (*api.CreateUserHTTPResponse, error) {
+			return c.API().CreateUserWithBodyWithResponse(noContext, "application/json", strings.NewReader(`{}`))
+		},
+	} {
+		res, err := call()
+		assert.Nil(t, res, name)
+		var reqErr *rhombus.RequestError
+		if assert.ErrorAs(t, err, &reqErr, name) {
+			assert.Equal(t, "createUser", reqErr.Operation, name)
+			assert.ErrorContains(t, err, "context must not be nil", name)
+		}
+	}
 	assert.Empty(t, sent())
 }
