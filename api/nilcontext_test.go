@@ -46,7 +46,7 @@ func TestNilContextIsAnErrorInEveryMethod(t *testing.T) {
 			}
 			for i := range v.NumMethod() {
 				m, name := v.Method(i), v.Type().Method(i).Name
-				err, panicked := callWithNilContext(m, setup.callEdits)
+				panicked, err := callWithNilContext(m, setup.callEdits)
 				switch {
 				case panicked != nil:
 					t.Errorf("%s: %T.%s(nil, ...) panicked: %v", setup.name, v.Interface(), name, panicked)
@@ -67,12 +67,12 @@ var contextType = reflect.TypeFor[context.Context]()
 
 // callWithNilContext calls m with a nil context, the zero value of every
 // other argument (a content type of JSON for a WithBody variant's) and
-// edits as its request editors; it returns the method's error, and what it
-// panicked with, if it did.
-func callWithNilContext(m reflect.Value, edits []api.RequestEditorFn) (err error, panicked any) {
+// edits as its request editors; it returns what it panicked with, if it
+// did, and the method's error.
+func callWithNilContext(m reflect.Value, edits []api.RequestEditorFn) (panicked any, err error) {
 	mt := m.Type()
 	if mt.NumIn() < 2 || mt.In(0) != contextType || !mt.IsVariadic() || mt.NumOut() != 2 {
-		return nil, "not a generated operation method (context first, editors last, two results): " + mt.String()
+		return "not a generated operation method (context first, editors last, two results): " + mt.String(), nil
 	}
 	args := make([]reflect.Value, mt.NumIn())
 	args[0] = reflect.Zero(contextType)
@@ -89,5 +89,5 @@ func callWithNilContext(m reflect.Value, edits []api.RequestEditorFn) (err error
 	defer func() { panicked = recover() }()
 	out := m.CallSlice(args)
 	err, _ = out[1].Interface().(error)
-	return err, nil
+	return nil, err
 }
