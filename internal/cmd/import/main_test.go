@@ -49,17 +49,29 @@ func TestPaginationFlag(t *testing.T) {
 		t.Errorf("a decided operation is noted as undecided:\n%s", out.String())
 	}
 	decided, _ := os.ReadFile(spec)
-	if !strings.Contains(string(decided), "x-rhombus-pagination:\n        cursor: lastEvaluatedKey\n        items: threatCases\n        next: lastEvaluatedKey\n        pageSize: maxPageSize\n") {
+	const decision = "x-rhombus-pagination:\n        cursor: lastEvaluatedKey\n        items: threatCases\n        next: lastEvaluatedKey\n        pageSize: maxPageSize\n"
+	if !strings.Contains(string(decided), decision) {
 		t.Fatal("the decided pagination is not in the spec")
 	}
 
-	// Imported again without PAGINATION: kept byte for byte, no change.
+	// Imported again without PAGINATION (nor READS): kept byte for byte,
+	// no change.
 	out.Reset()
-	if err := run(&out, spec, []string{"getLocations"}, "\x00", "", ""); err != nil {
+	if err := run(&out, spec, ops, "\x00", "", ""); err != nil {
 		t.Fatal(err)
 	}
 	if again, _ := os.ReadFile(spec); !bytes.Equal(again, decided) || strings.Contains(out.String(), "changed:") {
 		t.Errorf("an import without PAGINATION changed the decision:\n%s", out.String())
+	}
+	// Another operation imported, with its own decision (whether or not
+	// openapi.yaml carries it already): the decision stays, no change of it.
+	out.Reset()
+	if err := run(&out, spec, []string{"getLocations"}, "getLocations", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := os.ReadFile(spec); !strings.Contains(string(again), decision) ||
+		strings.Contains(out.String(), "changed: "+op) {
+		t.Errorf("importing another operation changed the decision:\n%s", out.String())
 	}
 
 	// Changed: printed.
