@@ -4,7 +4,9 @@
 // scripts/upstream-e2e.sh runs `make upstream` on them in a scratch clone.
 // Each change names the place of today's pin it changes; on a document
 // without that place it is an error saying which, never a copy that
-// silently changes nothing.
+// silently changes nothing. What a change adds takes a name the document
+// does not have yet (wanLiveAv1Uri, else wanLiveAv1Uri2, ...), so it adds
+// to a pin that is already such a copy too.
 package docchange
 
 import (
@@ -12,6 +14,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -90,9 +93,9 @@ var changes = map[string]func(root map[string]any) error{
 		delete(paths, "/api/user/createUser")
 		return nil
 	},
-	// getCameraMediaUris: additive, its answer has a new optional property;
-	// and a new operation, getCameraMediaUrisV2, in the rest of the
-	// document, with request and answer schemas of its own.
+	// getCameraMediaUris: additive, its answer has a new optional property,
+	// wanLiveAv1Uri; and a new operation, getCameraMediaUrisV2, in the rest
+	// of the document, with request and answer schemas of its own.
 	"additive": func(root map[string]any) error {
 		if err := newProperty(root); err != nil {
 			return err
@@ -128,8 +131,19 @@ func newProperty(root map[string]any) error {
 	if err != nil {
 		return err
 	}
-	props["wanLiveAv1Uri"] = map[string]any{"type": "string", "nullable": true}
+	props[fresh(props, "wanLiveAv1Uri")] = map[string]any{"type": "string", "nullable": true}
 	return nil
+}
+
+// fresh is the first of name, name+"2", name+"3", ... that m lacks.
+func fresh(m map[string]any, name string) string {
+	n := name
+	for i := 2; ; i++ {
+		if _, ok := m[n]; !ok {
+			return n
+		}
+		n = name + strconv.Itoa(i)
+	}
 }
 
 // newOperation adds getCameraMediaUrisV2, a copy of getCameraMediaUris at
@@ -144,26 +158,34 @@ func newOperation(root map[string]any, own bool) error {
 	if err != nil {
 		return err
 	}
+	paths, err := object(root, "paths")
+	if err != nil {
+		return err
+	}
+	// V2, or the first version after it that is free.
+	var v, path string
+	for i := 2; ; i++ {
+		v = "V" + strconv.Itoa(i)
+		if path = "/api/camera/getMediaUris" + v; paths[path] == nil {
+			break
+		}
+	}
 	v2 := deepCopy(op).(map[string]any)
-	v2["operationId"] = "getCameraMediaUrisV2"
+	v2["operationId"] = "getCameraMediaUris" + v
 	if own {
 		for _, n := range []string{"Camera_GetMediaUrisWSRequest", "Camera_GetMediaUrisWSResponse"} {
 			s, ok := schemas[n]
 			if !ok {
 				return fmt.Errorf("components/schemas has no %s", n)
 			}
-			v2n := strings.Replace(n, "GetMediaUris", "GetMediaUrisV2", 1)
+			v2n := strings.Replace(n, "GetMediaUris", "GetMediaUris"+v, 1)
 			schemas[v2n] = deepCopy(s)
 			if replaceRef(v2, "#/components/schemas/"+n, "#/components/schemas/"+v2n) == 0 {
 				return fmt.Errorf("getCameraMediaUris does not refer to %s", n)
 			}
 		}
 	}
-	paths, err := object(root, "paths")
-	if err != nil {
-		return err
-	}
-	paths["/api/camera/getMediaUrisV2"] = map[string]any{"post": v2}
+	paths[path] = map[string]any{"post": v2}
 	return nil
 }
 
