@@ -45,7 +45,7 @@ func TestPaginationFlag(t *testing.T) {
 	if err := run(&out, spec, ops, op, "", op+"=lastEvaluatedKey,lastEvaluatedKey,threatCases,maxPageSize"); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(out.String(), "paging undecided") {
+	if strings.Contains(out.String(), op+": paging undecided") {
 		t.Errorf("a decided operation is noted as undecided:\n%s", out.String())
 	}
 	decided, _ := os.ReadFile(spec)
