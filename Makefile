@@ -26,9 +26,12 @@ generate:
 
 # -v lists every test by name; -race because the client is used from many
 # goroutines. testsummary prints the -json events as -v's text, then the counts.
+# -timeout: go test's 10 minutes is a guard against a hang, and
+# internal/cmd/upstream's tests regenerate whole trees: with 60 operations
+# imported, on two loaded cores, they took 10 minutes (2-3 on a quiet one).
 test:
 	@rm -f $(TEST_SUMMARY)
-	$(GO) test -race -count=1 -v -json ./... | $(GO) run ./internal/cmd/testsummary -save $(TEST_SUMMARY)
+	$(GO) test -race -count=1 -timeout 30m -v -json ./... | $(GO) run ./internal/cmd/testsummary -save $(TEST_SUMMARY)
 
 lint:
 	@out="$$(gofmt -l $$(git ls-files '*.go'))"; \

@@ -50,6 +50,6 @@ fi
 if [ "$checks" = check ]; then
 	make check
 else
-	go build ./... && go vet ./... && go vet -tags nofake ./cmd/rhombus && go test ./...
+	go build ./... && go vet ./... && go vet -tags nofake ./cmd/rhombus && go test -timeout 30m ./...
 fi
 echo "import-random: N=$n SEED=$seed: $checks passed"
