@@ -1,3 +1,5 @@
+//go:build !nofake
+
 package main
 
 import (
