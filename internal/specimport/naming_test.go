@@ -342,3 +342,122 @@ func TestImportKeepsOtherParameters(t *testing.T) {
 		t.Errorf("parameter %v, want x-go-type-skip-optional-pointer: false", p)
 	}
 }
+
+// sharingDoc is namesDoc with a newer vendor's additions: createThingV2
+// uses creatething's request and answer schemas, and, when clash is set,
+// otherThing's request holds a schema the vendor named CreateThingRequest.
+func sharingDoc(t *testing.T, clash bool) *upstream.Doc {
+	t.Helper()
+	ops := `"paths": {
+  "/api/thing/createV2": {"post": {"operationId": "createThingV2",
+    "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing_CreateThingWSRequest"}}}},
+    "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing_CreateThingWSResponse"}}}}}}},`
+	schemas := `"components": {"schemas": {`
+	if clash {
+		ops += `
+  "/api/thing/other": {"post": {"operationId": "otherThing",
+    "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Other_ThingWSRequest"}}}},
+    "responses": {"200": {"description": "OK"}}}},`
+		schemas += `
+  "Other_ThingWSRequest": {"type": "object", "properties": {"thing": {"$ref": "#/components/schemas/CreateThingRequest"}}},
+  "CreateThingRequest": {"type": "object", "properties": {"b": {"type": "string"}}},`
+	}
+	text := strings.Replace(strings.Replace(namesDoc, `"paths": {`, ops, 1), `"components": {"schemas": {`, schemas, 1)
+	d, err := upstream.Parse([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func goNameOf(t *testing.T, spec []byte, schema string) any {
+	t.Helper()
+	_, schemas := parsed(t, spec)
+	s, _ := schemas[schema].(map[string]any)
+	if s == nil {
+		t.Fatalf("%s is not in the spec", schema)
+	}
+	return s["x-go-name"]
+}
+
+// The Go names recorded in openapi.yaml are kept when a newer vendor
+// document has another operation share an imported operation's request and
+// answer schemas: re-importing, or importing that operation too, renames no
+// Go type (api.CreateThingRequest stays).
+func TestImportKeepsRecordedGoNames(t *testing.T) {
+	first, err := Import(testSpec(t), namesVendor(t), []string{"creatething"}, Decisions{ReadsGiven: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"Thing_CreateThingWSRequest": "CreateThingRequest", "Thing_CreateThingWSResponse": "CreateThingResponse"}
+	for n, g := range want {
+		if got := goNameOf(t, first.YAML, n); got != g {
+			t.Fatalf("first import: %s has x-go-name %v, want %s", n, got, g)
+		}
+	}
+	t.Run("re-import", func(t *testing.T) {
+		again, err := Import(first.YAML, sharingDoc(t, false), nil, Decisions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n, g := range want {
+			if got := goNameOf(t, again.YAML, n); got != g {
+				t.Errorf("%s: x-go-name %v after re-import, want %s kept", n, got, g)
+			}
+		}
+		if string(again.YAML) != string(first.YAML) {
+			t.Errorf("re-importing creatething from a document that only adds an operation changed openapi.yaml")
+		}
+	})
+	t.Run("import the sharing operation", func(t *testing.T) {
+		both, err := Import(first.YAML, sharingDoc(t, false), []string{"createThingV2"}, Decisions{ReadsGiven: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n, g := range want {
+			if got := goNameOf(t, both.YAML, n); got != g {
+				t.Errorf("%s: x-go-name %v after importing createThingV2, want %s kept", n, got, g)
+			}
+		}
+		paths, _ := parsed(t, both.YAML)
+		if got := postOf(t, paths, "/api/thing/createV2")["x-go-name"]; got != "CreateThingV2" {
+			t.Errorf("createThingV2: x-go-name %v, want CreateThingV2", got)
+		}
+		if got := postOf(t, paths, "/api/thing/create")["x-go-name"]; got != "CreateThing" {
+			t.Errorf("creatething: x-go-name %v, want CreateThing", got)
+		}
+	})
+	t.Run("unimport the first keeps no name for it", func(t *testing.T) {
+		both, err := Import(first.YAML, sharingDoc(t, false), []string{"createThingV2"}, Decisions{ReadsGiven: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rest, err := Unimport(both.YAML, sharingDoc(t, false), []string{"creatething"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n := range want {
+			if got := goNameOf(t, rest.YAML, n); got != nil {
+				t.Errorf("%s: x-go-name %v once creatething is removed; the shared schema keeps the vendor's name", n, got)
+			}
+		}
+	})
+}
+
+// Keeping a recorded Go name that another schema would take too is
+// refused, naming both schemas and the kept name.
+func TestImportRefusesKeptGoNameCollision(t *testing.T) {
+	first, err := Import(testSpec(t), namesVendor(t), []string{"creatething"}, Decisions{ReadsGiven: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Import(first.YAML, sharingDoc(t, true), []string{"createThingV2", "otherThing"}, Decisions{ReadsGiven: true})
+	var re *RefusedError
+	if !errors.As(err, &re) {
+		t.Fatalf("want a refusal, got %v", err)
+	}
+	want := "schemas CreateThingRequest, Thing_CreateThingWSRequest would have one Go type name, createthingrequest (CreateThingRequest is recorded in openapi.yaml and kept"
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("the refusal does not name both and the kept name:\n%v\nwant it to contain %q", err, want)
+	}
+}

@@ -260,6 +260,12 @@ func build(spec []byte, doc *upstream.Doc, prev map[string]decision, ids []strin
 			continue
 		}
 		im.goName = goName(id, op)
+		// A Go name recorded in openapi.yaml is kept: users' code calls it,
+		// and a newer vendor document must not rename it.
+		if had && d.goName != "" && d.goName != im.goName {
+			res.Notes = append(res.Notes, fmt.Sprintf("%s: keeps its recorded Go name %s (the vendor's document now reads %s)", id, d.goName, im.goName))
+			im.goName = d.goName
+		}
 		byID[id] = im
 	}
 
@@ -304,18 +310,39 @@ func build(spec []byte, doc *upstream.Doc, prev map[string]decision, ids []strin
 		schemas[to] = s
 	}
 	// An operation's own request and answer schemas (no other operation of
-	// the vendor's document uses them) take its Go name.
+	// the vendor's document uses them) take its Go name. One it was given
+	// before keeps it while the operation still uses that schema, even once
+	// other operations share it: a newer vendor document adding an operation
+	// must not rename a Go type users' code names.
 	own := ownSchemas(doc)
-	for _, im := range byID {
-		for suffix, n := range map[string]string{"Request": bodyRef(im.op["requestBody"]), "Response": answerRef(im.op)} {
-			if s, ok := schemas[nm.target(n)].(map[string]any); ok && own[n] == im.id {
-				s["x-go-name"] = im.goName + suffix
+	recorded, err := recordedTypeNames(spec, hand)
+	if err != nil {
+		return nil, err
+	}
+	kept := map[string]bool{}
+	for _, id := range slices.Sorted(keysOf(byID)) {
+		im := byID[id]
+		for _, suffix := range []string{"Request", "Response"} {
+			n := bodyRef(im.op["requestBody"])
+			if suffix == "Response" {
+				n = answerRef(im.op)
+			}
+			s, ok := schemas[nm.target(n)].(map[string]any)
+			switch g := im.goName + suffix; {
+			case !ok:
+			case own[n] == im.id:
+				s["x-go-name"] = g
+			case recorded[nm.target(n)] == g:
+				s["x-go-name"] = g
+				kept[g] = true
+				res.Notes = append(res.Notes, fmt.Sprintf("%s: its %s schema %s keeps its recorded Go name %s, though other operations of the vendor's document use it too",
+					id, strings.ToLower(suffix), nm.target(n), g))
 			}
 		}
 	}
 	renameRefs(schemas, nm.renamed)
 	// Every reason at once: Go names that would collide too.
-	if refused = append(refused, goNameClashes(hand, byID, schemas)...); len(refused) > 0 {
+	if refused = append(refused, goNameClashes(hand, byID, schemas, kept)...); len(refused) > 0 {
 		return nil, &RefusedError{Reasons: refused}
 	}
 	if err := repairExamples(spec, schemas, &res.Repairs); err != nil {
@@ -915,6 +942,7 @@ type decision struct {
 	identifying []string
 	kept        map[string]any // decided: written by hand, or given on the command line
 	inferred    map[string]any // the extensions inferred by the last import, as it wrote them
+	goName      string         // its Go name as recorded (x-go-name), kept on re-import
 }
 
 // written lists the operation keys the importer writes; any other
@@ -939,6 +967,7 @@ func previousImports(spec []byte) (map[string]decision, error) {
 			id, _ := op["operationId"].(string)
 			d := decision{inferred: map[string]any{}}
 			d.idempotent, _ = op[extIdempotent].(bool)
+			d.goName, _ = op[extGoName].(string)
 			list, _ := op[extInferred].([]any)
 			for _, k := range list {
 				if k, ok := k.(string); ok && op[k] != nil {
@@ -963,6 +992,29 @@ func previousImports(spec []byte) (map[string]decision, error) {
 				}
 			}
 			out[id] = d
+		}
+	}
+	return out, nil
+}
+
+// recordedTypeNames are the Go names (x-go-name) openapi.yaml records for
+// its imported schemas, by schema name.
+func recordedTypeNames(spec []byte, hand *handSpec) (map[string]string, error) {
+	var doc struct {
+		Components struct {
+			Schemas map[string]map[string]any `yaml:"schemas"`
+		} `yaml:"components"`
+	}
+	if err := yaml.Unmarshal(spec, &doc); err != nil {
+		return nil, fmt.Errorf("openapi.yaml: %w", err)
+	}
+	out := map[string]string{}
+	for n, s := range doc.Components.Schemas {
+		if _, isHand := hand.schemas[n]; isHand {
+			continue
+		}
+		if g, ok := s[extGoName].(string); ok {
+			out[n] = g
 		}
 	}
 	return out, nil
@@ -1288,7 +1340,7 @@ func ownSchemas(doc *upstream.Doc) map[string]string {
 
 // goNameClashes lists the Go names two operations, or two schemas, would
 // share: each is a refusal, for the generated code would not compile.
-func goNameClashes(hand *handSpec, byID map[string]*imported, schemas map[string]any) []string {
+func goNameClashes(hand *handSpec, byID map[string]*imported, schemas map[string]any, kept map[string]bool) []string {
 	var out []string
 	key := func(s string) string {
 		return strings.ToLower(strings.Map(func(r rune) rune {
@@ -1317,7 +1369,7 @@ func goNameClashes(hand *handSpec, byID map[string]*imported, schemas map[string
 			out = append(out, fmt.Sprintf("%s: the operations would have one Go method name, %s; import one of them only", strings.Join(ids, ", "), shown[k]))
 		}
 	}
-	types := map[string][]string{}
+	types, goNames := map[string][]string{}, map[string][]string{}
 	add := func(name string, s any) {
 		g := name
 		if m, ok := s.(map[string]any); ok {
@@ -1326,6 +1378,7 @@ func goNameClashes(hand *handSpec, byID map[string]*imported, schemas map[string
 			}
 		}
 		types[key(g)] = append(types[key(g)], name)
+		goNames[key(g)] = append(goNames[key(g)], g)
 	}
 	for n, s := range hand.schemas {
 		add(n, s)
@@ -1336,7 +1389,13 @@ func goNameClashes(hand *handSpec, byID map[string]*imported, schemas map[string
 	for _, k := range slices.Sorted(keysOf(types)) {
 		if names := types[k]; len(names) > 1 {
 			sort.Strings(names)
-			out = append(out, fmt.Sprintf("schemas %s would have one Go type name, %s", strings.Join(names, ", "), k))
+			why := ""
+			for _, g := range goNames[k] {
+				if kept[g] {
+					why = fmt.Sprintf(" (%s is recorded in openapi.yaml and kept, as users' code names it)", g)
+				}
+			}
+			out = append(out, fmt.Sprintf("schemas %s would have one Go type name, %s%s", strings.Join(names, ", "), k, why))
 		}
 	}
 	return out
