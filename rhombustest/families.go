@@ -82,7 +82,74 @@ func readFamilies(ops map[string]*operation, raw map[string]*openapi3.Operation)
 // the entities in the order they were created, each as its JSON fields.
 type entities struct {
 	mu   sync.Mutex
-	byFO map[string]map[ruuid.RUUID][]map[string]any
+	byFO map[string]map[ruuid.RUUID]*entityList
+	// listed counts the entities shaped into list answers, so a test can
+	// see that a page costs its own entities, not the whole list's.
+	listed int
+}
+
+// list is the family's entities of an organisation; the caller holds mu.
+func (st *entities) list(family string, org ruuid.RUUID) *entityList {
+	if st.byFO == nil {
+		st.byFO = map[string]map[ruuid.RUUID]*entityList{}
+	}
+	if st.byFO[family] == nil {
+		st.byFO[family] = map[ruuid.RUUID]*entityList{}
+	}
+	l := st.byFO[family][org]
+	if l == nil {
+		l = &entityList{}
+		st.byFO[family][org] = l
+	}
+	return l
+}
+
+// entityList is a family's entities in the order they were created, with
+// an index from an entity's RUUID to its position, so that a get, an
+// update or a page after a lastUuid cursor finds its entity without
+// walking the list.
+type entityList struct {
+	items []map[string]any
+	at    map[string]int // nil until needed, and again after a delete moves the entities after it
+}
+
+// position is where the entity whose key field is id stands: the first
+// one, as a walk of the list would find.
+func (l *entityList) position(key, id string) (int, bool) {
+	if id == "" {
+		return -1, false
+	}
+	if l.at == nil {
+		l.at = make(map[string]int, len(l.items))
+		for i, e := range l.items {
+			l.index(key, e, i)
+		}
+	}
+	i, ok := l.at[id]
+	if !ok {
+		return -1, false
+	}
+	return i, true
+}
+
+func (l *entityList) index(key string, e map[string]any, i int) {
+	if k, ok := e[key].(string); ok {
+		if _, dup := l.at[k]; !dup {
+			l.at[k] = i
+		}
+	}
+}
+
+func (l *entityList) add(key string, e map[string]any) {
+	if l.at != nil {
+		l.index(key, e, len(l.items))
+	}
+	l.items = append(l.items, e)
+}
+
+func (l *entityList) remove(i int) {
+	l.items = slices.Delete(l.items, i, i+1)
+	l.at = nil
 }
 
 // familyAnswer answers an operation of a stateful family; ok is false for
@@ -102,21 +169,11 @@ func (s *Server) familyAnswer(opID string, c *caller, body []byte, warning *stri
 	st := &s.entities
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if st.byFO == nil {
-		st.byFO = map[string]map[ruuid.RUUID][]map[string]any{}
-	}
-	if st.byFO[f.family] == nil {
-		st.byFO[f.family] = map[ruuid.RUUID][]map[string]any{}
-	}
-	list := st.byFO[f.family][c.acting]
+	l := st.list(f.family, c.acting)
+	list := l.items
 	find := func() (int, bool) {
 		id, _ := lookup(req, f.id).(string)
-		for i, e := range list {
-			if e[f.key] == id && id != "" {
-				return i, true
-			}
-		}
-		return -1, false
+		return l.position(f.key, id)
 	}
 	notFound := func() (answer, bool) {
 		return s.familyFailure(op, f.family+" not found", warning), true
@@ -127,7 +184,7 @@ func (s *Server) familyAnswer(opID string, c *caller, body []byte, warning *stri
 		e := fieldsOf(req, f.object)
 		id := string(newRUUID())
 		e[f.key] = id
-		st.byFO[f.family][c.acting] = append(list, e)
+		l.add(f.key, e)
 		if head, _, nested := strings.Cut(f.id, "."); nested {
 			// The answer holds the entity itself (person.uuid).
 			if sc := props[head]; sc != nil {
@@ -149,10 +206,40 @@ func (s *Server) familyAnswer(opID string, c *caller, body []byte, warning *stri
 		if sc == nil || sc.Value == nil || sc.Value.Items == nil {
 			return answer{}, false
 		}
-		items := make([]any, 0, len(list))
-		for _, e := range list {
+		from, to := 0, len(list)
+		if p := s.pagination(opID); p != nil && p.Items == f.items {
+			// Only the requested page is shaped: a walk of the list in
+			// pages costs the fake the list once, not once a page.
+			w, err := pageWindow(p, body, len(list), func(cursor string) (int, bool) {
+				if p.ItemCursor == f.key {
+					i, ok := l.position(f.key, cursor)
+					return i + 1, ok
+				}
+				// A cursor field other than the entity's RUUID: as the
+				// answer shows it, entity by entity.
+				for i, e := range list {
+					m, _ := s.shape(e, sc.Value.Items, opID).(map[string]any)
+					if m != nil && m[p.ItemCursor] == cursor {
+						return i + 1, true
+					}
+				}
+				return 0, false
+			})
+			if err != nil {
+				return s.jsonAnswer(http.StatusOK, failed(err.Error())), true
+			}
+			from, to = w.start, w.end
+			delete(base, p.Next)
+			if w.next != "" {
+				base[p.Next] = w.next
+			}
+			base["error"] = false
+		}
+		items := make([]any, 0, to-from)
+		for _, e := range list[from:to] {
 			items = append(items, s.shape(e, sc.Value.Items, opID))
 		}
+		st.listed += len(items)
 		base[f.items] = items
 	case "update":
 		i, ok := find()
@@ -169,7 +256,7 @@ func (s *Server) familyAnswer(opID string, c *caller, body []byte, warning *stri
 		if !ok {
 			return notFound()
 		}
-		st.byFO[f.family][c.acting] = slices.Delete(list, i, i+1)
+		l.remove(i)
 	default:
 		return answer{}, false
 	}
@@ -263,11 +350,5 @@ func (s *Server) recordCreated(opID string, org ruuid.RUUID, body []byte, id ruu
 	st := &s.entities
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if st.byFO == nil {
-		st.byFO = map[string]map[ruuid.RUUID][]map[string]any{}
-	}
-	if st.byFO[f.family] == nil {
-		st.byFO[f.family] = map[ruuid.RUUID][]map[string]any{}
-	}
-	st.byFO[f.family][org] = append(st.byFO[f.family][org], e)
+	st.list(f.family, org).add(f.key, e)
 }

@@ -37,8 +37,9 @@ func (s *Server) ServePages(op string, items []json.RawMessage) {
 		s.reportf("ServePages(%q): the operation has no x-rhombus-pagination in the spec", op)
 		return
 	}
+	at := itemCursorIndex(p, items)
 	s.Handle(op, func(body []byte) (any, error) {
-		b, err := page(p, items, body)
+		b, err := page(p, items, body, at)
 		if err != nil {
 			return nil, err
 		}
@@ -77,7 +78,7 @@ func (s *Server) pagedAnswer(op string, body []byte, warning *string) (answer, b
 		}
 		items[i], _ = json.Marshal(item)
 	}
-	b, err := page(p, items, body)
+	b, err := page(p, items, body, nil)
 	if err != nil {
 		return s.jsonAnswer(http.StatusOK, failed(err.Error())), true
 	}
@@ -121,48 +122,85 @@ func (s *Server) pagination(op string) *upstream.Pagination {
 	return nil
 }
 
-// page is the answer holding the page of items the request asks for.
-func page(p *upstream.Pagination, items []json.RawMessage, body []byte) ([]byte, error) {
+// page is the answer holding the page of items the request asks for; at
+// finds where the page after a lastUuid cursor starts (nil: by reading the
+// items).
+func page(p *upstream.Pagination, items []json.RawMessage, body []byte, at func(cursor string) (int, bool)) ([]byte, error) {
+	if at == nil {
+		at = func(cursor string) (int, bool) { return itemCursorStart(p, items, cursor) }
+	}
+	w, err := pageWindow(p, body, len(items), at)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]any{"error": false, p.Items: items[w.start:w.end]}
+	if w.next != "" {
+		out[p.Next] = w.next
+	}
+	return json.Marshal(out)
+}
+
+// window is the part of a list a page holds, items [start, end), and the
+// cursor of the page after it ("" when it is the last, or the style is
+// lastUuid's).
+type window struct {
+	start, end int
+	next       string
+}
+
+// pageWindow is the page a request asks for of a list of n items. at is
+// where the page after a lastUuid cursor starts, false when the cursor
+// names no item; it is asked only in that style, so the list is not read
+// to cut a page out of it.
+func pageWindow(p *upstream.Pagination, body []byte, n int, at func(cursor string) (int, bool)) (window, error) {
 	var req map[string]json.RawMessage
 	if err := json.Unmarshal(body, &req); err != nil {
-		return nil, fmt.Errorf("the request is not a JSON object")
+		return window{}, fmt.Errorf("the request is not a JSON object")
 	}
 	size := defaultPageSize
 	if raw, ok := req[p.PageSize]; ok && p.PageSize != "" && string(raw) != "null" {
 		n, err := strconv.Atoi(string(raw))
 		if err != nil || n < 1 {
-			return nil, fmt.Errorf("%s must be a positive whole number", p.PageSize)
+			return window{}, fmt.Errorf("%s must be a positive whole number", p.PageSize)
 		}
 		size = min(n, maxPageSize)
 	}
 	var cursor string
 	if raw, ok := req[p.Cursor]; ok && string(raw) != "null" {
 		if json.Unmarshal(raw, &cursor) != nil {
-			return nil, fmt.Errorf("%s must be a string", p.Cursor)
+			return window{}, fmt.Errorf("%s must be a string", p.Cursor)
 		}
 	}
 	start := 0
 	if cursor != "" {
 		var ok bool
-		if start, ok = cursorStart(p, items, cursor); !ok {
-			return nil, fmt.Errorf("%s: not a cursor this server gave", p.Cursor)
+		if p.Next != "" {
+			start, ok = nextCursorStart(cursor, n)
+		} else {
+			start, ok = at(cursor)
+		}
+		if !ok {
+			return window{}, fmt.Errorf("%s: not a cursor this server gave", p.Cursor)
 		}
 	}
-	end := min(start+size, len(items))
-	out := map[string]any{"error": false, p.Items: items[start:end]}
-	if p.Next != "" && end < len(items) {
-		out[p.Next] = "page:" + base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
+	w := window{start: start, end: min(start+size, n)}
+	if p.Next != "" && w.end < n {
+		w.next = "page:" + base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(w.end)))
 	}
-	return json.Marshal(out)
+	return w, nil
 }
 
-// cursorStart is where the page after cursor starts.
-func cursorStart(p *upstream.Pagination, items []json.RawMessage, cursor string) (int, bool) {
-	if p.Next != "" {
-		b, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(cursor, "page:"))
-		n, err2 := strconv.Atoi(string(b))
-		return n, err == nil && err2 == nil && strings.HasPrefix(cursor, "page:") && n > 0 && n <= len(items)
-	}
+// nextCursorStart is where the page after a cursor the fake gave in an
+// answer's next field starts, in a list of n items.
+func nextCursorStart(cursor string, n int) (int, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(cursor, "page:"))
+	i, err2 := strconv.Atoi(string(b))
+	return i, err == nil && err2 == nil && strings.HasPrefix(cursor, "page:") && i > 0 && i <= n
+}
+
+// itemCursorStart is where the page after a lastUuid cursor starts: after
+// the first item whose cursor field holds it.
+func itemCursorStart(p *upstream.Pagination, items []json.RawMessage, cursor string) (int, bool) {
 	for i, it := range items {
 		var m map[string]any
 		if json.Unmarshal(it, &m) == nil && m[p.ItemCursor] == cursor {
@@ -172,11 +210,40 @@ func cursorStart(p *upstream.Pagination, items []json.RawMessage, cursor string)
 	return 0, false
 }
 
+// itemCursorIndex is itemCursorStart for a list that does not change (a
+// ServePages list): each item read once, not once a page.
+func itemCursorIndex(p *upstream.Pagination, items []json.RawMessage) func(cursor string) (int, bool) {
+	if p.Next != "" {
+		return nil // not asked: the cursor is the answer's own
+	}
+	at := map[string]int{}
+	for i, it := range items {
+		var m map[string]any
+		if json.Unmarshal(it, &m) != nil {
+			continue
+		}
+		if c, ok := m[p.ItemCursor].(string); ok {
+			if _, dup := at[c]; !dup {
+				at[c] = i + 1
+			}
+		}
+	}
+	return func(cursor string) (int, bool) {
+		i, ok := at[cursor]
+		return i, ok
+	}
+}
+
 // pageFamily hands out a resource family's list (families.go) in pages,
 // as the operation's x-rhombus-pagination says; any other answer as it is.
+// A list whose pages are its family's items is paged already, by
+// familyAnswer, which shapes only the page's entities.
 func (s *Server) pageFamily(op string, a answer, body []byte) answer {
 	p := s.pagination(op)
 	if p == nil || a.status != http.StatusOK {
+		return a
+	}
+	if f := s.spec.families.byOp[op]; f != nil && f.role == "list" && f.items == p.Items {
 		return a
 	}
 	var m map[string]json.RawMessage
@@ -184,7 +251,7 @@ func (s *Server) pageFamily(op string, a answer, body []byte) answer {
 	if json.Unmarshal(a.body, &m) != nil || json.Unmarshal(m[p.Items], &items) != nil {
 		return a
 	}
-	b, err := page(p, items, body)
+	b, err := page(p, items, body, nil)
 	if err != nil {
 		return s.jsonAnswer(http.StatusOK, failed(err.Error()))
 	}
