@@ -461,3 +461,30 @@ func TestImportRefusesKeptGoNameCollision(t *testing.T) {
 		t.Errorf("the refusal does not name both and the kept name:\n%v\nwant it to contain %q", err, want)
 	}
 }
+
+// An operation's recorded method name is kept too when the vendor's
+// document respells the schemas it was read from.
+func TestImportKeepsRecordedMethodName(t *testing.T) {
+	first, err := Import(testSpec(t), namesVendor(t), []string{"creatething"}, Decisions{ReadsGiven: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	respelt, err := upstream.Parse([]byte(strings.ReplaceAll(namesDoc, "Thing_CreateThingWS", "Thing_CreatethingWS")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Import(first.YAML, respelt, nil, Decisions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths, _ := parsed(t, again.YAML)
+	if got := postOf(t, paths, "/api/thing/create")["x-go-name"]; got != "CreateThing" {
+		t.Errorf("creatething: x-go-name %v after re-import, want CreateThing kept", got)
+	}
+	if got := goNameOf(t, again.YAML, "Thing_CreatethingWSRequest"); got != "CreateThingRequest" {
+		t.Errorf("Thing_CreatethingWSRequest: x-go-name %v, want CreateThingRequest", got)
+	}
+	if !slices.ContainsFunc(again.Notes, func(n string) bool { return strings.Contains(n, "creatething: keeps its recorded Go name CreateThing") }) {
+		t.Errorf("the kept name is not noted: %q", again.Notes)
+	}
+}
