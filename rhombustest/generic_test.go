@@ -247,7 +247,29 @@ func TestEveryOperationOfOpenAPIYAMLIsAnswered(t *testing.T) {
 		}
 	}
 	assert.NotZero(t, answered, "some operation answers an empty request")
-	assert.Empty(t, tb.reports(), "every answer is within the spec")
+	// An operation the vendor's document makes unanswerable (imported, it
+	// brings the fault along) is reported, as it should be; it is named
+	// with the fault, every other report is a failure.
+	var reports []string
+	for _, r := range tb.reports() {
+		if op, ok := documentFault(r); ok {
+			t.Logf("%s: no answer can match its schema: %s", op, rhombustest.DocumentFaults[op])
+			continue
+		}
+		reports = append(reports, r)
+	}
+	assert.Empty(t, reports, "every answer is within the spec")
+}
+
+// documentFault says whether a report of the fake is about an operation of
+// rhombustest.DocumentFaults.
+func documentFault(report string) (string, bool) {
+	for op := range rhombustest.DocumentFaults {
+		if strings.Contains(report, " to "+op+" is outside the spec") {
+			return op, true
+		}
+	}
+	return "", false
 }
 
 // A test's handler answers in place of the fake, checked against the spec;
