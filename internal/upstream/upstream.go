@@ -224,15 +224,16 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // RepairForGo applies the repairs the Go generator needs on top of Parse's,
 // each reported: a nullable array as a map value (which would be *[]T in
-// Go, though a nil slice already says "absent"), and two properties whose
-// Go names collide (ownedBy and owned_by both become OwnedBy). The
-// importer applies them too, so an imported operation builds as fullapi
-// does; a second call does nothing.
+// Go, though a nil slice already says "absent"), two properties whose
+// Go names collide (ownedBy and owned_by both become OwnedBy), and an
+// optional parameter as a pointer. The importer applies them too, so an
+// imported operation builds as fullapi does; a second call does nothing.
 func (d *Doc) RepairForGo() {
 	if d.goRepaired {
 		return
 	}
 	d.goRepaired = true
+	d.optionalParametersAsPointers()
 	eachObject(d.Root, "#", func(v map[string]any, where string) {
 		if ap, ok := v["additionalProperties"].(map[string]any); ok && ap["type"] == "array" && ap["nullable"] == true {
 			delete(ap, "nullable")
@@ -242,6 +243,42 @@ func (d *Doc) RepairForGo() {
 			d.renameCollisions(props, where+"/properties")
 		}
 	})
+}
+
+// optionalParametersAsPointers makes every optional parameter a pointer
+// in Go (x-go-type-skip-optional-pointer: false): the generators skip
+// optional pointers, and as a plain value a parameter left unset would be
+// sent as its zero value ("transaction=", an empty header), which the
+// server reads as given; nil is not sent.
+func (d *Doc) optionalParametersAsPointers() {
+	mark := func(p map[string]any, where string) {
+		if _, set := p["x-go-type-skip-optional-pointer"]; p["required"] == true || set || p["in"] == nil {
+			return
+		}
+		p["x-go-type-skip-optional-pointer"] = false
+		d.Repairs = append(d.Repairs, fmt.Sprintf("%s: optional %s parameter %v made a pointer, so that one left unset is not sent", where, p["in"], p["name"]))
+	}
+	if comps, ok := d.Root["components"].(map[string]any); ok {
+		params, _ := comps["parameters"].(map[string]any)
+		for _, name := range sortedKeys(params) {
+			if p, ok := params[name].(map[string]any); ok {
+				mark(p, "#/components/parameters/"+name)
+			}
+		}
+	}
+	paths, _ := d.Root["paths"].(map[string]any)
+	for _, path := range sortedKeys(paths) {
+		item, _ := paths[path].(map[string]any)
+		for _, method := range sortedKeys(item) {
+			op, _ := item[method].(map[string]any)
+			params, _ := op["parameters"].([]any)
+			for i, p := range params {
+				if pm, ok := p.(map[string]any); ok && pm["$ref"] == nil {
+					mark(pm, fmt.Sprintf("#/paths/%s/%s/parameters/%d", pointerEscape(path), method, i))
+				}
+			}
+		}
+	}
 }
 
 // renameCollisions gives an x-go-name to every property whose Go name
@@ -288,4 +325,9 @@ func goIdent(name string) string {
 		b.WriteString("X")
 	}
 	return b.String() + "2"
+}
+
+// pointerEscape is s as one token of a JSON pointer (RFC 6901).
+func pointerEscape(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }

@@ -115,3 +115,46 @@ func TestDiscriminatorMappingFromNames(t *testing.T) {
 		t.Errorf("repairs %v", d.Repairs)
 	}
 }
+
+// An optional parameter, inline or shared, becomes a pointer in Go, so
+// one left unset is not sent as its zero value; a required one, or one
+// the document decides already, stays as it is; each change is reported.
+func TestOptionalParametersBecomePointers(t *testing.T) {
+	d, err := Parse([]byte(`{"openapi":"3.0.1","info":{"title":"t","version":"1"},
+		"paths":{"/api/a/b":{"post":{"operationId":"b","parameters":[
+			{"$ref":"#/components/parameters/Shared"},
+			{"name":"transaction","in":"query","schema":{"type":"string"}},
+			{"name":"x-auth-scheme","in":"header","required":true,"schema":{"type":"string"}},
+			{"name":"decided","in":"query","x-go-type-skip-optional-pointer":true,"schema":{"type":"string"}}],
+			"responses":{"200":{"description":"OK"}}}}},
+		"components":{"parameters":{"Shared":{"name":"RHOMBUS_MY_IP","in":"header","schema":{"type":"string"}}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.RepairForGo()
+	op := d.Root["paths"].(map[string]any)["/api/a/b"].(map[string]any)["post"].(map[string]any)
+	params := op["parameters"].([]any)
+	shared := d.Root["components"].(map[string]any)["parameters"].(map[string]any)["Shared"].(map[string]any)
+	for name, p := range map[string]map[string]any{"RHOMBUS_MY_IP": shared, "transaction": params[1].(map[string]any)} {
+		if v, ok := p["x-go-type-skip-optional-pointer"]; !ok || v != false {
+			t.Errorf("%s: x-go-type-skip-optional-pointer = %v, want false", name, v)
+		}
+	}
+	if _, set := params[2].(map[string]any)["x-go-type-skip-optional-pointer"]; set {
+		t.Error("the required x-auth-scheme was marked")
+	}
+	if v := params[3].(map[string]any)["x-go-type-skip-optional-pointer"]; v != true {
+		t.Errorf("the document's own decision was changed to %v", v)
+	}
+	want := []string{
+		"#/components/parameters/Shared: optional header parameter RHOMBUS_MY_IP made a pointer, so that one left unset is not sent",
+		"#/paths/~1api~1a~1b/post/parameters/1: optional query parameter transaction made a pointer, so that one left unset is not sent",
+	}
+	if !reflect.DeepEqual(d.Repairs, want) {
+		t.Errorf("repairs:\n%q\nwant\n%q", d.Repairs, want)
+	}
+	d.RepairForGo()
+	if len(d.Repairs) != len(want) {
+		t.Errorf("a second RepairForGo listed %d repairs", len(d.Repairs))
+	}
+}
