@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/rhombuskit/rhombus-go/internal/cmd/upstream/docchange"
+	"github.com/rhombuskit/rhombus-go/internal/specimport"
 	"github.com/rhombuskit/rhombus-go/internal/upstream"
 )
 
@@ -67,7 +68,40 @@ func scratchTree(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
+	importChanged(t, dir)
 	return dir
+}
+
+// changedOps are the imported operations the modified copies change
+// (docchange). A tree that has not imported them (make import-random
+// N=none removes every import) gets them here, as reads, so the tests
+// hold whatever openapi.yaml imports.
+var changedOps = []string{"getCameraMediaUris", "getMinimalCameraStateList", "getMinimalDoorStateList"}
+
+// importChanged imports changedOps into root's openapi.yaml, and says
+// whether that changed it (not when they are imported already).
+func importChanged(t *testing.T, root string) bool {
+	t.Helper()
+	path := filepath.Join(root, "openapi.yaml")
+	spec, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := upstream.Read(filepath.Join(root, "upstream/openapi.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := specimport.Import(spec, doc, changedOps, specimport.Decisions{ReadsGiven: true, Reads: changedOps})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(res.YAML, spec) {
+		return false
+	}
+	if err := os.WriteFile(path, res.YAML, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return true
 }
 
 // snapshot is the content of the tree's files.
@@ -347,6 +381,10 @@ func TestAdditiveUpdate(t *testing.T) {
 	}
 	root := filepath.Join(t.TempDir(), "repo")
 	git(t, "", "clone", "-q", strings.TrimSpace(string(top)), root)
+	if importChanged(t, root) {
+		goIn(t, root, "generate", "./...")
+		git(t, root, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qam", "import the operations the copies change")
+	}
 	doc := modified(t, "additive")
 	newBytes, err := os.ReadFile(doc)
 	if err != nil {
