@@ -8,6 +8,10 @@ import (
 	"net/http"
 )
 
+// errNilContext is the error of a call given a nil context, typed or
+// through c.API(): one wording whichever way the call came.
+var errNilContext = errors.New("context must not be nil")
+
 // The typed methods, one per operation of the spec, are generated into
 // calls.gen.go (internal/gen/operations): each is a call to call, so an
 // operation added to the spec gets a typed method, RUUID checks and the
@@ -21,7 +25,7 @@ import (
 // failure is one of the package's error types.
 func call[Result, Req any](ctx context.Context, c *Client, op, path string, req Req, params ...requestParams) (*Result, error) {
 	if ctx == nil {
-		return nil, &RequestError{Operation: op, Err: errors.New("nil context")}
+		return nil, &RequestError{Operation: op, Err: errNilContext}
 	}
 	// The RUUIDs are checked in the JSON sent (see send).
 	payload, err := json.Marshal(&req)

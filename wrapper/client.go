@@ -170,7 +170,7 @@ func (d *generatedDoer) DoJSON(ctx context.Context, method, url string, body []b
 // a RequestError naming the operation at path, as a typed call's, on every
 // path of c.API(), with editors or without.
 func (d *generatedDoer) NilContextError(path string) error {
-	return &RequestError{Operation: d.c.ops.lookup(path).ID, Err: errors.New("context must not be nil")}
+	return &RequestError{Operation: d.c.ops.lookup(path).ID, Err: errNilContext}
 }
 
 // API returns the generated client for this module's spec, sending through

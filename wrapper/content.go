@@ -190,7 +190,7 @@ func encodeForm(op string, parts []formPart, max int64, redact func(string) stri
 // the spec declares it a read) is not resent once it may have arrived.
 func upload[Result any](ctx context.Context, c *Client, op, path string, parts []formPart, params ...requestParams) (*Result, error) {
 	if ctx == nil {
-		return nil, &RequestError{Operation: op, Err: errors.New("nil context")}
+		return nil, &RequestError{Operation: op, Err: errNilContext}
 	}
 	payload, ct, err := encodeForm(op, parts, DefaultMaxUploadBytes, c.scrub)
 	if err != nil {
@@ -218,7 +218,7 @@ func upload[Result any](ctx context.Context, c *Client, op, path string, parts [
 // and the answer comes back as a Stream to read.
 func download[Req any](ctx context.Context, c *Client, op, path string, req Req, params ...requestParams) (*Stream, error) {
 	if ctx == nil {
-		return nil, &RequestError{Operation: op, Err: errors.New("nil context")}
+		return nil, &RequestError{Operation: op, Err: errNilContext}
 	}
 	// The RUUIDs are checked in the JSON sent (see send).
 	payload, err := json.Marshal(&req)

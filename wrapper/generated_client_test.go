@@ -192,5 +192,12 @@ func TestAPICallWithoutAContextIsRefused(t *testing.T) {
 			assert.ErrorContains(t, err, "context must not be nil", name)
 		}
 	}
+	// The typed method says it in the same words.
+	_, err = c.CreateUser(noContext, body)
+	var reqErr *rhombus.RequestError
+	if assert.ErrorAs(t, err, &reqErr, "typed") {
+		assert.Equal(t, "createUser", reqErr.Operation)
+		assert.ErrorContains(t, err, "context must not be nil")
+	}
 	assert.Empty(t, sent())
 }

@@ -15,10 +15,11 @@ import (
 )
 
 // The changes the re-import makes to the generated Go types, which oasdiff
-// cannot see: a schema's Go name comes from openapi.yaml's x-go-name, which
-// the importer gives an operation's request or answer only while no other
-// operation of the vendor's document uses that schema. A new operation
-// sharing it, an additive change for oasdiff, renames the type in api/.
+// cannot see: a schema's Go name comes from openapi.yaml's x-go-name. The
+// importer keeps a recorded one, so a new operation sharing an imported
+// operation's schemas (an addition for oasdiff) renames nothing; this
+// check stays as the guard that no re-import renames or removes a type
+// users' code names.
 const (
 	goTypeRenamed = "go-type-renamed"
 	goTypeRemoved = "go-type-removed"
